@@ -1,0 +1,51 @@
+import path from 'node:path';
+
+/** Strata's configuration, from the environment, validated once at start. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** The instance's name: the `{workspace}` in Xata's `/workspaces/{ws}/…` paths. */
+  instanceName: string;
+  bodyLimit: number;
+  logLevel: string;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  pgPoolSize: number;
+  ownerEmail: string;
+}
+
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  const instanceName = env.STRATA_INSTANCE_NAME?.trim() || 'local';
+  if (!/^[a-zA-Z0-9_\-~]+$/.test(instanceName)) throw new ConfigError('STRATA_INSTANCE_NAME may hold letters, digits, _ - ~ only');
+  const logLevel = env.LOG_LEVEL?.trim() || 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const sync = (env.SQLITE_SYNCHRONOUS?.trim() || 'NORMAL').toUpperCase();
+  if (sync !== 'NORMAL' && sync !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),
+    databaseUrl,
+    instanceName,
+    bodyLimit: integer(env, 'BODY_LIMIT', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    logLevel,
+    sqliteSynchronous: sync,
+    pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
+    ownerEmail: env.STRATA_OWNER_EMAIL?.trim() || 'owner@strata.local',
+  };
+}

@@ -1,0 +1,150 @@
+import { StrataError } from './errors.js';
+import { assertBranchName, assertDatabaseName } from './names.js';
+import { BranchSchema } from './model/table-model.js';
+import type { BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
+
+/** A resolved `{db}:{branch}`: the rows, the storage, and the (cached) schema. */
+export interface BranchContext {
+  database: DatabaseRow;
+  branch: BranchRow;
+  store: BranchStore;
+  schema(): Promise<BranchSchema>;
+}
+
+/**
+ * Databases (a Xano workspace is the Xata database of the same name) and their branches.
+ * Resolution and schemas are cached per process; every change, here or on another node
+ * (PostgreSQL NOTIFY), drops the affected entries.
+ */
+export class DatabaseService {
+  private readonly resolved = new Map<string, { database: DatabaseRow; branch: BranchRow }>();
+  private readonly schemas = new Map<number, Promise<BranchSchema>>();
+
+  constructor(private readonly storage: Storage) {
+    storage.onInvalidation((message) => {
+      const branchId = /^branch:(\d+)$/.exec(message)?.[1];
+      if (branchId) this.schemas.delete(Number(branchId));
+      else this.forgetAll();
+    });
+  }
+
+  private forgetAll(): void {
+    this.resolved.clear();
+    this.schemas.clear();
+  }
+
+  /** Drops the cached schema of a branch (after a local schema change commits). */
+  schemaChanged(branchId: number): void {
+    this.schemas.delete(branchId);
+  }
+
+  private async catalogChanged(): Promise<void> {
+    this.forgetAll();
+    await this.storage.publishInvalidation('catalog');
+  }
+
+  list() {
+    return this.storage.system.listDatabases();
+  }
+
+  async get(name: string): Promise<DatabaseRow> {
+    const database = await this.storage.system.findDatabase(name);
+    if (!database) throw new StrataError('NOT_FOUND', `database [${name}] not found`);
+    return database;
+  }
+
+  async create(name: string, region = 'local'): Promise<{ database: DatabaseRow; branch: BranchRow }> {
+    assertDatabaseName(name);
+    if (await this.storage.system.findDatabase(name)) throw new StrataError('ALREADY_EXISTS', `database [${name}] already exists`);
+    const createdAt = new Date().toISOString();
+    const ids = await this.storage.system.insertDatabase(
+      { name, region, createdAt, settings: {} },
+      { name: 'main', createdAt, parent: null, metadata: {} },
+    );
+    try {
+      await this.storage.createBranchStorage(ids.branchId);
+    } catch (err) {
+      await this.storage.system.deleteDatabase(ids.databaseId);
+      throw err;
+    }
+    await this.catalogChanged();
+    return {
+      database: { id: ids.databaseId, name, region, createdAt, settings: {} },
+      branch: { id: ids.branchId, databaseId: ids.databaseId, name: 'main', createdAt, parent: null, metadata: {} },
+    };
+  }
+
+  async remove(name: string): Promise<void> {
+    const database = await this.get(name);
+    const branches = await this.storage.system.listBranches(database.id);
+    await this.storage.system.deleteDatabase(database.id);
+    for (const branch of branches) await this.storage.dropBranchStorage(branch.id);
+    await this.catalogChanged();
+  }
+
+  async updateSettings(name: string, settings: Record<string, unknown>): Promise<DatabaseRow> {
+    const database = await this.get(name);
+    const merged = { ...database.settings, ...settings };
+    await this.storage.system.updateDatabaseSettings(database.id, merged);
+    return { ...database, settings: merged };
+  }
+
+  async branches(dbName: string): Promise<{ database: DatabaseRow; branches: BranchRow[] }> {
+    const database = await this.get(dbName);
+    return { database, branches: await this.storage.system.listBranches(database.id) };
+  }
+
+  async createBranch(dbName: string, name: string, opts: { from?: string; copyData?: boolean; metadata?: Record<string, unknown> } = {}): Promise<BranchRow> {
+    assertBranchName(name);
+    const database = await this.get(dbName);
+    if (await this.storage.system.findBranch(database.id, name)) throw new StrataError('ALREADY_EXISTS', `branch [${name}] already exists in database [${dbName}]`);
+    const fromName = opts.from ?? 'main';
+    const from = await this.storage.system.findBranch(database.id, fromName);
+    if (!from) throw new StrataError('NOT_FOUND', `branch [${fromName}] not found in database [${dbName}]`);
+    const row = { databaseId: database.id, name, createdAt: new Date().toISOString(), parent: from.name, metadata: opts.metadata ?? {} };
+    const id = await this.storage.system.insertBranch(row);
+    try {
+      await this.storage.createBranchStorage(id, { branchId: from.id, copyData: opts.copyData === true });
+    } catch (err) {
+      await this.storage.system.deleteBranch(id);
+      throw err;
+    }
+    await this.catalogChanged();
+    return { id, ...row };
+  }
+
+  async removeBranch(dbName: string, name: string): Promise<void> {
+    const ctx = await this.resolve(dbName, name);
+    if (name === 'main') throw new StrataError('CONFLICT', 'the main branch cannot be deleted; delete the database instead');
+    await this.storage.system.deleteBranch(ctx.branch.id);
+    await this.storage.dropBranchStorage(ctx.branch.id);
+    await this.catalogChanged();
+  }
+
+  /** Resolves `{db}:{branch}`; 404 when either does not exist. */
+  async resolve(dbName: string, branchName: string): Promise<BranchContext> {
+    const key = `${dbName}:${branchName}`;
+    let hit = this.resolved.get(key);
+    if (!hit) {
+      const database = await this.storage.system.findDatabase(dbName);
+      if (!database) throw new StrataError('NOT_FOUND', `database [${dbName}] not found`);
+      const branch = await this.storage.system.findBranch(database.id, branchName);
+      if (!branch) throw new StrataError('NOT_FOUND', `branch [${dbName}:${branchName}] not found`);
+      hit = { database, branch };
+      this.resolved.set(key, hit);
+    }
+    const { database, branch } = hit;
+    const store = await this.storage.branch(branch.id);
+    return { database, branch, store, schema: () => this.schemaOf(branch.id, store) };
+  }
+
+  private schemaOf(branchId: number, store: BranchStore): Promise<BranchSchema> {
+    let schema = this.schemas.get(branchId);
+    if (!schema) {
+      schema = store.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
+      schema.catch(() => this.schemas.delete(branchId));
+      this.schemas.set(branchId, schema);
+    }
+    return schema;
+  }
+}

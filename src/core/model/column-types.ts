@@ -1,0 +1,69 @@
+/** Column types of the data model, as the Xata contract names them. */
+export const COLUMN_TYPES = [
+  'string', 'text', 'email', 'int', 'float', 'bool', 'datetime',
+  'multiple', 'link', 'json', 'object', 'vector',
+] as const;
+
+export type ColumnType = (typeof COLUMN_TYPES)[number];
+
+/** A column as clients send and receive it (objects carry nested `columns`). */
+export interface ColumnDefinition {
+  name: string;
+  type: ColumnType;
+  link?: { table: string };
+  vector?: { dimension: number };
+  notNull?: boolean;
+  unique?: boolean;
+  defaultValue?: string;
+  columns?: ColumnDefinition[];
+}
+
+/** A stored (physical) column: objects are flattened to dotted paths. */
+export interface LeafColumn {
+  /** Dotted path, also the SQL column name: `settings.theme`. */
+  path: string;
+  type: Exclude<ColumnType, 'object'>;
+  link?: { table: string };
+  vector?: { dimension: number };
+  notNull: boolean;
+  unique: boolean;
+  defaultValue?: string;
+}
+
+export function isColumnType(value: unknown): value is ColumnType {
+  return typeof value === 'string' && (COLUMN_TYPES as readonly string[]).includes(value);
+}
+
+/** Flattens nested object columns into leaf columns, in schema order. */
+export function flattenColumns(columns: ColumnDefinition[], prefix = ''): LeafColumn[] {
+  const leaves: LeafColumn[] = [];
+  for (const column of columns) {
+    const path = prefix + column.name;
+    if (column.type === 'object') {
+      leaves.push(...flattenColumns(column.columns ?? [], path + '.'));
+      continue;
+    }
+    leaves.push({
+      path,
+      type: column.type,
+      ...(column.link ? { link: { table: column.link.table } } : {}),
+      ...(column.vector ? { vector: { dimension: column.vector.dimension } } : {}),
+      notNull: column.notNull === true,
+      unique: column.unique === true,
+      ...(column.defaultValue !== undefined ? { defaultValue: column.defaultValue } : {}),
+    });
+  }
+  return leaves;
+}
+
+/** A deep copy that keeps only the contract's fields, in a stable key order. */
+export function normalizeColumn(column: ColumnDefinition): ColumnDefinition {
+  const out: ColumnDefinition = { name: column.name, type: column.type };
+  if (column.link) out.link = { table: column.link.table };
+  if (column.vector) out.vector = { dimension: column.vector.dimension };
+  if (column.notNull) out.notNull = true;
+  if (column.unique) out.unique = true;
+  if (column.defaultValue !== undefined) out.defaultValue = column.defaultValue;
+  if (column.type === 'object') out.columns = (column.columns ?? []).map(normalizeColumn);
+  return out;
+}

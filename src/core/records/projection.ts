@@ -1,0 +1,136 @@
+import type { LeafColumn } from '../model/column-types.js';
+import type { BranchSchema, TableModel } from '../model/table-model.js';
+import type { PlanField, PlanJoin, SelectPlan, SystemField } from '../query/select-plan.js';
+import { StrataError } from '../errors.js';
+
+/**
+ * The `columns` projection: `*`, names, `obj.*`, `obj.sub`, `link.*`, `link.col` (links
+ * nest: `team.owner.name`). It compiles to a SelectPlan (joins for expanded links) plus an
+ * output tree that turns a row back into a nested record. `id` and `xata` always come along.
+ */
+export interface OutputNode {
+  table: TableModel;
+  system: Record<SystemField, number>;
+  values: Array<{ leaf: LeafColumn; index: number }>;
+  /** Links returned as `{id}` only. */
+  linkIds: Array<{ leaf: LeafColumn; index: number }>;
+  /** Links expanded through a join. */
+  expanded: Array<{ leaf: LeafColumn; node: OutputNode }>;
+}
+
+export interface Projection { plan: Omit<SelectPlan, 'where'>; root: OutputNode; key: string }
+
+export interface RecordFormat {
+  /** A logical value as the API presents it (datetimes as RFC 3339, …). */
+  value(leaf: LeafColumn, value: unknown): unknown;
+  /** Adds the record's id and metadata in the API's dialect. */
+  meta(out: Record<string, unknown>, id: unknown, meta: { version: number; createdAt: number; updatedAt: number }): void;
+  /** A link that is not expanded. */
+  linkId(id: unknown): unknown;
+}
+
+const MAX_LINK_DEPTH = 5;
+
+class PlanBuilder {
+  readonly fields: PlanField[] = [];
+  readonly joins: PlanJoin[] = [];
+  field(tableAlias: string, column: PlanField['column']): number {
+    this.fields.push({ tableAlias, column });
+    return this.fields.length - 1;
+  }
+}
+
+export function buildProjection(schema: BranchSchema, table: TableModel, columns: string[] | undefined): Projection {
+  const requested = columns && columns.length > 0 ? columns : ['*'];
+  const key = `proj:${requested.join(',')}`;
+  const cached = table.memo.get(key) as Projection | undefined;
+  if (cached) return cached;
+  const builder = new PlanBuilder();
+  const root = buildNode(schema, table, 't0', requested, builder, 0);
+  const projection: Projection = { plan: { table, joins: builder.joins, fields: builder.fields }, root, key };
+  table.memo.set(key, projection);
+  return projection;
+}
+
+function buildNode(schema: BranchSchema, table: TableModel, alias: string, requests: string[], b: PlanBuilder, depth: number): OutputNode {
+  const node: OutputNode = {
+    table,
+    system: { id: b.field(alias, 'id'), version: b.field(alias, 'version'), createdAt: b.field(alias, 'createdAt'), updatedAt: b.field(alias, 'updatedAt') },
+    values: [], linkIds: [], expanded: [],
+  };
+  const plain = new Set<LeafColumn>();
+  const expansions = new Map<LeafColumn, string[]>();
+  for (const raw of requests) {
+    const request = raw.trim();
+    if (request === '*') { table.leaves.forEach((l) => plain.add(l)); continue; }
+    if (request === 'id' || request === 'xata' || request.startsWith('xata.')) continue;
+    const path = request.endsWith('.*') ? request.slice(0, -2) : request;
+    const leaf = table.leaf(path);
+    if (leaf && !(request.endsWith('.*') && leaf.type === 'link')) { plain.add(leaf); continue; }
+    if (leaf?.type === 'link') { addExpansion(expansions, leaf, '*'); continue; }
+    if (table.isObject(path)) { table.leavesUnder(path).forEach((l) => plain.add(l)); continue; }
+    const link = findLinkPrefix(table, path);
+    if (link) { addExpansion(expansions, link, path.slice(link.path.length + 1) + (request.endsWith('.*') ? '.*' : '')); continue; }
+    throw new StrataError('UNKNOWN_COLUMN', `column [${request}] not found in table [${table.name}]`);
+  }
+  for (const leaf of table.leaves) {
+    if (expansions.has(leaf)) continue;
+    if (!plain.has(leaf)) continue;
+    if (leaf.type === 'link') node.linkIds.push({ leaf, index: b.field(alias, leaf) });
+    else node.values.push({ leaf, index: b.field(alias, leaf) });
+  }
+  for (const [leaf, subRequests] of expansions) {
+    if (depth >= MAX_LINK_DEPTH) throw new StrataError('BAD_REQUEST', `column [${leaf.path}]: links can be expanded ${MAX_LINK_DEPTH} levels deep at most`);
+    const target = schema.tables.get(leaf.link!.table)!;
+    const joinAlias = `t${b.joins.length + 1}`;
+    b.joins.push({ alias: joinAlias, parentAlias: alias, linkPath: leaf.path, table: target });
+    node.expanded.push({ leaf, node: buildNode(schema, target, joinAlias, subRequests, b, depth + 1) });
+  }
+  return node;
+}
+
+function addExpansion(expansions: Map<LeafColumn, string[]>, leaf: LeafColumn, sub: string) {
+  const list = expansions.get(leaf) ?? [];
+  list.push(sub);
+  expansions.set(leaf, list);
+}
+
+function findLinkPrefix(table: TableModel, path: string): LeafColumn | undefined {
+  const parts = path.split('.');
+  for (let i = parts.length - 1; i >= 1; i--) {
+    const leaf = table.leaf(parts.slice(0, i).join('.'));
+    if (leaf?.type === 'link') return leaf;
+  }
+  return undefined;
+}
+
+/** Turns one plan row into a nested record in the caller's dialect. */
+export function materialize(node: OutputNode, row: unknown[], format: RecordFormat): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  format.meta(out, row[node.system.id], {
+    version: row[node.system.version] as number,
+    createdAt: row[node.system.createdAt] as number,
+    updatedAt: row[node.system.updatedAt] as number,
+  });
+  for (const { leaf, index } of node.values) {
+    const value = row[index];
+    if (value !== null && value !== undefined) setPath(out, leaf.path, format.value(leaf, value));
+  }
+  for (const { leaf, index } of node.linkIds) {
+    const value = row[index];
+    if (value !== null && value !== undefined) setPath(out, leaf.path, format.linkId(value));
+  }
+  for (const { leaf, node: child } of node.expanded) {
+    if (row[child.system.id] !== null && row[child.system.id] !== undefined) setPath(out, leaf.path, materialize(child, row, format));
+  }
+  return out;
+}
+
+function setPath(out: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let target = out;
+  for (let i = 0; i < parts.length - 1; i++) {
+    target = (target[parts[i]!] ??= {}) as Record<string, unknown>;
+  }
+  target[parts[parts.length - 1]!] = value;
+}

@@ -1,0 +1,159 @@
+import { flattenColumns, type ColumnDefinition, type LeafColumn } from '../model/column-types.js';
+import { TableModel, type IdKind, type TableRecord } from '../model/table-model.js';
+import { StrataError, badRequest } from '../errors.js';
+import { newMigrationId } from '../ids.js';
+import { assertColumnName, assertColumnPathLength, assertTableName } from '../names.js';
+import { defaultFor } from '../model/values.js';
+import type { BranchTx } from '../../storage/storage.js';
+import { validateColumn } from './column-definition.js';
+import type { MigrationOp, MigrationResult } from './migration-ops.js';
+
+const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
+const tableNotFound = (name: string) => new StrataError('NOT_FOUND', `table [${name}] not found`);
+
+/**
+ * Applies schema edits in one transaction: DDL, catalog and migration log together, so a
+ * failed edit leaves the branch exactly as it was. Renames touch names only, never data.
+ */
+export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: { idKind?: IdKind } = {}): Promise<MigrationResult> {
+  if (!Array.isArray(ops) || ops.length === 0) throw badRequest('a migration needs at least one operation');
+  const catalog = await tx.loadCatalog(true);
+  const tables = new Map<string, TableRecord>(catalog.tables.map((t) => [t.name, structuredClone(t)]));
+  const changed = new Set<TableRecord>();
+  const removed: TableRecord[] = [];
+  let nextId = await tx.nextTableId();
+  const model = (t: TableRecord) => new TableModel(t);
+  const get = (name: unknown): TableRecord => {
+    const t = typeof name === 'string' ? tables.get(name) : undefined;
+    if (!t) throw tableNotFound(String(name));
+    return t;
+  };
+  const linkTargetsOf = (leaves: LeafColumn[]) => {
+    const targets = new Map<string, TableModel>();
+    for (const leaf of leaves) if (leaf.link) targets.set(leaf.path, model(get(leaf.link.table)));
+    return targets;
+  };
+
+  for (const op of ops) {
+    if ('addTable' in op) {
+      const name = assertTableName(String(op.addTable?.table ?? ''));
+      if (tables.has(name)) throw new StrataError('ALREADY_EXISTS', `table [${name}] already exists`);
+      const record: TableRecord = { id: nextId++, name, idKind: options.idKind ?? 'string', columns: [], createdAt: new Date().toISOString() };
+      await tx.createTable(record, new Map());
+      tables.set(name, record);
+      changed.add(record);
+    } else if ('removeTable' in op) {
+      const table = get(op.removeTable?.table);
+      for (const other of tables.values()) {
+        if (other === table) continue;
+        const link = flattenColumns(other.columns).find((leaf) => leaf.link?.table === table.name);
+        if (link) throw new StrataError('UNPROCESSABLE', `table [${table.name}] is linked from column [${other.name}.${link.path}]; remove that column first`);
+      }
+      await tx.dropTable(model(table));
+      tables.delete(table.name);
+      changed.delete(table);
+      removed.push(table);
+    } else if ('renameTable' in op) {
+      const table = get(op.renameTable?.oldName);
+      const newName = assertTableName(String(op.renameTable?.newName ?? ''));
+      if (tables.has(newName)) throw new StrataError('ALREADY_EXISTS', `table [${newName}] already exists`);
+      await tx.renameTable(model(table), newName);
+      tables.delete(table.name);
+      for (const other of tables.values()) {
+        if (retargetLinks(other.columns, table.name, newName)) changed.add(other);
+      }
+      retargetLinks(table.columns, table.name, newName);
+      table.name = newName;
+      tables.set(newName, table);
+      changed.add(table);
+    } else if ('addColumn' in op) {
+      const table = get(op.addColumn?.table);
+      await addColumn(tx, table, op.addColumn?.column, (name) => tables.has(name), linkTargetsOf);
+      changed.add(table);
+    } else if ('removeColumn' in op) {
+      const table = get(op.removeColumn?.table);
+      const path = String(op.removeColumn?.column ?? '');
+      const current = model(table);
+      const leaves = current.leaf(path) ? [current.leaf(path)!] : current.leavesUnder(path);
+      if (leaves.length === 0) throw new StrataError('NOT_FOUND', `column [${path}] not found in table [${table.name}]`);
+      for (const leaf of leaves) await tx.dropColumn(current, leaf);
+      table.columns = removeDefinition(table.columns, path.split('.'));
+      changed.add(table);
+    } else if ('renameColumn' in op) {
+      const table = get(op.renameColumn?.table);
+      const oldName = String(op.renameColumn?.oldName ?? '');
+      const current = model(table);
+      const parent = oldName.includes('.') ? oldName.slice(0, oldName.lastIndexOf('.')) : '';
+      let newName = String(op.renameColumn?.newName ?? '');
+      if (parent && !newName.includes('.')) newName = `${parent}.${newName}`;
+      const newParent = newName.includes('.') ? newName.slice(0, newName.lastIndexOf('.')) : '';
+      if (newParent !== parent) throw invalid(`column [${oldName}]: a rename cannot move a column to another object`);
+      assertColumnName(newName.slice(newName.lastIndexOf('.') + 1));
+      const leaves = current.leaf(oldName) ? [current.leaf(oldName)!] : current.leavesUnder(oldName);
+      if (leaves.length === 0) throw new StrataError('NOT_FOUND', `column [${oldName}] not found in table [${table.name}]`);
+      if (current.leaf(newName) || current.isObject(newName)) throw new StrataError('ALREADY_EXISTS', `column [${newName}] already exists in table [${table.name}]`);
+      for (const leaf of leaves) {
+        const to = newName + leaf.path.slice(oldName.length);
+        assertColumnPathLength(to);
+        await tx.renameColumn(current, leaf.path, to);
+      }
+      findDefinition(table.columns, oldName.split('.'))!.name = newName.slice(newName.lastIndexOf('.') + 1);
+      changed.add(table);
+    } else {
+      throw badRequest(`unknown migration operation [${Object.keys(op as object)[0] ?? ''}]`);
+    }
+  }
+
+  for (const table of removed) await tx.deleteTableRecord(table.id);
+  for (const table of changed) await tx.saveTableRecord(table);
+  const id = newMigrationId();
+  await tx.insertMigration({ id, parentId: catalog.lastMigrationId, createdAt: new Date().toISOString(), operations: ops });
+  return { migrationID: id, parentMigrationID: catalog.lastMigrationId, status: 'completed' };
+}
+
+async function addColumn(
+  tx: BranchTx, table: TableRecord, input: unknown, tableExists: (name: string) => boolean,
+  linkTargetsOf: (leaves: LeafColumn[]) => Map<string, TableModel>,
+): Promise<void> {
+  const name = typeof input === 'object' && input !== null ? String((input as { name?: unknown }).name ?? '') : '';
+  // A dotted name adds a child to an existing object column.
+  const parentPath = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : '';
+  const current = new TableModel(table);
+  if (parentPath && !current.isObject(parentPath)) throw invalid(`column [${name}]: [${parentPath}] is not an object column of table [${table.name}]`);
+  const column = validateColumn(parentPath ? { ...(input as object), name: name.slice(parentPath.length + 1) } : input, parentPath, tableExists);
+  const leaves = flattenColumns([column], parentPath ? parentPath + '.' : '');
+  const fullPath = parentPath ? `${parentPath}.${column.name}` : column.name;
+  if (current.leaf(fullPath) || current.isObject(fullPath)) throw new StrataError('ALREADY_EXISTS', `column [${fullPath}] already exists in table [${table.name}]`);
+  const rows = leaves.some((l) => l.notNull) ? await tx.countRows(current) : 0;
+  const targets = linkTargetsOf(leaves);
+  const now = Date.now();
+  for (const leaf of leaves) {
+    const fill = defaultFor(leaf, now);
+    if (leaf.notNull && fill === undefined && rows > 0) {
+      throw invalid(`column [${leaf.path}]: a notNull column added to a table with records needs a defaultValue`);
+    }
+    await tx.addColumn(current, leaf, targets.get(leaf.path), fill);
+  }
+  if (parentPath) findDefinition(table.columns, parentPath.split('.'))!.columns!.push(column);
+  else table.columns.push(column);
+}
+
+function findDefinition(columns: ColumnDefinition[], path: string[]): ColumnDefinition | undefined {
+  const found = columns.find((c) => c.name === path[0]);
+  if (!found || path.length === 1) return found;
+  return findDefinition(found.columns ?? [], path.slice(1));
+}
+
+function removeDefinition(columns: ColumnDefinition[], path: string[]): ColumnDefinition[] {
+  if (path.length === 1) return columns.filter((c) => c.name !== path[0]);
+  return columns.map((c) => (c.name === path[0] ? { ...c, columns: removeDefinition(c.columns ?? [], path.slice(1)) } : c));
+}
+
+function retargetLinks(columns: ColumnDefinition[], from: string, to: string): boolean {
+  let changed = false;
+  for (const column of columns) {
+    if (column.link?.table === from) { column.link.table = to; changed = true; }
+    if (column.columns && retargetLinks(column.columns, from, to)) changed = true;
+  }
+  return changed;
+}

@@ -1,0 +1,62 @@
+import { isColumnType, normalizeColumn, flattenColumns, type ColumnDefinition } from '../model/column-types.js';
+import { StrataError } from '../errors.js';
+import { assertColumnName, assertColumnPathLength } from '../names.js';
+import { parseDefault } from '../model/values.js';
+
+const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
+
+/**
+ * Validates a column definition from a client (any JSON) and returns it normalised.
+ * `tableExists` answers whether a link target exists at this point of the migration.
+ */
+export function validateColumn(input: unknown, parentPath: string, tableExists: (name: string) => boolean): ColumnDefinition {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('a column must be an object with name and type');
+  const c = input as Record<string, unknown>;
+  if (typeof c.name !== 'string') throw invalid('column name is required');
+  const name = c.name;
+  for (const segment of name.split('.')) assertColumnName(segment);
+  const path = parentPath ? `${parentPath}.${name}` : name;
+  if (c.type === 'file' || c.type === 'file[]') throw invalid(`column [${path}]: type ${c.type} is not supported yet`);
+  if (!isColumnType(c.type)) throw invalid(`column [${path}]: unknown type [${String(c.type)}]`);
+  for (const flag of ['notNull', 'unique'] as const) {
+    if (c[flag] !== undefined && typeof c[flag] !== 'boolean') throw invalid(`column [${path}]: ${flag} must be true or false`);
+  }
+  if (c.defaultValue !== undefined && typeof c.defaultValue !== 'string') throw invalid(`column [${path}]: defaultValue must be a string`);
+  const column = { ...c, name } as unknown as ColumnDefinition;
+
+  switch (column.type) {
+    case 'link': {
+      const target = (c.link as { table?: unknown } | undefined)?.table;
+      if (typeof target !== 'string') throw invalid(`column [${path}]: a link column needs link.table`);
+      if (!tableExists(target)) throw invalid(`column [${path}]: linked table [${target}] does not exist`);
+      break;
+    }
+    case 'vector': {
+      const dimension = (c.vector as { dimension?: unknown } | undefined)?.dimension;
+      if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 2 || dimension > 10000) {
+        throw invalid(`column [${path}]: a vector column needs vector.dimension between 2 and 10000`);
+      }
+      if (column.defaultValue !== undefined) throw invalid(`column [${path}]: vector columns take no defaultValue`);
+      break;
+    }
+    case 'object': {
+      if (!Array.isArray(c.columns) || c.columns.length === 0) throw invalid(`column [${path}]: an object column needs nested columns`);
+      if (column.notNull || column.unique || column.defaultValue !== undefined) throw invalid(`column [${path}]: object columns take no notNull, unique or defaultValue`);
+      const children = c.columns.map((child) => validateColumn(child, path, tableExists));
+      const names = new Set<string>();
+      for (const child of children) {
+        if (names.has(child.name)) throw invalid(`column [${path}.${child.name}] is defined twice`);
+        names.add(child.name);
+      }
+      column.columns = children;
+      break;
+    }
+  }
+  if (column.unique && ['multiple', 'json', 'vector'].includes(column.type)) throw invalid(`column [${path}]: ${column.type} columns cannot be unique`);
+  const normalized = normalizeColumn(column);
+  for (const leaf of flattenColumns([normalized], parentPath ? parentPath + '.' : '')) {
+    assertColumnPathLength(leaf.path);
+    if (leaf.defaultValue !== undefined) parseDefault(leaf, leaf.defaultValue);
+  }
+  return normalized;
+}

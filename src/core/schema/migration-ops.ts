@@ -1,0 +1,12 @@
+import type { ColumnDefinition } from '../model/column-types.js';
+
+/** Schema edits in Xata's MigrationOp shape: the one vocabulary every schema change is expressed in. */
+export type MigrationOp =
+  | { addTable: { table: string } }
+  | { removeTable: { table: string } }
+  | { renameTable: { oldName: string; newName: string } }
+  | { addColumn: { table: string; column: ColumnDefinition } }
+  | { removeColumn: { table: string; column: string } }
+  | { renameColumn: { table: string; oldName: string; newName: string } };
+
+export interface MigrationResult { migrationID: string; parentMigrationID: string; status: 'completed' }

@@ -1,0 +1,136 @@
+import { normalizeColumn, type ColumnDefinition } from '../model/column-types.js';
+import type { TableModel } from '../model/table-model.js';
+import { StrataError, badRequest } from '../errors.js';
+import { assertTableName } from '../names.js';
+import type { BranchContext, DatabaseService } from '../databases.js';
+import { applyMigration } from './apply-migration.js';
+import { validateColumn } from './column-definition.js';
+import type { MigrationOp, MigrationResult } from './migration-ops.js';
+
+export interface SchemaTable { name: string; columns: ColumnDefinition[] }
+
+/** Tables, columns and schema edits of a branch. Every change is a migration (see apply-migration). */
+export class SchemaService {
+  constructor(private readonly databases: DatabaseService) {}
+
+  async table(ctx: BranchContext, name: string): Promise<TableModel> {
+    const table = (await ctx.schema()).tables.get(name);
+    if (!table) throw new StrataError('NOT_FOUND', `table [${name}] not found`);
+    return table;
+  }
+
+  async tables(ctx: BranchContext): Promise<SchemaTable[]> {
+    return (await ctx.schema()).ordered().map((t) => ({ name: t.name, columns: t.columns }));
+  }
+
+  /** Applies edits atomically and drops the cached schema once they commit. */
+  async migrate(ctx: BranchContext, ops: MigrationOp[]): Promise<MigrationResult> {
+    try {
+      return await ctx.store.transaction((tx) => applyMigration(tx, ops));
+    } finally {
+      this.databases.schemaChanged(ctx.branch.id);
+    }
+  }
+
+  createTable(ctx: BranchContext, name: string, columns: unknown[] = []) {
+    assertTableName(name);
+    return this.migrate(ctx, [{ addTable: { table: name } }, ...columns.map((column) => ({ addColumn: { table: name, column: column as ColumnDefinition } }))]);
+  }
+
+  renameTable(ctx: BranchContext, name: string, newName: string) {
+    return this.migrate(ctx, [{ renameTable: { oldName: name, newName } }]);
+  }
+
+  removeTable(ctx: BranchContext, name: string) {
+    return this.migrate(ctx, [{ removeTable: { table: name } }]);
+  }
+
+  addColumn(ctx: BranchContext, table: string, column: unknown) {
+    return this.migrate(ctx, [{ addColumn: { table, column: column as ColumnDefinition } }]);
+  }
+
+  renameColumn(ctx: BranchContext, table: string, oldName: string, newName: string) {
+    return this.migrate(ctx, [{ renameColumn: { table, oldName, newName } }]);
+  }
+
+  removeColumn(ctx: BranchContext, table: string, column: string) {
+    return this.migrate(ctx, [{ removeColumn: { table, column } }]);
+  }
+
+  /** Replaces a table's columns: removes those not listed, adds new ones. Changing a kept column's definition is refused. */
+  async setTableColumns(ctx: BranchContext, name: string, columns: unknown): Promise<MigrationResult | undefined> {
+    const table = await this.table(ctx, name);
+    const ops = diffTable(table.name, table.columns, this.validateAll(columns, ctx, await ctx.schema().then((s) => new Set(s.tables.keys()))), 'refuse');
+    return ops.length ? this.migrate(ctx, ops) : undefined;
+  }
+
+  /** The edits that would turn the branch's schema into `target` (Xata's schema/compare). */
+  async compare(ctx: BranchContext, target: unknown): Promise<{ source: { tables: SchemaTable[] }; target: { tables: SchemaTable[] }; edits: { operations: MigrationOp[] } }> {
+    const source = await this.tables(ctx);
+    const wanted = this.validateSchema(target);
+    const ops: MigrationOp[] = [];
+    const sourceNames = new Set(source.map((t) => t.name));
+    const wantedNames = new Set(wanted.map((t) => t.name));
+    for (const t of wanted) if (!sourceNames.has(t.name)) ops.push({ addTable: { table: t.name } });
+    for (const t of wanted) {
+      const current = source.find((s) => s.name === t.name);
+      ops.push(...diffTable(t.name, current?.columns ?? [], t.columns, 'replace'));
+    }
+    // Columns first, tables last: a table can only go once nothing links to it.
+    for (const t of source) if (!wantedNames.has(t.name)) ops.push({ removeTable: { table: t.name } });
+    ops.sort((a, b) => rank(a) - rank(b));
+    return { source: { tables: source }, target: { tables: wanted }, edits: { operations: ops } };
+  }
+
+  private validateSchema(input: unknown): SchemaTable[] {
+    const tables = (input as { tables?: unknown } | null)?.tables;
+    if (!Array.isArray(tables)) throw badRequest('schema.tables must be an array');
+    const names = new Set<string>();
+    for (const t of tables) {
+      const name = (t as { name?: unknown })?.name;
+      if (typeof name !== 'string') throw badRequest('every table needs a name');
+      assertTableName(name);
+      if (names.has(name)) throw badRequest(`table [${name}] is listed twice`);
+      names.add(name);
+    }
+    return tables.map((t: { name: string; columns?: unknown }) => ({ name: t.name, columns: this.validateAll(t.columns ?? [], undefined, names) }));
+  }
+
+  private validateAll(columns: unknown, _ctx: BranchContext | undefined, tableNames: Set<string>): ColumnDefinition[] {
+    if (!Array.isArray(columns)) throw badRequest('columns must be an array');
+    const out = columns.map((c) => validateColumn(c, '', (n) => tableNames.has(n)));
+    const seen = new Set<string>();
+    for (const c of out) {
+      if (seen.has(c.name)) throw badRequest(`column [${c.name}] is listed twice`);
+      seen.add(c.name);
+    }
+    return out;
+  }
+}
+
+function rank(op: MigrationOp): number {
+  if ('addTable' in op) return 0;
+  if ('removeColumn' in op) return 1;
+  if ('addColumn' in op) return 2;
+  return 3; // removeTable
+}
+
+const same = (a: ColumnDefinition, b: ColumnDefinition) => JSON.stringify(normalizeColumn(a)) === JSON.stringify(normalizeColumn(b));
+
+/** Column edits from `current` to `wanted` for one table (top-level columns; objects compared whole). */
+function diffTable(table: string, current: ColumnDefinition[], wanted: ColumnDefinition[], onChange: 'replace' | 'refuse'): MigrationOp[] {
+  const ops: MigrationOp[] = [];
+  for (const column of current) {
+    const next = wanted.find((w) => w.name === column.name);
+    if (!next) ops.push({ removeColumn: { table, column: column.name } });
+    else if (!same(column, next)) {
+      if (onChange === 'refuse') {
+        throw new StrataError('INVALID_SCHEMA', `column [${column.name}]: changing a column's definition is not supported; remove it and add it again`);
+      }
+      ops.push({ removeColumn: { table, column: column.name } }, { addColumn: { table, column: next } });
+    }
+  }
+  for (const column of wanted) if (!current.some((c) => c.name === column.name)) ops.push({ addColumn: { table, column } });
+  return ops;
+}
+

@@ -1,0 +1,32 @@
+import type { Storage } from '../storage/storage.js';
+import { openStorage } from '../storage/open-storage.js';
+import { AccountService } from './auth/accounts.js';
+import { TokenService } from './auth/tokens.js';
+import { DatabaseService } from './databases.js';
+import { RecordService } from './records/record-service.js';
+import { SchemaService } from './schema/schema-service.js';
+
+/** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
+export class Strata {
+  readonly accounts: AccountService;
+  readonly tokens: TokenService;
+  readonly databases: DatabaseService;
+  readonly schema: SchemaService;
+  readonly records: RecordService;
+
+  constructor(readonly storage: Storage) {
+    this.accounts = new AccountService(storage.system);
+    this.tokens = new TokenService(storage.system);
+    this.databases = new DatabaseService(storage);
+    this.schema = new SchemaService(this.databases);
+    this.records = new RecordService();
+  }
+
+  static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {
+    return new Strata(await openStorage(config));
+  }
+
+  close(): Promise<void> {
+    return this.storage.close();
+  }
+}

@@ -1,0 +1,92 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Strata } from '../../core/strata.js';
+import type { MigrationOp } from '../../core/schema/migration-ops.js';
+import { needs } from '../route-access.js';
+import { DbBranchParams, resolveBranch, splitDbBranch } from './params.js';
+
+const DbParams = Type.Object({ db: Type.String({ minLength: 1, maxLength: 255 }) });
+const CreateBranchBody = Type.Object({
+  from: Type.Optional(Type.String()),
+  metadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  /** Strata extension: copy the source branch's records too (Xata copies the schema only). */
+  copyData: Type.Optional(Type.Boolean()),
+});
+const CompareBody = Type.Object({ schema: Type.Unknown() });
+const ApplyBody = Type.Object({ edits: Type.Object({ operations: Type.Array(Type.Unknown()) }) });
+
+/** Branches, their schema and migrations: `/dbs/{db}`, `/db/{db}:{branch}[/schema/…|/migrations]`. */
+export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/dbs/:db', { config: needs('database:read'), schema: { params: DbParams } }, async (request) => {
+    const { database, branches } = await strata.databases.branches(request.params.db);
+    return { databaseName: database.name, branches: branches.map((b) => ({ name: b.name, createdAt: b.createdAt })) };
+  });
+
+  app.get('/dbs/:db/settings', { config: needs('database:read'), schema: { params: DbParams } }, async (request) => {
+    const database = await strata.databases.get(request.params.db);
+    return { searchEnabled: true, ...database.settings };
+  });
+
+  app.patch('/dbs/:db/settings', { config: needs('database:update'), schema: { params: DbParams, body: Type.Object({ searchEnabled: Type.Optional(Type.Boolean()) }) } }, async (request) => {
+    const database = await strata.databases.updateSettings(request.params.db, request.body ?? {});
+    return { searchEnabled: true, ...database.settings };
+  });
+
+  app.get('/db/:dbBranch', { config: needs('database:read'), schema: { params: DbBranchParams } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    const schema = await ctx.schema();
+    const migrations = await ctx.store.listMigrations();
+    return {
+      databaseName: ctx.database.name,
+      branchName: ctx.branch.name,
+      createdAt: ctx.branch.createdAt,
+      id: `bb_${ctx.branch.id}`,
+      version: migrations.length,
+      lastMigrationID: schema.lastMigrationId,
+      metadata: ctx.branch.metadata,
+      ...(ctx.branch.parent ? { startedFrom: { branchName: ctx.branch.parent, dbBranchID: '', migrationID: '' } } : {}),
+      schema: {
+        tables: schema.ordered().map((t) => ({ name: t.name, columns: t.columns, revLinks: revLinks(schema.ordered(), t.name) })),
+        tablesOrder: schema.ordered().map((t) => t.name),
+      },
+    };
+  });
+
+  app.put('/db/:dbBranch', { config: needs('database:create'), schema: { params: DbBranchParams, body: Type.Optional(CreateBranchBody), querystring: Type.Object({ from: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+    const { db, branch } = splitDbBranch(request.params.dbBranch);
+    const body = request.body ?? {};
+    await strata.databases.createBranch(db, branch, { from: body.from ?? request.query.from, copyData: body.copyData, metadata: body.metadata });
+    return reply.status(201).send({ databaseName: db, branchName: branch, status: 'completed' });
+  });
+
+  app.delete('/db/:dbBranch', { config: needs('database:delete'), schema: { params: DbBranchParams } }, async (request) => {
+    const { db, branch } = splitDbBranch(request.params.dbBranch);
+    await strata.databases.removeBranch(db, branch);
+    return { status: 'completed' };
+  });
+
+  app.get('/db/:dbBranch/migrations', { config: needs('database:read'), schema: { params: DbBranchParams } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    const migrations = await ctx.store.listMigrations();
+    return {
+      migrations: migrations.map((m) => ({ id: m.id, parentID: m.parentId, createdAt: m.createdAt, status: 'completed', localChanges: false, operations: m.operations })),
+    };
+  });
+
+  app.post('/db/:dbBranch/schema/compare', { config: needs('database:read'), schema: { params: DbBranchParams, body: CompareBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.schema.compare(ctx, request.body.schema);
+  });
+
+  app.post('/db/:dbBranch/schema/apply', { config: needs('database:update'), schema: { params: DbBranchParams, body: ApplyBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.schema.migrate(ctx, request.body.edits.operations as MigrationOp[]);
+  });
+};
+
+function revLinks(tables: Array<{ name: string; leaves: Array<{ path: string; link?: { table: string } }> }>, target: string) {
+  return tables.flatMap((t) => t.leaves.filter((l) => l.link?.table === target).map((l) => ({ table: t.name, column: l.path })));
+}

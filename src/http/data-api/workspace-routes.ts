@@ -1,0 +1,60 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { StrataError } from '../../core/errors.js';
+import type { Strata } from '../../core/strata.js';
+import { needs } from '../route-access.js';
+
+const WsParams = Type.Object({ ws: Type.String() });
+const WsDbParams = Type.Object({ ws: Type.String(), db: Type.String({ minLength: 1, maxLength: 255 }) });
+
+/**
+ * Xata's control-plane calls for databases, as its tooling drives them. The instance plays
+ * a Xata workspace: its configured name is the only `{ws}` that exists.
+ */
+export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const checkWorkspace = (ws: string) => {
+    if (ws !== instanceName) throw new StrataError('NOT_FOUND', `workspace [${ws}] not found`);
+  };
+
+  app.get('/workspaces/:ws/dbs', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    const databases = await strata.databases.list();
+    return { databases: databases.map((d) => ({ name: d.name, region: d.region, createdAt: d.createdAt, numberOfBranches: d.branchCount })) };
+  });
+
+  app.put('/workspaces/:ws/dbs/:db', {
+    config: needs('database:create'),
+    schema: { params: WsDbParams, body: Type.Optional(Type.Object({ region: Type.Optional(Type.String()), branchName: Type.Optional(Type.String()) })) },
+  }, async (request, reply) => {
+    checkWorkspace(request.params.ws);
+    const { database, branch } = await strata.databases.create(request.params.db, request.body?.region || 'local');
+    return reply.status(201).send({ databaseName: database.name, branchName: branch.name, status: 'completed' });
+  });
+
+  app.get('/workspaces/:ws/dbs/:db', { config: needs('database:read'), schema: { params: WsDbParams } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    const database = await strata.databases.get(request.params.db);
+    return { name: database.name, region: database.region, createdAt: database.createdAt };
+  });
+
+  app.delete('/workspaces/:ws/dbs/:db', { config: needs('database:delete'), schema: { params: WsDbParams } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    await strata.databases.remove(request.params.db);
+    return { status: 'completed' };
+  });
+
+  app.get('/workspaces/:ws/settings', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    return (await strata.storage.system.getSetting('workspace')) ?? {};
+  });
+
+  app.put('/workspaces/:ws/settings', { config: needs('database:update'), schema: { params: WsParams, body: Type.Record(Type.String(), Type.Unknown()) } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    const current = ((await strata.storage.system.getSetting('workspace')) ?? {}) as Record<string, unknown>;
+    const next = { ...current, ...request.body };
+    await strata.storage.system.putSetting('workspace', next);
+    return next;
+  });
+};

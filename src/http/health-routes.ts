@@ -1,0 +1,16 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Strata } from '../core/strata.js';
+import { isPublic } from './route-access.js';
+
+/** Liveness and readiness: the only data-free routes that need no token. */
+export const healthRoutes = (strata: Strata): FastifyPluginAsync => async (app) => {
+  app.get('/health', { config: isPublic }, async () => ({ status: 'ok' }));
+  app.get('/ready', { config: isPublic }, async (_request, reply) => {
+    try {
+      await strata.storage.ping();
+      return { status: 'ready', storage: strata.storage.engine };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', storage: strata.storage.engine });
+    }
+  });
+};

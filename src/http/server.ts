@@ -1,0 +1,58 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { Xid } from 'xid-ts';
+import type { Strata } from '../core/strata.js';
+import { StrataError } from '../core/errors.js';
+import { registerAuth } from './auth-hook.js';
+import { registerErrorHandler } from './error-handler.js';
+import { healthRoutes } from './health-routes.js';
+import { recordRoutes } from './data-api/record-routes.js';
+import { tableRoutes } from './data-api/table-routes.js';
+import { branchRoutes } from './data-api/branch-routes.js';
+import { workspaceRoutes } from './data-api/workspace-routes.js';
+import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
+import { postgresDialect } from '../storage/postgres/postgres-dialect.js';
+
+export interface ServerOptions {
+  instanceName: string;
+  bodyLimit: number;
+  logLevel: string;
+}
+
+/** Builds the HTTP server: thin routes over the core, one auth hook, one error envelope. */
+export async function buildServer(strata: Strata, options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // Per-request lines are logged at debug level by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit,
+    genReqId: () => `req_${new Xid().toString()}`,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 600 },
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+  });
+
+  // Clients (the Xata SDK among them) send `content-type: application/json` with empty
+  // bodies on DELETE; an empty body is "no body", not a parse error.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.debug({ method: request.method, url: request.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+  });
+
+  const dialect = strata.storage.engine === 'sqlite' ? sqliteDialect : postgresDialect;
+  registerErrorHandler(app, (err) => (err instanceof StrataError ? err : dialect.mapError(err)));
+  registerAuth(app, strata);
+
+  await app.register(healthRoutes(strata));
+  await app.register(recordRoutes(strata));
+  await app.register(tableRoutes(strata));
+  await app.register(branchRoutes(strata));
+  await app.register(workspaceRoutes(strata, options.instanceName));
+  return app;
+}

@@ -1,0 +1,53 @@
+import { ConfigError, loadConfig } from './config.js';
+import { bootstrapOwner } from './core/bootstrap.js';
+import { Strata } from './core/strata.js';
+import { buildServer } from './http/server.js';
+
+/** `npm start`: validate configuration, open storage, create the owner on first start, serve. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`strata: configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const strata = await Strata.open(config);
+  const first = await bootstrapOwner(strata, config.ownerEmail);
+  if (first) {
+    const line = '='.repeat(72);
+    console.log([
+      line,
+      ' Strata first start: an owner account and a full-access token were created.',
+      ' They are shown this once; store them now.',
+      '',
+      `   email:    ${first.email}`,
+      `   password: ${first.password}`,
+      `   token:    ${first.token}`,
+      '',
+      ' Try:  curl -H "Authorization: Bearer <token>" http://' + `${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
+      line,
+    ].join('\n'));
+  }
+  const app = await buildServer(strata, { instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000).unref();
+    await app.close();
+    await strata.close();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Strata serving on http://${config.host}:${config.port} (${strata.storage.engine}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})`);
+}
+
+main().catch((err) => {
+  console.error('strata: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,306 @@
+import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
+import type { LeafColumn } from '../core/model/column-types.js';
+import { TableModel, type TableRecord } from '../core/model/table-model.js';
+import type { Filter, PlanField, SelectPlan } from '../core/query/select-plan.js';
+import type { SqlDialect } from './sql-dialect.js';
+import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
+
+/**
+ * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
+ * (quoted); values always through parameters. The engine supplies the dialect (types,
+ * codecs) and how table names are qualified (a PostgreSQL schema per branch, a file per
+ * branch on SQLite).
+ */
+const SYSTEM_COLUMNS = { id: 'id', version: 'xata_version', createdAt: 'xata_createdat', updatedAt: 'xata_updatedat' } as const;
+export const CATALOG_TABLES = '_strata_tables';
+export const MIGRATIONS_TABLE = '_strata_migrations';
+
+export interface BranchSqlOptions {
+  dialect: SqlDialect;
+  /** Qualified reference to a table of this branch. */
+  table: (name: string) => RawBuilder<unknown>;
+  /** Suffix that locks selected rows in a write transaction ('' where writes are serialised). */
+  forUpdate: string;
+  forKeyShare: string;
+}
+
+export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
+  return [
+    sql`CREATE TABLE IF NOT EXISTS ${opts.table(CATALOG_TABLES)} (
+      "id" integer PRIMARY KEY, "name" text NOT NULL UNIQUE, "id_kind" text NOT NULL,
+      "columns" text NOT NULL, "created_at" text NOT NULL)`,
+    sql`CREATE TABLE IF NOT EXISTS ${opts.table(MIGRATIONS_TABLE)} (
+      "id" text PRIMARY KEY, "parent_id" text NOT NULL, "created_at" text NOT NULL, "operations" text NOT NULL)`,
+  ];
+}
+
+function fieldSql(field: PlanField): RawBuilder<unknown> {
+  const column = typeof field.column === 'string' ? SYSTEM_COLUMNS[field.column] : field.column.path;
+  return sql.id(field.tableAlias, column);
+}
+
+function filterSql(filter: Filter): RawBuilder<unknown> {
+  switch (filter.kind) {
+    case 'idEquals':
+      return sql`${sql.id(filter.tableAlias, 'id')} = ${filter.value}`;
+    case 'idIn':
+      if (filter.values.length === 0) return sql`1 = 0`;
+      return sql`${sql.id(filter.tableAlias, 'id')} IN (${sql.join(filter.values)})`;
+    case 'and':
+      return sql.join(filter.filters.map((f) => sql`(${filterSql(f)})`), sql` AND `);
+  }
+}
+
+export class BranchSql implements BranchTx {
+  private schemaChanged = false;
+  constructor(readonly db: Kysely<any>, readonly opts: BranchSqlOptions) {}
+
+  get didChangeSchema(): boolean {
+    return this.schemaChanged;
+  }
+  markSchemaChanged(): void {
+    this.schemaChanged = true;
+  }
+
+  private get d(): SqlDialect {
+    return this.opts.dialect;
+  }
+  private t(name: string): RawBuilder<unknown> {
+    return this.opts.table(name);
+  }
+
+  // ---- catalog ----
+
+  async loadCatalog(lock = false): Promise<{ tables: TableRecord[]; lastMigrationId: string }> {
+    const lockSql = sql.raw(lock ? this.opts.forUpdate : '');
+    const rows = await sql<{ id: number; name: string; id_kind: string; columns: string; created_at: string }>`
+      SELECT "id", "name", "id_kind", "columns", "created_at" FROM ${this.t(CATALOG_TABLES)} ORDER BY "id"${lockSql}`.execute(this.db);
+    const last = await sql<{ id: string }>`
+      SELECT "id" FROM ${this.t(MIGRATIONS_TABLE)} ORDER BY "created_at" DESC, "id" DESC LIMIT 1`.execute(this.db);
+    return {
+      tables: rows.rows.map((r) => ({
+        id: Number(r.id), name: r.name, idKind: r.id_kind === 'int' ? 'int' : 'string',
+        columns: JSON.parse(r.columns), createdAt: r.created_at,
+      })),
+      lastMigrationId: last.rows[0]?.id ?? '',
+    };
+  }
+
+  async nextTableId(): Promise<number> {
+    const r = await sql<{ n: number | string | null }>`SELECT MAX("id") AS "n" FROM ${this.t(CATALOG_TABLES)}`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0) + 1;
+  }
+
+  async saveTableRecord(table: TableRecord): Promise<void> {
+    await sql`DELETE FROM ${this.t(CATALOG_TABLES)} WHERE "id" = ${table.id}`.execute(this.db);
+    await sql`INSERT INTO ${this.t(CATALOG_TABLES)} ("id", "name", "id_kind", "columns", "created_at")
+      VALUES (${table.id}, ${table.name}, ${table.idKind}, ${JSON.stringify(table.columns)}, ${table.createdAt})`.execute(this.db);
+    this.schemaChanged = true;
+  }
+
+  async deleteTableRecord(tableId: number): Promise<void> {
+    await sql`DELETE FROM ${this.t(CATALOG_TABLES)} WHERE "id" = ${tableId}`.execute(this.db);
+    this.schemaChanged = true;
+  }
+
+  async insertMigration(row: MigrationRow): Promise<void> {
+    await sql`INSERT INTO ${this.t(MIGRATIONS_TABLE)} ("id", "parent_id", "created_at", "operations")
+      VALUES (${row.id}, ${row.parentId}, ${row.createdAt}, ${JSON.stringify(row.operations)})`.execute(this.db);
+  }
+
+  async listMigrations(): Promise<MigrationRow[]> {
+    const r = await sql<{ id: string; parent_id: string; created_at: string; operations: string }>`
+      SELECT "id", "parent_id", "created_at", "operations" FROM ${this.t(MIGRATIONS_TABLE)} ORDER BY "created_at", "id"`.execute(this.db);
+    return r.rows.map((m) => ({ id: m.id, parentId: m.parent_id, createdAt: m.created_at, operations: JSON.parse(m.operations) }));
+  }
+
+  // ---- DDL ----
+
+  private columnDdl(leaf: LeafColumn, linkTarget: TableModel | undefined, withNotNull: boolean): RawBuilder<unknown> {
+    const type = sql.raw(this.d.columnType(leaf, linkTarget?.idKind));
+    return withNotNull && leaf.notNull ? sql`${sql.id(leaf.path)} ${type} NOT NULL` : sql`${sql.id(leaf.path)} ${type}`;
+  }
+
+  private async createColumnIndexes(tableName: string, leaf: LeafColumn): Promise<void> {
+    const suffix = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    if (leaf.unique) {
+      await sql`CREATE UNIQUE INDEX ${sql.id(`ux_${suffix}`)} ON ${this.t(tableName)} (${sql.id(leaf.path)})`.execute(this.db);
+    } else if (leaf.type === 'link') {
+      await sql`CREATE INDEX ${sql.id(`ix_${suffix}`)} ON ${this.t(tableName)} (${sql.id(leaf.path)})`.execute(this.db);
+    }
+  }
+
+  async createTable(table: TableRecord, linkTargets: Map<string, TableModel>): Promise<void> {
+    const leaves = new TableModel(table).leaves;
+    const columns = [
+      sql.raw(this.d.idColumn(table.idKind)),
+      sql`"xata_version" integer NOT NULL DEFAULT 0`,
+      sql`"xata_createdat" ${sql.raw(this.d.timestampType)} NOT NULL`,
+      sql`"xata_updatedat" ${sql.raw(this.d.timestampType)} NOT NULL`,
+      ...leaves.map((leaf) => this.columnDdl(leaf, linkTargets.get(leaf.path), true)),
+    ];
+    await sql`CREATE TABLE ${this.t(table.name)} (${sql.join(columns)})`.execute(this.db);
+    for (const leaf of leaves) await this.createColumnIndexes(table.name, leaf);
+    this.schemaChanged = true;
+    this.d.afterSchemaChange?.();
+  }
+
+  async renameTable(table: TableModel, newName: string): Promise<void> {
+    await sql`ALTER TABLE ${this.t(table.name)} RENAME TO ${sql.id(newName)}`.execute(this.db);
+    this.schemaChanged = true;
+    this.d.afterSchemaChange?.();
+  }
+
+  async dropTable(table: TableModel): Promise<void> {
+    await sql`DROP TABLE ${this.t(table.name)}`.execute(this.db);
+    this.schemaChanged = true;
+    this.d.afterSchemaChange?.();
+  }
+
+  async addColumn(table: TableModel, leaf: LeafColumn, linkTarget: TableModel | undefined, fill: unknown): Promise<void> {
+    const hasFill = fill !== undefined && fill !== null;
+    if (this.d.name === 'sqlite' && leaf.notNull) {
+      // SQLite cannot add NOT NULL later; it needs the fill as a DDL default. The value was
+      // validated by the core as a number or string; strings are quoted as SQL literals.
+      // An empty table may add a notNull column without a default: the core supplies a value
+      // on every write, so the DDL default is only SQLite's formality (a zero value).
+      const encoded = hasFill ? this.d.encode(leaf, fill) : this.d.columnType(leaf, linkTarget?.idKind) === 'TEXT' ? '' : 0;
+      const literal = typeof encoded === 'number' ? String(encoded) : `'${String(encoded).replaceAll("'", "''")}'`;
+      await sql`ALTER TABLE ${this.t(table.name)} ADD COLUMN ${this.columnDdl(leaf, linkTarget, true)} DEFAULT ${sql.raw(literal)}`.execute(this.db);
+    } else {
+      await sql`ALTER TABLE ${this.t(table.name)} ADD COLUMN ${this.columnDdl(leaf, linkTarget, false)}`.execute(this.db);
+      if (hasFill) await sql`UPDATE ${this.t(table.name)} SET ${sql.id(leaf.path)} = ${this.d.encode(leaf, fill)}`.execute(this.db);
+      if (leaf.notNull) await sql`ALTER TABLE ${this.t(table.name)} ALTER COLUMN ${sql.id(leaf.path)} SET NOT NULL`.execute(this.db);
+    }
+    await this.createColumnIndexes(table.name, leaf);
+    this.schemaChanged = true;
+    this.d.afterSchemaChange?.();
+  }
+
+  async renameColumn(table: TableModel, from: string, to: string): Promise<void> {
+    await sql`ALTER TABLE ${this.t(table.name)} RENAME COLUMN ${sql.id(from)} TO ${sql.id(to)}`.execute(this.db);
+    this.schemaChanged = true;
+    this.d.afterSchemaChange?.();
+  }
+
+  async dropColumn(table: TableModel, leaf: LeafColumn): Promise<void> {
+    if (this.d.name === 'sqlite') {
+      // SQLite refuses to drop an indexed column; PostgreSQL drops its indexes itself.
+      const indexes = await sql<{ name: string }>`
+        SELECT il."name" AS "name" FROM pragma_index_list(${table.name}) il
+        WHERE il."origin" = 'c' AND EXISTS (SELECT 1 FROM pragma_index_info(il."name") ii WHERE ii."name" = ${leaf.path})`.execute(this.db);
+      for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(this.db);
+    }
+    await sql`ALTER TABLE ${this.t(table.name)} DROP COLUMN ${sql.id(leaf.path)}`.execute(this.db);
+    this.schemaChanged = true;
+    this.d.afterSchemaChange?.();
+  }
+
+  // ---- records ----
+
+  private compiledSelect(plan: SelectPlan, cacheKey: string | undefined): string {
+    const build = () => {
+      const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
+      const joins = plan.joins.map((j) =>
+        sql` LEFT JOIN ${this.t(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`);
+      const where = plan.where ? sql` WHERE ${filterSql(plan.where)}` : sql``;
+      const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : sql``;
+      return sql`SELECT ${sql.join(fields)} FROM ${this.t(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}${where}${limit}`.compile(this.db).sql;
+    };
+    if (!cacheKey) return build();
+    const memoKey = `select:${this.opts.dialect.name}:${cacheKey}`;
+    let text = plan.table.memo.get(memoKey) as string | undefined;
+    if (!text) {
+      text = build();
+      plan.table.memo.set(memoKey, text);
+    }
+    return text;
+  }
+
+  /** Runs a plan; `cacheKey` names its shape (same SQL text, new parameters) for reuse. */
+  async select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]> {
+    const text = this.compiledSelect(plan, cacheKey);
+    const params = plan.where ? filterParams(plan.where) : [];
+    const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
+    const decoders = plan.fields.map((f) => this.decoderFor(f));
+    return result.rows.map((row) => decoders.map((decode, i) => decode(row[`c${i}`])));
+  }
+
+  private decoderFor(field: PlanField): (raw: unknown) => unknown {
+    const column = field.column;
+    if (column === 'id') return (raw) => raw;
+    if (column === 'version') return (raw) => (raw === null || raw === undefined ? raw : Number(raw));
+    if (column === 'createdAt' || column === 'updatedAt') return (raw) => (raw === null || raw === undefined ? null : this.d.decodeTimestamp(raw));
+    return (raw) => (raw === null || raw === undefined ? null : this.d.decode(column, raw));
+  }
+
+  async recordVersion(table: TableModel, id: string | number): Promise<number | undefined> {
+    const r = await sql<{ v: number | string }>`SELECT "xata_version" AS "v" FROM ${this.t(table.name)} WHERE "id" = ${id}${sql.raw(this.opts.forUpdate)}`.execute(this.db);
+    return r.rows[0] === undefined ? undefined : Number(r.rows[0].v);
+  }
+
+  async existingIds(table: TableModel, ids: Array<string | number>): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const r = await sql<{ id: string | number }>`SELECT "id" FROM ${this.t(table.name)} WHERE "id" IN (${sql.join(ids)})${sql.raw(this.opts.forKeyShare)}`.execute(this.db);
+    return new Set(r.rows.map((row) => String(row.id)));
+  }
+
+  async countRows(table: TableModel): Promise<number> {
+    const r = await sql<{ n: number | string }>`SELECT COUNT(*) AS "n" FROM ${this.t(table.name)}`.execute(this.db);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number> {
+    const names: RawBuilder<unknown>[] = [];
+    const params: unknown[] = [];
+    if (id !== null) { names.push(sql.id('id')); params.push(id); }
+    const ts = this.d.encodeTimestamp(now);
+    names.push(sql.id('xata_version'), sql.id('xata_createdat'), sql.id('xata_updatedat'));
+    params.push(0, ts, ts);
+    for (const [leaf, value] of values) {
+      names.push(sql.id(leaf.path));
+      params.push(value === null ? null : this.d.encode(leaf, value));
+    }
+    const r = await sql<{ id: string | number }>`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES (${sql.join(params)}) RETURNING "id"`.execute(this.db);
+    const newId = r.rows[0]!.id;
+    return table.idKind === 'int' ? Number(newId) : String(newId);
+  }
+
+  async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number> {
+    const sets: RawBuilder<unknown>[] = [];
+    for (const [leaf, write] of values) {
+      const column = sql.id(leaf.path);
+      if (write.kind === 'set') {
+        sets.push(sql`${column} = ${write.value === null ? null : this.d.encode(leaf, write.value)}`);
+      } else {
+        sets.push(sql`${column} = COALESCE(${column}, 0) ${sql.raw(write.op)} ${write.operand}`);
+      }
+    }
+    if (opts.replace) {
+      for (const leaf of table.leaves) if (!values.has(leaf)) sets.push(sql`${sql.id(leaf.path)} = NULL`);
+    }
+    sets.push(sql`"xata_version" = "xata_version" + 1`, sql`"xata_updatedat" = ${this.d.encodeTimestamp(now)}`);
+    const versionCheck = opts.ifVersion !== undefined ? sql` AND "xata_version" = ${opts.ifVersion}` : sql``;
+    const r = await sql`UPDATE ${this.t(table.name)} SET ${sql.join(sets)} WHERE "id" = ${id}${versionCheck}`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0n);
+  }
+
+  async deleteRecord(table: TableModel, id: string | number): Promise<number> {
+    const r = await sql`DELETE FROM ${this.t(table.name)} WHERE "id" = ${id}`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0n);
+  }
+
+  async clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number>): Promise<void> {
+    if (ids.length === 0) return;
+    await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IN (${sql.join(ids)})`.execute(this.db);
+  }
+}
+
+/** Parameters of a filter, in the order filterSql emits their placeholders. */
+function filterParams(filter: Filter): unknown[] {
+  switch (filter.kind) {
+    case 'idEquals': return [filter.value];
+    case 'idIn': return filter.values;
+    case 'and': return filter.filters.flatMap(filterParams);
+  }
+}

@@ -1,0 +1,151 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
+import { createSystemTables, KyselySystemStore } from '../system-store.js';
+import type { BranchStore, BranchTx, Storage } from '../storage.js';
+import { postgresDialect } from './postgres-dialect.js';
+
+/**
+ * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
+ * its own schema `strata_branch_<id>`. Several Strata nodes can share one database: they
+ * learn about schema and branch changes from each other over LISTEN/NOTIFY.
+ */
+const SYSTEM_SCHEMA = 'strata';
+const CHANNEL = 'strata_invalidate';
+const branchSchema = (id: number) => `strata_branch_${id}`;
+
+// int8 as a JS number: ids and counters stay within Number.MAX_SAFE_INTEGER (the core checks).
+pg.types.setTypeParser(20, (v) => Number(v));
+
+export async function openPostgresStorage(connectionString: string, opts: { poolSize?: number } = {}): Promise<Storage> {
+  const bootstrap = new pg.Client({ connectionString });
+  await bootstrap.connect();
+  try {
+    await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${SYSTEM_SCHEMA}"`);
+  } finally {
+    await bootstrap.end();
+  }
+  const pool = new pg.Pool({ connectionString, max: opts.poolSize ?? 10, options: `-c search_path=${SYSTEM_SCHEMA}` });
+  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
+  await kysely.connection().execute(async (conn) => {
+    await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
+    try { await createSystemTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
+  });
+  const system = new KyselySystemStore(kysely, kysely);
+  const branches = new Map<number, PostgresBranchStore>();
+  const listeners: Array<(message: string) => void> = [];
+  const listener = await startListener(connectionString, (message) => {
+    const branchId = /^branch:(\d+)$/.exec(message)?.[1];
+    if (branchId) branches.delete(Number(branchId));
+    for (const l of listeners) l(message);
+  });
+
+  const storage: Storage = {
+    engine: 'postgres',
+    system,
+    async branch(branchId) {
+      let store = branches.get(branchId);
+      if (!store) {
+        store = new PostgresBranchStore(kysely, branchId);
+        branches.set(branchId, store);
+      }
+      return store;
+    },
+    async createBranchStorage(branchId, from) {
+      const target = branchSchema(branchId);
+      await kysely.transaction().execute(async (trx) => {
+        await sql`CREATE SCHEMA ${sql.id(target)}`.execute(trx);
+        for (const statement of catalogDdl(optionsFor(branchId))) await statement.execute(trx);
+        if (!from) return;
+        const source = branchSchema(from.branchId);
+        const tables = await sql<{ name: string }>`SELECT "name" FROM ${sql.id(source, CATALOG_TABLES)}`.execute(trx);
+        for (const { name } of tables.rows) {
+          await sql`CREATE TABLE ${sql.id(target, name)} (LIKE ${sql.id(source, name)} INCLUDING ALL)`.execute(trx);
+          if (from.copyData) {
+            await sql`INSERT INTO ${sql.id(target, name)} OVERRIDING SYSTEM VALUE SELECT * FROM ${sql.id(source, name)}`.execute(trx);
+            const identity = await sql<{ seq: string | null }>`SELECT pg_get_serial_sequence(${`"${target}"."${name.replaceAll('"', '""')}"`}, 'id') AS "seq"`.execute(trx);
+            const seq = identity.rows[0]?.seq;
+            if (seq) await sql`SELECT setval(${seq}, COALESCE((SELECT MAX("id") FROM ${sql.id(target, name)}), 0) + 1, false)`.execute(trx);
+          }
+        }
+        await sql`INSERT INTO ${sql.id(target, CATALOG_TABLES)} SELECT * FROM ${sql.id(source, CATALOG_TABLES)}`.execute(trx);
+        await sql`INSERT INTO ${sql.id(target, '_strata_migrations')} SELECT * FROM ${sql.id(source, '_strata_migrations')}`.execute(trx);
+      });
+    },
+    async dropBranchStorage(branchId) {
+      await sql`DROP SCHEMA IF EXISTS ${sql.id(branchSchema(branchId))} CASCADE`.execute(kysely);
+      branches.delete(branchId);
+      await storage.publishInvalidation(`branch:${branchId}`);
+    },
+    async publishInvalidation(message) {
+      await sql`SELECT pg_notify(${CHANNEL}, ${message})`.execute(kysely);
+    },
+    onInvalidation(l) {
+      listeners.push(l);
+    },
+    async ping() {
+      await sql`SELECT 1`.execute(kysely);
+    },
+    async close() {
+      await listener.stop();
+      await kysely.destroy();
+    },
+  };
+  return storage;
+}
+
+function optionsFor(branchId: number): BranchSqlOptions {
+  const schema = branchSchema(branchId);
+  return {
+    dialect: postgresDialect,
+    table: (name) => sql.id(schema, name),
+    forUpdate: ' FOR UPDATE',
+    forKeyShare: ' FOR KEY SHARE',
+  };
+}
+
+class PostgresBranchStore extends BranchSql implements BranchStore {
+  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number) {
+    super(kysely, optionsFor(branchId));
+  }
+
+  async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
+    return this.kysely.transaction().execute(async (trx) => {
+      const tx = new BranchSql(trx, this.opts);
+      const result = await fn(tx);
+      // Delivered to every node (this one included) when the transaction commits.
+      if (tx.didChangeSchema) await sql`SELECT pg_notify(${CHANNEL}, ${`branch:${this.branchId}`})`.execute(trx);
+      return result;
+    });
+  }
+}
+
+/** A dedicated LISTEN connection that reconnects after failures. */
+async function startListener(connectionString: string, onMessage: (payload: string) => void) {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async () => {
+    const c = new pg.Client({ connectionString });
+    c.on('notification', (n) => { if (n.channel === CHANNEL && n.payload) onMessage(n.payload); });
+    c.on('error', () => {
+      if (stopped) return;
+      client = undefined;
+      onMessage('all'); // anything may have changed while we were away
+      retry = setTimeout(() => { connect().catch(() => undefined); }, 1000);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    client = c;
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

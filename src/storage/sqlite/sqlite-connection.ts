@@ -1,0 +1,47 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+
+/**
+ * One SQLite file opened the way Strata needs it: WAL, NORMAL sync (durable across a
+ * process crash; set SQLITE_SYNCHRONOUS=FULL for power loss), a bounded WAL, and a
+ * statement cache so hot queries are prepared once.
+ */
+export interface SqliteHandle {
+  raw: Database.Database;
+  kysely: Kysely<any>;
+  clearStatements(): void;
+}
+
+const STATEMENT_CACHE_LIMIT = 500;
+
+export function openSqlite(file: string, opts: { readonly?: boolean; synchronous?: string } = {}): SqliteHandle {
+  const raw = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  raw.pragma('busy_timeout = 5000');
+  if (!opts.readonly) {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('journal_size_limit = 67108864');
+  }
+  raw.pragma(`synchronous = ${opts.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('cache_size = -16000');
+  raw.defaultSafeIntegers(false);
+
+  const statements = new Map<string, Database.Statement>();
+  // Kysely's SQLite driver calls prepare() for every query and then all() (readers,
+  // including RETURNING) or run(): never get(), which would leave a statement un-reset
+  // and pin the WAL. The cache keeps prepared statements between calls.
+  const database = {
+    close: () => raw.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_LIMIT) statements.delete(statements.keys().next().value!);
+        statement = raw.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+  const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: database as any }) });
+  return { raw, kysely, clearStatements: () => statements.clear() };
+}

@@ -1,0 +1,61 @@
+import type { LeafColumn } from '../../core/model/column-types.js';
+import type { IdKind } from '../../core/model/table-model.js';
+import { StrataError } from '../../core/errors.js';
+import type { SqlDialect } from '../sql-dialect.js';
+
+/**
+ * SQLite storage of logical values: datetimes as epoch milliseconds (INTEGER), booleans
+ * as 0/1, arrays, vectors and json as JSON text. STRICT-like affinity is kept by the core,
+ * which validates every value before it reaches SQL.
+ */
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  timestampType: 'INTEGER',
+
+  idColumn(kind: IdKind): string {
+    return kind === 'int' ? '"id" INTEGER PRIMARY KEY AUTOINCREMENT' : '"id" TEXT PRIMARY KEY NOT NULL';
+  },
+
+  columnType(leaf: LeafColumn, linkIdKind: IdKind | undefined): string {
+    switch (leaf.type) {
+      case 'int': case 'bool': case 'datetime': return 'INTEGER';
+      case 'float': return 'REAL';
+      case 'link': return linkIdKind === 'int' ? 'INTEGER' : 'TEXT';
+      default: return 'TEXT';
+    }
+  },
+
+  encode(leaf: LeafColumn, value: unknown): unknown {
+    switch (leaf.type) {
+      case 'bool': return value ? 1 : 0;
+      case 'multiple': case 'vector': case 'json': return JSON.stringify(value);
+      default: return value;
+    }
+  },
+
+  decode(leaf: LeafColumn, raw: unknown): unknown {
+    switch (leaf.type) {
+      case 'bool': return raw === 1 || raw === 1n;
+      case 'multiple': case 'vector': case 'json': return JSON.parse(String(raw));
+      case 'int': case 'datetime': return Number(raw);
+      default: return raw;
+    }
+  },
+
+  encodeTimestamp: (ms) => ms,
+  decodeTimestamp: (raw) => Number(raw),
+
+  mapError(err: unknown): StrataError | undefined {
+    const code = (err as { code?: string }).code;
+    const message = String((err as Error).message ?? '');
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+      const column = /UNIQUE constraint failed: [^.]+\.(.+)$/.exec(message)?.[1];
+      return new StrataError('CONSTRAINT_VIOLATION', column ? `column [${column}]: value is not unique` : 'a unique constraint was violated');
+    }
+    if (code === 'SQLITE_CONSTRAINT_NOTNULL') {
+      const column = /NOT NULL constraint failed: [^.]+\.(.+)$/.exec(message)?.[1];
+      return new StrataError('INVALID_VALUE', column ? `column [${column}]: value is required` : 'a required value is missing');
+    }
+    return undefined;
+  },
+};

@@ -1,0 +1,121 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
+import { createSystemTables, KyselySystemStore } from '../system-store.js';
+import type { BranchStore, BranchTx, Storage } from '../storage.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
+import { AsyncMutex } from '../async-mutex.js';
+
+/**
+ * Embedded storage: `strata.db` holds the instance's own tables; each branch is its own
+ * file under `branches/`, so branches are isolated and a branch copy is a file copy.
+ * Each file has one writer connection (write transactions are serialised with BEGIN
+ * IMMEDIATE) and one read-only connection that sees only committed data.
+ */
+export async function openSqliteStorage(dataDir: string, opts: { synchronous?: string } = {}): Promise<Storage> {
+  fs.mkdirSync(path.join(dataDir, 'branches'), { recursive: true });
+  const systemWriter = openSqlite(path.join(dataDir, 'strata.db'), opts);
+  await createSystemTables(systemWriter.kysely, 'sqlite');
+  const systemReader = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, readonly: true });
+  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely);
+  const branches = new Map<number, SqliteBranchStore>();
+  const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
+
+  const openBranch = (branchId: number): SqliteBranchStore => {
+    let store = branches.get(branchId);
+    if (!store) {
+      if (!fs.existsSync(branchFile(branchId))) throw new Error(`storage of branch ${branchId} is missing`);
+      store = new SqliteBranchStore(openSqlite(branchFile(branchId), opts), openSqlite(branchFile(branchId), { ...opts, readonly: true }));
+      branches.set(branchId, store);
+    }
+    return store;
+  };
+
+  const storage: Storage = {
+    engine: 'sqlite',
+    system,
+    async branch(branchId) {
+      return openBranch(branchId);
+    },
+    async createBranchStorage(branchId, from) {
+      const file = branchFile(branchId);
+      if (from) {
+        const source = openBranch(from.branchId);
+        source.writer.raw.exec(`VACUUM INTO '${file.replaceAll("'", "''")}'`);
+        const copy = openSqlite(file, opts);
+        if (!from.copyData) {
+          const tables = copy.raw.prepare(`SELECT "name" FROM "${CATALOG_TABLES}"`).all() as Array<{ name: string }>;
+          for (const t of tables) copy.raw.prepare(`DELETE FROM "${t.name.replaceAll('"', '""')}"`).run();
+        }
+        copy.raw.close();
+      } else {
+        const handle = openSqlite(file, opts);
+        for (const statement of catalogDdl(branchSqlOptions)) await statement.execute(handle.kysely);
+        await handle.kysely.destroy();
+      }
+    },
+    async dropBranchStorage(branchId) {
+      const store = branches.get(branchId);
+      if (store) {
+        branches.delete(branchId);
+        await store.close();
+      }
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(branchFile(branchId) + suffix, { force: true });
+    },
+    async publishInvalidation() {},
+    onInvalidation() {},
+    async ping() {
+      systemReader.raw.prepare('SELECT 1').all();
+    },
+    async close() {
+      for (const store of branches.values()) await store.close();
+      branches.clear();
+      await systemReader.kysely.destroy();
+      await systemWriter.kysely.destroy();
+    },
+  };
+  return storage;
+}
+
+const branchSqlOptions: BranchSqlOptions = {
+  dialect: sqliteDialect,
+  table: (name) => sql.id(name),
+  forUpdate: '',
+  forKeyShare: '',
+};
+
+class SqliteBranchStore extends BranchSql implements BranchStore {
+  private readonly mutex = new AsyncMutex();
+
+  constructor(readonly writer: SqliteHandle, private readonly reader: SqliteHandle) {
+    super(reader.kysely, {
+      ...branchSqlOptions,
+      // A schema change invalidates prepared statements on both connections.
+      dialect: { ...sqliteDialect, afterSchemaChange: () => { writer.clearStatements(); reader.clearStatements(); } },
+    });
+  }
+
+  async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      const tx = new BranchSql(this.writer.kysely as Kysely<any>, this.opts) as unknown as BranchTx;
+      this.writer.raw.prepare('BEGIN IMMEDIATE').run();
+      try {
+        const result = await fn(tx);
+        this.writer.raw.prepare('COMMIT').run();
+        return result;
+      } catch (err) {
+        if (this.writer.raw.inTransaction) this.writer.raw.prepare('ROLLBACK').run();
+        throw err;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      await this.reader.kysely.destroy();
+      await this.writer.kysely.destroy();
+    });
+  }
+}

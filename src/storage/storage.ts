@@ -1,0 +1,114 @@
+import type { TableRecord } from '../core/model/table-model.js';
+import type { LeafColumn } from '../core/model/column-types.js';
+import type { TableModel } from '../core/model/table-model.js';
+import type { SelectPlan } from '../core/query/select-plan.js';
+
+/**
+ * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
+ * implements them. Nothing here knows about HTTP or tokens.
+ */
+export type EngineName = 'sqlite' | 'postgres';
+
+export interface AccountRow { id: string; email: string; name: string; passwordHash: string; isOwner: boolean; createdAt: string }
+export interface TokenRow {
+  id: string; accountId: string; name: string; hash: string; scopes: number;
+  createdAt: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null;
+}
+export interface DatabaseRow { id: number; name: string; region: string; createdAt: string; settings: Record<string, unknown> }
+export interface BranchRow {
+  id: number; databaseId: number; name: string; createdAt: string;
+  parent: string | null; metadata: Record<string, unknown>;
+}
+
+export interface SystemStore {
+  countAccounts(): Promise<number>;
+  insertAccount(row: AccountRow): Promise<void>;
+  findAccountByEmail(email: string): Promise<AccountRow | undefined>;
+  findAccountById(id: string): Promise<AccountRow | undefined>;
+
+  insertToken(row: TokenRow): Promise<void>;
+  /** The hot path of every request: one indexed lookup, never cached (revocation is immediate). */
+  findTokenByHash(hash: string): Promise<(TokenRow & { account: AccountRow }) | undefined>;
+  touchToken(id: string, at: string): Promise<void>;
+
+  listDatabases(): Promise<Array<DatabaseRow & { branchCount: number }>>;
+  findDatabase(name: string): Promise<DatabaseRow | undefined>;
+  /** Inserts the database and its first branch in one transaction; returns their ids. */
+  insertDatabase(row: Omit<DatabaseRow, 'id'>, firstBranch: Omit<BranchRow, 'id' | 'databaseId'>): Promise<{ databaseId: number; branchId: number }>;
+  deleteDatabase(id: number): Promise<void>;
+  updateDatabaseSettings(id: number, settings: Record<string, unknown>): Promise<void>;
+
+  listBranches(databaseId: number): Promise<BranchRow[]>;
+  findBranch(databaseId: number, name: string): Promise<BranchRow | undefined>;
+  insertBranch(row: Omit<BranchRow, 'id'>): Promise<number>;
+  deleteBranch(id: number): Promise<void>;
+
+  getSetting(key: string): Promise<unknown>;
+  putSetting(key: string, value: unknown): Promise<void>;
+}
+
+/** A raw row from a SelectPlan: values keyed by field index, already decoded to logical values. */
+export type PlanRow = unknown[];
+
+export interface MigrationRow { id: string; parentId: string; createdAt: string; operations: unknown[] }
+
+/** A value to write: a plain value, or an atomic numeric update applied in SQL. */
+export type WriteValue =
+  | { kind: 'set'; value: unknown }
+  | { kind: 'op'; op: '+' | '-' | '*' | '/'; operand: number };
+
+export interface BranchReader {
+  /** The branch's tables and last migration; `forUpdate` locks the catalog until commit (schema changes). */
+  loadCatalog(forUpdate?: boolean): Promise<{ tables: TableRecord[]; lastMigrationId: string }>;
+  /** Runs a plan; `cacheKey` names its shape so the compiled SQL is reused with new parameters. */
+  select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]>;
+  /** Version of a record, or undefined when it does not exist (locks it for update on PostgreSQL). */
+  recordVersion(table: TableModel, id: string | number): Promise<number | undefined>;
+  /** Which of these ids exist in the table (locks them against deletion until commit on PostgreSQL). */
+  existingIds(table: TableModel, ids: Array<string | number>): Promise<Set<string>>;
+  countRows(table: TableModel): Promise<number>;
+  listMigrations(): Promise<MigrationRow[]>;
+}
+
+export interface BranchTx extends BranchReader {
+  // catalog and DDL (one transaction: a failed change leaves the table as it was)
+  createTable(table: TableRecord, linkTargets: Map<string, TableModel>): Promise<void>;
+  renameTable(table: TableModel, newName: string): Promise<void>;
+  dropTable(table: TableModel): Promise<void>;
+  addColumn(table: TableModel, leaf: LeafColumn, linkTarget: TableModel | undefined, fill: unknown): Promise<void>;
+  renameColumn(table: TableModel, from: string, to: string): Promise<void>;
+  dropColumn(table: TableModel, leaf: LeafColumn): Promise<void>;
+  saveTableRecord(table: TableRecord): Promise<void>;
+  deleteTableRecord(tableId: number): Promise<void>;
+  nextTableId(): Promise<number>;
+  insertMigration(row: MigrationRow): Promise<void>;
+  /** Marks the branch schema as changed: caches on every node are dropped when this commits. */
+  markSchemaChanged(): void;
+
+  // records
+  insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number>;
+  /** Updates a record; `replace` nulls every column not given. Returns the number of rows changed. */
+  updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number>;
+  deleteRecord(table: TableModel, id: string | number): Promise<number>;
+  /** Sets link columns pointing at deleted ids to null (links behave like ON DELETE SET NULL). */
+  clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number>): Promise<void>;
+}
+
+export interface BranchStore extends BranchReader {
+  /** Runs fn in one write transaction. On SQLite writes are serialised; on PostgreSQL they run in parallel. */
+  transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T>;
+}
+
+export interface Storage {
+  readonly engine: EngineName;
+  readonly system: SystemStore;
+  branch(branchId: number): Promise<BranchStore>;
+  /** Creates the branch's storage, empty or as a copy (schema, and data when asked) of another branch. */
+  createBranchStorage(branchId: number, from?: { branchId: number; copyData: boolean }): Promise<void>;
+  dropBranchStorage(branchId: number): Promise<void>;
+  /** Tells other nodes that a branch's schema or the branch list changed (a no-op on SQLite). */
+  publishInvalidation(message: string): Promise<void>;
+  onInvalidation(listener: (message: string) => void): void;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

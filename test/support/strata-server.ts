@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import { Strata } from '../../src/core/strata.js';
+import { buildServer } from '../../src/http/server.js';
+import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
+import type { EngineUnderTest } from './engines.js';
+
+export interface RunningStrata {
+  url: string;
+  /** A full-access token of the instance owner. */
+  token: string;
+  strata: Strata;
+  app: FastifyInstance;
+  /** Another token of the owner with the given scope bits. */
+  createToken(scopes: number, opts?: { expiresAt?: Date }): Promise<string>;
+  /** fetch against the server with the owner's token (override headers to change it). */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+/** A real Strata on a loopback port, over a private database of the given engine. */
+export async function startStrata(engine: EngineUnderTest, options: { instanceName?: string; bodyLimit?: number } = {}): Promise<RunningStrata> {
+  const { config, cleanup } = await engine.provision();
+  const strata = await Strata.open(config);
+  const account = await strata.accounts.create({ email: 'owner@test.local', password: 'owner-password', name: 'Owner' });
+  const { secret } = await strata.tokens.create(account, { name: 'test' });
+  const app = await buildServer(strata, { instanceName: options.instanceName ?? 'local', bodyLimit: options.bodyLimit ?? 20 * 1024 * 1024, logLevel: 'silent' });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return {
+    url,
+    token: secret,
+    strata,
+    app,
+    async createToken(scopes = FULL_ACCESS, opts = {}) {
+      return (await strata.tokens.create(account, { name: `t${Math.random()}`, scopes, expiresAt: opts.expiresAt })).secret;
+    },
+    async request(method, path, body, headers = {}) {
+      const response = await fetch(url + path, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
+      return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async close() {
+      await app.close();
+      await strata.close();
+      await cleanup();
+    },
+  };
+}
