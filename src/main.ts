@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       `   password: ${first.password}`,
       `   token:    ${first.token}`,
       '',
-      ' Try:  curl -H "Authorization: Bearer <token>" http://' + `${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
+      ` Try:  curl -H "Authorization: Bearer ${first.token}" http://${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
       line,
     ].join('\n'));
   }
@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Strata serving on http://${config.host}:${config.port} (${strata.storage.engine}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})`);
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`Strata serving on http://${config.host}:${port} (${strata.storage.engine}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})`);
 }
 
 main().catch((err) => {

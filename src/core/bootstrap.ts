@@ -1,3 +1,4 @@
+import { StrataError } from './errors.js';
 import { randomSecret } from './ids.js';
 import type { Strata } from './strata.js';
 
@@ -8,7 +9,14 @@ import type { Strata } from './strata.js';
 export async function bootstrapOwner(strata: Strata, email: string): Promise<{ email: string; password: string; token: string } | undefined> {
   if ((await strata.accounts.count()) > 0) return undefined;
   const password = randomSecret(18);
-  const account = await strata.accounts.create({ email, password, name: 'Owner' });
+  let account;
+  try {
+    account = await strata.accounts.create({ email, password, name: 'Owner' });
+  } catch (err) {
+    // Another node sharing this PostgreSQL database made the owner first.
+    if (err instanceof StrataError && err.code === 'ALREADY_EXISTS') return undefined;
+    throw err;
+  }
   const { secret } = await strata.tokens.create(account, { name: 'first-start' });
   return { email: account.email, password, token: secret };
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { ADMIN_URL, postgresAvailable } from './postgres.js';
 
 /**
@@ -13,6 +14,8 @@ export default async function setup({ provide }: { provide: (key: string, value:
     console.warn(`\n*** PostgreSQL not reachable at ${ADMIN_URL}: every [postgres] suite is SKIPPED (set CI=true to make this a failure) ***\n`);
   }
   provide('postgresAvailable', available);
+  // Suites that spawn the real CLI or server run the compiled code: build it once, fresh.
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 }
 
 declare module 'vitest' {
