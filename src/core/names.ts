@@ -8,8 +8,9 @@ import { StrataError } from './errors.js';
 // identifiers at 63 bytes, so Strata caps table and column names there (documented).
 const SIMPLE_NAME = /^[a-zA-Z0-9_\-~]+$/;
 const COLUMN_SEGMENT = /^[a-zA-Z0-9_\-~]+$/;
-// RecordID as the spec writes it: `_-~` inside the class is a range (0x5F–0x7E), kept as is.
-const RECORD_ID = /^[a-zA-Z0-9_-~:]+$/;
+// RecordID: the spec writes `[a-zA-Z0-9_-~:]`, where `_-~` would be a range that excludes
+// `-`; Xata itself accepts `-` (its SDK tests create 'a-unique-record-john-4'), so `-` is literal.
+const RECORD_ID = /^[a-zA-Z0-9_\-~:]+$/;
 
 export const MAX_IDENTIFIER_LENGTH = 63;
 

@@ -1,8 +1,14 @@
 import type { RecordFormat } from '../../core/records/projection.js';
 
-/** Records in Xata's dialect: `id` as a string, `xata: {version, createdAt, updatedAt}`, RFC 3339 datetimes, links as `{id}`. */
+/** Records in Xata's dialect: `id` as a string, `xata: {version, createdAt, updatedAt}`, RFC 3339 datetimes, json as JSON text, links as `{id}`. */
 export const xataRecordFormat: RecordFormat = {
-  value: (leaf, value) => (leaf.type === 'datetime' ? new Date(value as number).toISOString() : value),
+  value(leaf, value) {
+    if (leaf.type === 'datetime') return new Date(value as number).toISOString();
+    // json travels as JSON text, as the SDK expects: it JSON.parse()s every json value it
+    // receives (an object would survive that, but `[1]` or `"123"` would not).
+    if (leaf.type === 'json') return JSON.stringify(value);
+    return value;
+  },
   meta(out, id, meta) {
     out.id = String(id);
     out.xata = { version: meta.version, createdAt: new Date(meta.createdAt).toISOString(), updatedAt: new Date(meta.updatedAt).toISOString() };
