@@ -72,9 +72,15 @@ export class BranchSql implements BranchTx {
   // ---- catalog ----
 
   async loadCatalog(lock = false): Promise<{ tables: TableRecord[]; lastMigrationId: string }> {
-    const lockSql = sql.raw(lock ? this.opts.forUpdate : '');
+    if (lock && this.d.name === 'postgres') {
+      // A table lock, not FOR UPDATE on the rows: saveTableRecord replaces rows (a waiter's
+      // locked row would be gone) and an empty catalog has no rows to lock. Schema changes
+      // take turns; plain reads (ACCESS SHARE) are not blocked. The SELECT below starts
+      // after the lock is granted, so it sees the previous change committed.
+      await sql`LOCK TABLE ${this.t(CATALOG_TABLES)} IN EXCLUSIVE MODE`.execute(this.db);
+    }
     const rows = await sql<{ id: number; name: string; id_kind: string; columns: string; created_at: string }>`
-      SELECT "id", "name", "id_kind", "columns", "created_at" FROM ${this.t(CATALOG_TABLES)} ORDER BY "id"${lockSql}`.execute(this.db);
+      SELECT "id", "name", "id_kind", "columns", "created_at" FROM ${this.t(CATALOG_TABLES)} ORDER BY "id"`.execute(this.db);
     const last = await sql<{ id: string }>`
       SELECT "id" FROM ${this.t(MIGRATIONS_TABLE)} ORDER BY "created_at" DESC, "id" DESC LIMIT 1`.execute(this.db);
     return {
@@ -263,7 +269,20 @@ export class BranchSql implements BranchTx {
     }
     const r = await sql<{ id: string | number }>`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES (${sql.join(params)}) RETURNING "id"`.execute(this.db);
     const newId = r.rows[0]!.id;
+    if (table.idKind === 'int' && id !== null && this.d.name === 'postgres') await this.advanceIdentity(table, newId);
     return table.idKind === 'int' ? Number(newId) : String(newId);
+  }
+
+  /**
+   * An explicit id in an int-id table: move the PostgreSQL identity past it, or a later
+   * generated id would collide with it (SQLite's AUTOINCREMENT already uses the max rowid).
+   * Explicit-id inserts into one table take turns (advisory lock) so none moves it back.
+   */
+  private async advanceIdentity(table: TableModel, id: string | number): Promise<void> {
+    const ref = this.t(table.name).compile(this.db).sql;
+    await sql`SELECT pg_advisory_xact_lock(727275, hashtext(${ref}))`.execute(this.db);
+    await sql`SELECT setval(s."seq"::regclass, ${id}) FROM (SELECT pg_get_serial_sequence(${ref}, 'id') AS "seq") s
+      WHERE s."seq" IS NOT NULL AND COALESCE(pg_sequence_last_value(s."seq"::regclass), 0) < ${id}`.execute(this.db);
   }
 
   async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number> {
@@ -273,7 +292,10 @@ export class BranchSql implements BranchTx {
       if (write.kind === 'set') {
         sets.push(sql`${column} = ${write.value === null ? null : this.d.encode(leaf, write.value)}`);
       } else {
-        sets.push(sql`${column} = COALESCE(${column}, 0) ${sql.raw(write.op)} ${write.operand}`);
+        // An int operand is bound as an integer: SQLite would otherwise divide as REAL and
+        // store 9.6 in an int column, where PostgreSQL (bigint) divides as integers.
+        const operand = leaf.type === 'int' ? sql`CAST(${write.operand} AS BIGINT)` : sql`${write.operand}`;
+        sets.push(sql`${column} = COALESCE(${column}, 0) ${sql.raw(write.op)} ${operand}`);
       }
     }
     if (opts.replace) {

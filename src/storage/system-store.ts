@@ -90,9 +90,14 @@ export class KyselySystemStore implements SystemStore {
     const r = await this.reader.executeQuery<any>(CompiledQuery.raw(this.tokenLookupSql, [hash]));
     const row = r.rows[0];
     if (!row) return undefined;
+    // One literal per object (no spread of an intermediate row): this runs on every request.
     return {
-      ...toToken(row),
-      account: toAccount({ id: row.account_id, email: row.a_email, name: row.a_name, password_hash: row.a_password_hash, is_owner: row.a_is_owner, created_at: row.a_created_at }),
+      id: row.id, accountId: row.account_id, name: row.name, hash: row.hash, scopes: Number(row.scopes), createdAt: row.created_at,
+      lastUsedAt: row.last_used_at, expiresAt: row.expires_at, revokedAt: row.revoked_at,
+      account: {
+        id: row.account_id, email: row.a_email, name: row.a_name, passwordHash: row.a_password_hash,
+        isOwner: Number(row.a_is_owner) === 1, createdAt: row.a_created_at,
+      },
     };
   }
   async touchToken(id: string, at: string): Promise<void> {
@@ -153,7 +158,9 @@ export class KyselySystemStore implements SystemStore {
     return r ? JSON.parse(r.value) : undefined;
   }
   async putSetting(key: string, value: unknown): Promise<void> {
-    await this.writer.deleteFrom('settings').where('key', '=', key).execute();
-    await this.writer.insertInto('settings').values({ key, value: JSON.stringify(value) }).execute();
+    // One atomic upsert: a delete-then-insert lets two concurrent puts of a key collide.
+    const json = JSON.stringify(value);
+    await this.writer.insertInto('settings').values({ key, value: json })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: json })).execute();
   }
 }

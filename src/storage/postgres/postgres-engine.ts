@@ -55,7 +55,12 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     },
     async createBranchStorage(branchId, from) {
       const target = branchSchema(branchId);
-      await kysely.transaction().execute(async (trx) => {
+      // A copy is one snapshot of the source (REPEATABLE READ: every table as of the same
+      // moment). It first waits for schema changes in flight on the source and holds new
+      // ones off (SHARE conflicts with their EXCLUSIVE catalog lock), so the catalog it
+      // copies matches the tables; record writes go on meanwhile.
+      await kysely.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
+        if (from) await sql`LOCK TABLE ${sql.id(branchSchema(from.branchId), CATALOG_TABLES)} IN SHARE MODE`.execute(trx);
         await sql`CREATE SCHEMA ${sql.id(target)}`.execute(trx);
         for (const statement of catalogDdl(optionsFor(branchId))) await statement.execute(trx);
         if (!from) return;

@@ -42,8 +42,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     async createBranchStorage(branchId, from) {
       const file = branchFile(branchId);
       if (from) {
-        const source = openBranch(from.branchId);
-        source.writer.raw.exec(`VACUUM INTO '${file.replaceAll("'", "''")}'`);
+        await openBranch(from.branchId).copyInto(file);
         const copy = openSqlite(file, opts);
         if (!from.copyData) {
           const tables = copy.raw.prepare(`SELECT "name" FROM "${CATALOG_TABLES}"`).all() as Array<{ name: string }>;
@@ -109,6 +108,16 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
         if (this.writer.raw.inTransaction) this.writer.raw.prepare('ROLLBACK').run();
         throw err;
       }
+    });
+  }
+
+  /**
+   * Writes a consistent copy of the committed branch to `file`. It takes its turn with the
+   * write transactions: VACUUM cannot run inside one (and would copy its uncommitted rows).
+   */
+  async copyInto(file: string): Promise<void> {
+    await this.mutex.run(async () => {
+      this.writer.raw.exec(`VACUUM INTO '${file.replaceAll("'", "''")}'`);
     });
   }
 
