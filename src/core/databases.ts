@@ -1,14 +1,15 @@
 import { StrataError } from './errors.js';
 import { assertBranchName, assertDatabaseName } from './names.js';
 import { BranchSchema } from './model/table-model.js';
-import type { BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
+import type { BranchReader, BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
 
 /** A resolved `{db}:{branch}`: the rows, the storage, and the (cached) schema. */
 export interface BranchContext {
   database: DatabaseRow;
   branch: BranchRow;
   store: BranchStore;
-  schema(): Promise<BranchSchema>;
+  /** The branch's schema (cached); on a cache miss it is read through `via` when given (e.g. a transaction). */
+  schema(via?: BranchReader): Promise<BranchSchema>;
 }
 
 /**
@@ -135,13 +136,13 @@ export class DatabaseService {
     }
     const { database, branch } = hit;
     const store = await this.storage.branch(branch.id);
-    return { database, branch, store, schema: () => this.schemaOf(branch.id, store) };
+    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store) };
   }
 
-  private schemaOf(branchId: number, store: BranchStore): Promise<BranchSchema> {
+  private schemaOf(branchId: number, reader: BranchReader): Promise<BranchSchema> {
     let schema = this.schemas.get(branchId);
     if (!schema) {
-      schema = store.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
+      schema = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
       schema.catch(() => this.schemas.delete(branchId));
       this.schemas.set(branchId, schema);
     }

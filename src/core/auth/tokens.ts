@@ -37,8 +37,13 @@ export class TokenService {
     if (!found || found.revokedAt) return undefined;
     if (found.expiresAt && Date.parse(found.expiresAt) <= now) return undefined;
     this.touch(found.id, now);
-    const { account, ...token } = found;
-    return { token, account };
+    // Spelled out rather than `const { account, ...token } = found`: an object rest is a slow
+    // generic copy, and this runs on every request.
+    const token: TokenRow = {
+      id: found.id, accountId: found.accountId, name: found.name, hash: found.hash, scopes: found.scopes, createdAt: found.createdAt,
+      lastUsedAt: found.lastUsedAt, expiresAt: found.expiresAt, revokedAt: found.revokedAt,
+    };
+    return { token, account: found.account };
   }
 
   /** Records last use at most once a minute per token, off the request's critical path. */

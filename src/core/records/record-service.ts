@@ -14,6 +14,7 @@ export interface WriteOptions extends ReadOptions { ifVersion?: number; createOn
 export interface WriteResult { record: Record<string, unknown>; created: boolean }
 
 const recordNotFound = (id: unknown) => new StrataError('NOT_FOUND', `record [${String(id)}] not found`);
+const alreadyExists = (id: unknown) => new StrataError('ALREADY_EXISTS', `record with ID [${String(id)}] already exists`);
 const versionMismatch = (id: unknown, expected: number, actual: number) =>
   new StrataError('VERSION_MISMATCH', `record [${String(id)}]: version mismatch, expected ${expected} but the record is at ${actual}`);
 
@@ -23,8 +24,8 @@ const versionMismatch = (id: unknown, expected: number, actual: number) =>
  * transaction and return the record as written.
  */
 export class RecordService {
-  async table(ctx: BranchContext, name: string): Promise<{ schema: BranchSchema; table: TableModel }> {
-    const schema = await ctx.schema();
+  async table(ctx: BranchContext, name: string, via?: BranchReader): Promise<{ schema: BranchSchema; table: TableModel }> {
+    const schema = await ctx.schema(via);
     const table = schema.tables.get(name);
     if (!table) throw new StrataError('NOT_FOUND', `table [${name}] not found`);
     return { schema, table };
@@ -40,12 +41,13 @@ export class RecordService {
 
   /** POST /data: a new record; an `id` in the body is used (and must be new), otherwise one is generated. */
   async insert(ctx: BranchContext, tableName: string, body: unknown, opts: WriteOptions): Promise<WriteResult> {
-    return this.write(ctx, tableName, async (tx, schema, table, now) => {
+    return this.writeNew(ctx, tableName, 'exists', async (tx, schema, table, now, claim) => {
       const input = parseRecordInput(table, body, { allowOperators: false });
       let id: string | null = null;
       if (input.id !== undefined && input.id !== null) {
         id = assertRecordId(String(input.id));
-        if ((await tx.recordVersion(table, id)) !== undefined) throw new StrataError('ALREADY_EXISTS', `record with ID [${id}] already exists`);
+        if ((await tx.recordVersion(table, id)) !== undefined) throw alreadyExists(id);
+        claim(id);
       } else if (table.idKind === 'string') {
         id = newRecordId();
       }
@@ -56,16 +58,17 @@ export class RecordService {
 
   /** PUT /data/{id}: create (201) or replace (200); createOnly refuses to replace, ifVersion guards it. */
   async put(ctx: BranchContext, tableName: string, id: string, body: unknown, opts: WriteOptions): Promise<WriteResult> {
-    return this.write(ctx, tableName, async (tx, schema, table, now) => {
+    return this.writeNew(ctx, tableName, opts.createOnly ? 'exists' : 'retry', async (tx, schema, table, now, claim) => {
       const key = this.pathId(table, id);
       const input = parseRecordInput(table, body, { allowOperators: false });
       checkBodyId(input.id, id);
       const version = await tx.recordVersion(table, key);
       if (version === undefined) {
+        claim(key);
         await insertValues(tx, schema, table, key, input.values, now);
         return { record: await mustRead(tx, schema, table, key, opts), created: true };
       }
-      if (opts.createOnly) throw new StrataError('ALREADY_EXISTS', `record with ID [${id}] already exists`);
+      if (opts.createOnly) throw alreadyExists(id);
       if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(id, opts.ifVersion, version);
       const values = withDefaults(table, input.values, now);
       await checkLinks(tx, schema, values);
@@ -85,7 +88,7 @@ export class RecordService {
   }
 
   private patch(ctx: BranchContext, tableName: string, id: string, body: unknown, opts: WriteOptions, upsert: boolean): Promise<WriteResult> {
-    return this.write(ctx, tableName, async (tx, schema, table, now) => {
+    return this.writeNew(ctx, tableName, 'retry', async (tx, schema, table, now, claim) => {
       const key = upsert ? this.pathId(table, id) : storageId(table, id);
       const input = parseRecordInput(table, body, { allowOperators: true });
       checkBodyId(input.id, id);
@@ -97,6 +100,7 @@ export class RecordService {
           // An operator on a record that does not exist yet starts from zero.
           values.set(leaf, write.kind === 'set' ? write.value : applyToZero(write));
         }
+        claim(key);
         await insertValues(tx, schema, table, key, values, now);
         return { record: await mustRead(tx, schema, table, key, opts), created: true };
       }
@@ -124,12 +128,41 @@ export class RecordService {
     return result.record;
   }
 
-  /** Runs a write in one transaction, against the schema as it is inside that transaction. */
+  /**
+   * Runs a write in one transaction, against the schema as it is inside that transaction.
+   * The schema cache is warmed first: a cold load from inside a burst of transactions that
+   * hold every pooled connection would wait for a connection forever (PostgreSQL); inside,
+   * a schema changed meanwhile is re-read through the transaction's own connection.
+   */
   private async write(ctx: BranchContext, tableName: string, fn: (tx: BranchTx, schema: BranchSchema, table: TableModel, now: number) => Promise<WriteResult>): Promise<WriteResult> {
+    await this.table(ctx, tableName);
     return ctx.store.transaction(async (tx) => {
-      const { schema, table } = await this.table(ctx, tableName);
+      const { schema, table } = await this.table(ctx, tableName, tx);
       return fn(tx, schema, table, Date.now());
     });
+  }
+
+  /**
+   * A write that may insert a record under a known id. Two requests can both find the id free
+   * and both insert (PostgreSQL runs writes in parallel); the loser's insert fails on the
+   * primary key once the winner commits. Then the loser either runs again, now finding the
+   * record (upsert, replace), or reports that it exists (insert, createOnly).
+   */
+  private async writeNew(
+    ctx: BranchContext, tableName: string, onRace: 'retry' | 'exists',
+    fn: (tx: BranchTx, schema: BranchSchema, table: TableModel, now: number, claim: (key: string | number) => void) => Promise<WriteResult>,
+  ): Promise<WriteResult> {
+    for (let attempt = 1; ; attempt++) {
+      const inserting: { table?: TableModel; key?: string | number } = {};
+      try {
+        return await this.write(ctx, tableName, (tx, schema, table, now) => fn(tx, schema, table, now, (key) => { inserting.table = table; inserting.key = key; }));
+      } catch (err) {
+        const { table, key } = inserting;
+        if (err instanceof StrataError || !table || key === undefined || attempt >= 3) throw err;
+        if ((await ctx.store.recordVersion(table, key)) === undefined) throw err;
+        if (onRace === 'exists') throw alreadyExists(key);
+      }
+    }
   }
 
   private pathId(table: TableModel, id: string): string | number {
@@ -142,10 +175,13 @@ export class RecordService {
   }
 }
 
-/** The stored form of a path id, or undefined when it cannot exist in this table. */
+/**
+ * The stored form of a path id, or undefined when it cannot exist in this table (integer ids).
+ * A string id that breaks the RecordID rules is a bad request (400), not a missing record.
+ */
 function storageId(table: TableModel, id: string): string | number | undefined {
   if (table.idKind === 'int') return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
-  return id;
+  return assertRecordId(id);
 }
 
 function checkBodyId(bodyId: unknown, pathId: string): void {
@@ -175,7 +211,7 @@ async function insertValues(tx: BranchTx, schema: BranchSchema, table: TableMode
     writes.set(leaf, isWrite(v) ? v : { kind: 'set', value: v });
   }
   const values = withDefaults(table, writes, now);
-  await checkLinks(tx, schema, values);
+  await checkLinks(tx, schema, values, id === null ? undefined : { table, id });
   const plain = new Map<LeafColumn, unknown>();
   for (const [leaf, write] of values) plain.set(leaf, write.kind === 'set' ? write.value : applyToZero(write));
   return tx.insertRecord(table, id === null ? null : String(id), plain, now);
@@ -185,16 +221,20 @@ function isWrite(v: unknown): v is WriteValue {
   return typeof v === 'object' && v !== null && 'kind' in v && ((v as WriteValue).kind === 'set' || (v as WriteValue).kind === 'op');
 }
 
-/** Every linked id must exist (and stays locked against deletion until commit on PostgreSQL). */
-async function checkLinks(tx: BranchTx, schema: BranchSchema, values: Map<LeafColumn, WriteValue>): Promise<void> {
+/**
+ * Every linked id must exist (and stays locked against deletion until commit on PostgreSQL),
+ * except the record being created itself: a record may link to itself from the start.
+ */
+async function checkLinks(tx: BranchTx, schema: BranchSchema, values: Map<LeafColumn, WriteValue>, creating?: { table: TableModel; id: string | number }): Promise<void> {
   for (const [leaf, write] of values) {
     if (leaf.type !== 'link' || write.kind !== 'set' || write.value === null) continue;
     const target = schema.tables.get(leaf.link!.table)!;
     const id = target.idKind === 'int' ? Number(write.value) : String(write.value);
     if (target.idKind === 'int' && !Number.isSafeInteger(id)) throw new StrataError('INVALID_VALUE', `column [${leaf.path}]: invalid id [${String(write.value)}]`);
+    write.value = id;
+    if (creating && creating.table === target && String(creating.id) === String(id)) continue;
     const found = await tx.existingIds(target, [id]);
     if (!found.has(String(id))) throw new StrataError('INVALID_VALUE', `column [${leaf.path}]: record [${String(write.value)}] not found in table [${target.name}]`);
-    write.value = id;
   }
 }
 

@@ -10,6 +10,10 @@ import type { MigrationOp, MigrationResult } from './migration-ops.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 const tableNotFound = (name: string) => new StrataError('NOT_FOUND', `table [${name}] not found`);
+/** SQLite compares table and column names regardless of case, so names must differ in more than case on every engine. */
+const sameName = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+const caseClash = (kind: 'table' | 'column', name: string, existing: string, where = '') =>
+  new StrataError('ALREADY_EXISTS', `${kind} [${name}] clashes with ${kind} [${existing}]${where}: names must differ in more than letter case`);
 
 /**
  * Applies schema edits in one transaction: DDL, catalog and migration log together, so a
@@ -35,9 +39,12 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
   };
 
   for (const op of ops) {
+    if (typeof op !== 'object' || op === null || Array.isArray(op)) throw badRequest('every migration operation must be an object such as {"addTable": {"table": "name"}}');
     if ('addTable' in op) {
       const name = assertTableName(String(op.addTable?.table ?? ''));
       if (tables.has(name)) throw new StrataError('ALREADY_EXISTS', `table [${name}] already exists`);
+      const clash = [...tables.keys()].find((other) => sameName(other, name));
+      if (clash) throw caseClash('table', name, clash);
       const record: TableRecord = { id: nextId++, name, idKind: options.idKind ?? 'string', columns: [], createdAt: new Date().toISOString() };
       await tx.createTable(record, new Map());
       tables.set(name, record);
@@ -57,7 +64,16 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
       const table = get(op.renameTable?.oldName);
       const newName = assertTableName(String(op.renameTable?.newName ?? ''));
       if (tables.has(newName)) throw new StrataError('ALREADY_EXISTS', `table [${newName}] already exists`);
-      await tx.renameTable(model(table), newName);
+      const clash = [...tables.keys()].find((other) => other !== table.name && sameName(other, newName));
+      if (clash) throw caseClash('table', newName, clash);
+      if (sameName(table.name, newName)) {
+        // A change of case only: SQLite refuses it in one step.
+        const step = `_strata_rename_${table.id}`;
+        await tx.renameTable(model(table), step);
+        await tx.renameTable(model({ ...table, name: step }), newName);
+      } else {
+        await tx.renameTable(model(table), newName);
+      }
       tables.delete(table.name);
       for (const other of tables.values()) {
         if (retargetLinks(other.columns, table.name, newName)) changed.add(other);
@@ -95,8 +111,10 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
       for (const leaf of leaves) {
         const to = newName + leaf.path.slice(oldName.length);
         assertColumnPathLength(to);
-        await tx.renameColumn(current, leaf.path, to);
+        const clash = current.leaves.find((other) => !leaves.includes(other) && sameName(other.path, to));
+        if (clash) throw caseClash('column', to, clash.path, ` in table [${table.name}]`);
       }
+      for (const leaf of leaves) await tx.renameColumn(current, leaf.path, newName + leaf.path.slice(oldName.length));
       findDefinition(table.columns, oldName.split('.'))!.name = newName.slice(newName.lastIndexOf('.') + 1);
       changed.add(table);
     } else {
@@ -124,6 +142,10 @@ async function addColumn(
   const leaves = flattenColumns([column], parentPath ? parentPath + '.' : '');
   const fullPath = parentPath ? `${parentPath}.${column.name}` : column.name;
   if (current.leaf(fullPath) || current.isObject(fullPath)) throw new StrataError('ALREADY_EXISTS', `column [${fullPath}] already exists in table [${table.name}]`);
+  for (const leaf of leaves) {
+    const clash = current.leaves.find((other) => sameName(other.path, leaf.path));
+    if (clash) throw caseClash('column', leaf.path, clash.path, ` in table [${table.name}]`);
+  }
   const rows = leaves.some((l) => l.notNull) ? await tx.countRows(current) : 0;
   const targets = linkTargetsOf(leaves);
   const now = Date.now();
@@ -144,9 +166,12 @@ function findDefinition(columns: ColumnDefinition[], path: string[]): ColumnDefi
   return findDefinition(found.columns ?? [], path.slice(1));
 }
 
+/** Removes a column definition; an object column left without children goes too (an object needs columns). */
 function removeDefinition(columns: ColumnDefinition[], path: string[]): ColumnDefinition[] {
   if (path.length === 1) return columns.filter((c) => c.name !== path[0]);
-  return columns.map((c) => (c.name === path[0] ? { ...c, columns: removeDefinition(c.columns ?? [], path.slice(1)) } : c));
+  return columns
+    .map((c) => (c.name === path[0] ? { ...c, columns: removeDefinition(c.columns ?? [], path.slice(1)) } : c))
+    .filter((c) => c.type !== 'object' || (c.columns ?? []).length > 0);
 }
 
 function retargetLinks(columns: ColumnDefinition[], from: string, to: string): boolean {

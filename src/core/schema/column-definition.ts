@@ -23,6 +23,9 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
   }
   if (c.defaultValue !== undefined && typeof c.defaultValue !== 'string') throw invalid(`column [${path}]: defaultValue must be a string`);
   const column = { ...c, name } as unknown as ColumnDefinition;
+  // `link` and `vector` mean something for their own type only; elsewhere they are dropped.
+  if (column.type !== 'link') delete column.link;
+  if (column.type !== 'vector') delete column.vector;
 
   switch (column.type) {
     case 'link': {
@@ -45,8 +48,9 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
       const children = c.columns.map((child) => validateColumn(child, path, tableExists));
       const names = new Set<string>();
       for (const child of children) {
-        if (names.has(child.name)) throw invalid(`column [${path}.${child.name}] is defined twice`);
-        names.add(child.name);
+        // Regardless of case: SQLite column names are case-insensitive.
+        if (names.has(child.name.toLowerCase())) throw invalid(`column [${path}.${child.name}] is defined twice`);
+        names.add(child.name.toLowerCase());
       }
       column.columns = children;
       break;

@@ -1,4 +1,4 @@
-import { normalizeColumn, type ColumnDefinition } from '../model/column-types.js';
+import { flattenColumns, normalizeColumn, type ColumnDefinition } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
 import { StrataError, badRequest } from '../errors.js';
 import { assertTableName } from '../names.js';
@@ -77,7 +77,7 @@ export class SchemaService {
       ops.push(...diffTable(t.name, current?.columns ?? [], t.columns, 'replace'));
     }
     // Columns first, tables last: a table can only go once nothing links to it.
-    for (const t of source) if (!wantedNames.has(t.name)) ops.push({ removeTable: { table: t.name } });
+    ops.push(...removeTables(source.filter((t) => !wantedNames.has(t.name))));
     ops.sort((a, b) => rank(a) - rank(b));
     return { source: { tables: source }, target: { tables: wanted }, edits: { operations: ops } };
   }
@@ -106,6 +106,28 @@ export class SchemaService {
     }
     return out;
   }
+}
+
+/**
+ * removeTable ops in an order where no table goes while another removed table still links
+ * to it; links inside a cycle of removed tables are removed first (rank sorts them before).
+ */
+function removeTables(tables: SchemaTable[]): MigrationOp[] {
+  const ops: MigrationOp[] = [];
+  const pending = new Map(tables.map((t) => [t.name, t]));
+  const linksToOthers = (t: SchemaTable) => flattenColumns(t.columns).filter((l) => l.link && l.link.table !== t.name && pending.has(l.link.table));
+  while (pending.size > 0) {
+    const free = [...pending.values()].find((t) => ![...pending.values()].some((o) => linksToOthers(o).some((l) => l.link!.table === t.name)));
+    if (free) {
+      ops.push({ removeTable: { table: free.name } });
+      pending.delete(free.name);
+      continue;
+    }
+    for (const t of pending.values()) for (const l of linksToOthers(t)) ops.push({ removeColumn: { table: t.name, column: l.path } });
+    for (const t of pending.values()) ops.push({ removeTable: { table: t.name } });
+    break;
+  }
+  return ops;
 }
 
 function rank(op: MigrationOp): number {

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import type { MigrationOp } from '../../core/schema/migration-ops.js';
 import { needs } from '../route-access.js';
-import { DbBranchParams, resolveBranch, splitDbBranch } from './params.js';
+import { bodyIsOptional, DbBranchParams, resolveBranch, splitDbBranch } from './params.js';
 
 const DbParams = Type.Object({ db: Type.String({ minLength: 1, maxLength: 255 }) });
 const CreateBranchBody = Type.Object({
@@ -30,7 +30,7 @@ export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
     return { searchEnabled: true, ...database.settings };
   });
 
-  app.patch('/dbs/:db/settings', { config: needs('database:update'), schema: { params: DbParams, body: Type.Object({ searchEnabled: Type.Optional(Type.Boolean()) }) } }, async (request) => {
+  app.patch('/dbs/:db/settings', { config: needs('database:update'), preValidation: bodyIsOptional, schema: { params: DbParams, body: Type.Object({ searchEnabled: Type.Optional(Type.Boolean()) }) } }, async (request) => {
     const database = await strata.databases.updateSettings(request.params.db, request.body ?? {});
     return { searchEnabled: true, ...database.settings };
   });
@@ -55,7 +55,7 @@ export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
     };
   });
 
-  app.put('/db/:dbBranch', { config: needs('database:create'), schema: { params: DbBranchParams, body: Type.Optional(CreateBranchBody), querystring: Type.Object({ from: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+  app.put('/db/:dbBranch', { config: needs('database:create'), preValidation: bodyIsOptional, schema: { params: DbBranchParams, body: Type.Optional(CreateBranchBody), querystring: Type.Object({ from: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const { db, branch } = splitDbBranch(request.params.dbBranch);
     const body = request.body ?? {};
     await strata.databases.createBranch(db, branch, { from: body.from ?? request.query.from, copyData: body.copyData, metadata: body.metadata });

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { StrataError } from '../../core/errors.js';
 import { assertBranchName, assertDatabaseName } from '../../core/names.js';
@@ -16,6 +17,14 @@ export const WriteQuery = Type.Object({
   ifVersion: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export const NameBody = Type.Object({ name: Type.String({ minLength: 1 }) });
+
+/**
+ * preValidation hook for routes whose body is optional: a request without a body validates
+ * as `{}` (the schema validator would otherwise reject `undefined` as "body must be object").
+ */
+export async function bodyIsOptional(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined) request.body = {};
+}
 
 /** `db:branch` (branch defaults to main) → names, validated. */
 export function splitDbBranch(value: string): { db: string; branch: string } {

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { StrataError } from '../../core/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
+import { bodyIsOptional } from './params.js';
 
 const WsParams = Type.Object({ ws: Type.String() });
 const WsDbParams = Type.Object({ ws: Type.String(), db: Type.String({ minLength: 1, maxLength: 255 }) });
@@ -26,6 +27,7 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
 
   app.put('/workspaces/:ws/dbs/:db', {
     config: needs('database:create'),
+    preValidation: bodyIsOptional,
     schema: { params: WsDbParams, body: Type.Optional(Type.Object({ region: Type.Optional(Type.String()), branchName: Type.Optional(Type.String()) })) },
   }, async (request, reply) => {
     checkWorkspace(request.params.ws);

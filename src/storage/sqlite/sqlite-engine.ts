@@ -23,11 +23,15 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   const branches = new Map<number, SqliteBranchStore>();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
 
+  // One process owns the files, so invalidation is a local, synchronous call.
+  const listeners: Array<(message: string) => void> = [];
+  const notify = (message: string) => { for (const listener of listeners) listener(message); };
+
   const openBranch = (branchId: number): SqliteBranchStore => {
     let store = branches.get(branchId);
     if (!store) {
       if (!fs.existsSync(branchFile(branchId))) throw new Error(`storage of branch ${branchId} is missing`);
-      store = new SqliteBranchStore(openSqlite(branchFile(branchId), opts), openSqlite(branchFile(branchId), { ...opts, readonly: true }));
+      store = new SqliteBranchStore(openSqlite(branchFile(branchId), opts), openSqlite(branchFile(branchId), { ...opts, readonly: true }), () => notify(`branch:${branchId}`));
       branches.set(branchId, store);
     }
     return store;
@@ -63,8 +67,12 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
       }
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(branchFile(branchId) + suffix, { force: true });
     },
-    async publishInvalidation() {},
-    onInvalidation() {},
+    async publishInvalidation(message) {
+      notify(message);
+    },
+    onInvalidation(listener) {
+      listeners.push(listener);
+    },
     async ping() {
       systemReader.raw.prepare('SELECT 1').all();
     },
@@ -88,7 +96,7 @@ const branchSqlOptions: BranchSqlOptions = {
 class SqliteBranchStore extends BranchSql implements BranchStore {
   private readonly mutex = new AsyncMutex();
 
-  constructor(readonly writer: SqliteHandle, private readonly reader: SqliteHandle) {
+  constructor(readonly writer: SqliteHandle, private readonly reader: SqliteHandle, private readonly onSchemaCommitted: () => void) {
     super(reader.kysely, {
       ...branchSqlOptions,
       // A schema change invalidates prepared statements on both connections.
@@ -98,11 +106,13 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const tx = new BranchSql(this.writer.kysely as Kysely<any>, this.opts) as unknown as BranchTx;
+      const tx = new BranchSql(this.writer.kysely as Kysely<any>, this.opts);
       this.writer.raw.prepare('BEGIN IMMEDIATE').run();
       try {
         const result = await fn(tx);
         this.writer.raw.prepare('COMMIT').run();
+        // Before the next writer gets its turn: it must see the new schema, not a cached one.
+        if (tx.didChangeSchema) this.onSchemaCommitted();
         return result;
       } catch (err) {
         if (this.writer.raw.inTransaction) this.writer.raw.prepare('ROLLBACK').run();
