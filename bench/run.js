@@ -1,0 +1,441 @@
+/**
+ * `npm run bench`: Strata's record API against a bare node:http baseline, on this machine.
+ *
+ *   1. a bare node:http server (fixed record-shaped JSON) → baseline GET;
+ *   2. for each engine (SQLite in a fresh temp DATA_DIR; PostgreSQL in a fresh database when
+ *      reachable): start Strata (first start prints the owner token), create `bench` and the
+ *      table `items` over HTTP, stop it, seed BENCH_ROWS rows through the built core in a
+ *      separate process, start Strata again and drive GET by id, insert and PATCH+ifVersion;
+ *   3. the baseline again at the end (a drift/noise check).
+ * Every request carries the token (authentication is on). Results: a console table,
+ * .bench/results.json and a markdown table (.bench/results.md, also printed).
+ *
+ * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WARMUP (3 s per scenario),
+ * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_SCENARIOS (health,get,insert,patch;
+ * `health` is GET /health: Strata's HTTP stack with no token check and no storage, the framework floor),
+ * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; an admin connection used to create
+ * and drop the bench database), BENCH_CPU_PROF=1 (run Strata under --cpu-prof, profiles in
+ * .bench/profiles/).
+ */
+import autocannon from 'autocannon';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { BRANCH, COLUMNS, DB, TABLE, WORKSPACE, idOf, rowBody } from './data.js';
+import { freePort, killAllNow, runChild, startChild, stopAll, waitFor } from './procs.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+const outDir = path.join(root, '.bench');
+
+function intEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got "${raw}"`);
+  return v;
+}
+const listEnv = (name, fallback) => (process.env[name]?.trim() || fallback).split(',').map((s) => s.trim()).filter(Boolean);
+
+const cfg = {
+  seconds: intEnv('BENCH_SECONDS', 10, 1, 600),
+  connections: intEnv('BENCH_CONNECTIONS', 32, 1, 1024),
+  warmup: intEnv('BENCH_WARMUP', 3, 0, 60),
+  rows: intEnv('BENCH_ROWS', 100_000, 1000, 999_999),
+  engines: listEnv('BENCH_ENGINES', 'sqlite,postgres'),
+  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch'),
+  pgUrl: process.env.BENCH_PG_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
+  cpuProf: process.env.BENCH_CPU_PROF === '1',
+};
+
+// ---- cleanup: every child, temp dir and PG database is released on exit, error or signal ----
+
+const tempDirs = new Set();
+const pgDatabases = new Set();
+let cleaning;
+
+async function cleanup() {
+  cleaning ??= (async () => {
+    await stopAll();
+    for (const name of pgDatabases) {
+      await dropPgDatabase(name).catch((err) => console.error(`bench: could not drop database ${name}: ${err.message}`));
+    }
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    tempDirs.clear();
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}, shutting down…`);
+    const hard = setTimeout(() => { killAllNow(); process.exit(130); }, 15_000);
+    hard.unref();
+    cleanup().finally(() => process.exit(130));
+  });
+}
+process.on('exit', () => {
+  killAllNow();
+  for (const dir of tempDirs) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ } }
+});
+
+// ---- PostgreSQL: an admin connection creates and drops a database of our own ----
+
+async function withPgAdmin(fn) {
+  const client = new pg.Client({ connectionString: cfg.pgUrl, connectionTimeoutMillis: 3000 });
+  await client.connect();
+  try { return await fn(client); } finally { await client.end().catch(() => undefined); }
+}
+
+async function pgReachable() {
+  try {
+    await withPgAdmin((c) => c.query('SELECT 1'));
+    return true;
+  } catch (err) {
+    console.log(`bench: PostgreSQL not reachable at ${cfg.pgUrl} (${err.message}); skipping it`);
+    return false;
+  }
+}
+
+function pgUrlFor(database) {
+  const url = new URL(cfg.pgUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+async function createPgDatabase() {
+  const name = `strata_bench_${Date.now().toString(36)}_${process.pid}`;
+  pgDatabases.add(name);
+  await withPgAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  return name;
+}
+
+async function dropPgDatabase(name) {
+  await withPgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+  pgDatabases.delete(name);
+}
+
+// ---- servers ----
+
+async function startBare() {
+  const port = await freePort();
+  const handle = startChild('bare node:http', [path.join(here, 'bare-server.js')], { env: { PORT: String(port) } });
+  await waitFor(handle, 'the bare server', async () => /listening \d+/.test(handle.output()));
+  return { handle, url: `http://127.0.0.1:${port}` };
+}
+
+/** Starts `node dist/main.js` on a free port; resolves once /ready answers (and the token, on first start). */
+async function startStrata(engine, storageEnv, { firstStart, logFile }) {
+  const port = await freePort();
+  const nodeArgs = [];
+  if (cfg.cpuProf && !firstStart) {
+    const dir = path.join(outDir, 'profiles', engine);
+    fs.mkdirSync(dir, { recursive: true });
+    nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
+  }
+  const handle = startChild(`strata (${engine})`, [path.join(root, 'dist', 'main.js')], {
+    env: { ...storageEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    logFile,
+    nodeArgs,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(handle, 'Strata /ready', async () => (await fetch(`${url}/ready`)).status === 200);
+  let token;
+  if (firstStart) {
+    token = await waitFor(handle, 'the owner token', async () => /^\s+token:\s+(xau_\S+)\s*$/m.exec(handle.output())?.[1], { timeoutMs: 5000 });
+  }
+  return { handle, url, token };
+}
+
+async function api(url, token, method, pathname, body, expect) {
+  const res = await fetch(url + pathname, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await res.text();
+  if (expect !== undefined && res.status !== expect) throw new Error(`${method} ${pathname}: expected ${expect}, got ${res.status}: ${text}`);
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+// ---- load ----
+
+const machine = () => ({
+  cpus: os.cpus().length,
+  cpuModel: os.cpus()[0]?.model?.trim(),
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+});
+
+/** Response times of one run, in ms with sub-millisecond precision (autocannon's histogram keeps whole ms). */
+class Latencies {
+  values = new Float64Array(1 << 16);
+  n = 0;
+  add(ms) {
+    if (this.n === this.values.length) {
+      const bigger = new Float64Array(this.values.length * 2);
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    this.values[this.n++] = ms;
+  }
+  summary() {
+    const sorted = this.values.slice(0, this.n).sort();
+    const at = (q) => (this.n === 0 ? NaN : sorted[Math.min(this.n - 1, Math.floor(q * this.n))]);
+    const round = (v) => Math.round(v * 100) / 100;
+    let sum = 0;
+    for (let i = 0; i < this.n; i++) sum += sorted[i];
+    return { p50: round(at(0.5)), p90: round(at(0.9)), p99: round(at(0.99)), max: round(sorted[this.n - 1] ?? NaN), avg: round(sum / this.n) };
+  }
+}
+
+function runAutocannon(opts, latencies) {
+  return new Promise((resolve, reject) => {
+    let guard;
+    const instance = autocannon({ timeout: 10, ...opts }, (err, result) => {
+      clearTimeout(guard);
+      if (err) reject(err); else resolve(result);
+    });
+    if (latencies) instance.on('response', (_client, _status, _bytes, responseTime) => latencies.add(responseTime));
+    // Bounded in time whatever happens: autocannon stops itself after `duration`; this is the backstop.
+    guard = setTimeout(() => instance.stop(), (opts.duration + 30) * 1000);
+  });
+}
+
+/** CPU time a process has used so far, in ms ({user, system}); undefined off Linux. */
+function cpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = 100; // USER_HZ: 100 on every mainstream Linux build
+
+/** Warm-up (discarded), then the measured run. Only 2xx responses count towards req/s. */
+async function measure(scenario, engine, target, requests, extraHeaders = {}) {
+  const base = {
+    url: target.url,
+    connections: cfg.connections,
+    pipelining: 1,
+    headers: { ...(target.token ? { authorization: `Bearer ${target.token}` } : {}), ...extraHeaders },
+    requests,
+  };
+  if (cfg.warmup > 0) await runAutocannon({ ...base, duration: cfg.warmup });
+  const loadBefore = os.loadavg()[0];
+  const latencies = new Latencies();
+  const cpuBefore = cpuMs(target.pid);
+  const r = await runAutocannon({ ...base, duration: cfg.seconds }, latencies);
+  const cpuAfter = cpuMs(target.pid);
+  const lat = latencies.summary();
+  const responses = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
+  // Server CPU per response: robust to other load on the machine, unlike req/s.
+  const known = cpuBefore !== undefined && cpuAfter !== undefined && responses > 0;
+  const perReq = (ms) => Math.round(((ms * 1000) / responses) * 10) / 10;
+  const cpuUsed = known ? (cpuAfter.user - cpuBefore.user) + (cpuAfter.system - cpuBefore.system) : undefined;
+  const serverCpuUs = known ? perReq(cpuUsed) : undefined;
+  const serverSysUs = known ? perReq(cpuAfter.system - cpuBefore.system) : undefined;
+  const serverCpuShare = known ? Math.round((cpuUsed / (r.duration * 1000)) * 100) / 100 : undefined;
+  const codes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count]));
+  const result = {
+    scenario, engine,
+    rps: Math.round(r['2xx'] / r.duration),
+    ...lat,
+    ok: r['2xx'], non2xx: r.non2xx, status4xx: r['4xx'], status5xx: r['5xx'], statusCodes: codes,
+    errors: r.errors, timeouts: r.timeouts, duration: r.duration,
+    serverCpuUs, serverSysUs, serverCpuShare,
+    load1: { before: loadBefore, after: os.loadavg()[0] },
+  };
+  console.log(`  ${scenario.padEnd(18)} ${engine.padEnd(10)} ${String(result.rps).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}${result.errors ? `  errors ${result.errors}` : ''}  server CPU ${serverCpuUs ?? '?'} µs/req (system ${serverSysUs ?? '?'}; ${serverCpuShare ?? '?'} cores)  load1 ${loadBefore.toFixed(2)}`);
+  return result;
+}
+
+const recordPath = (suffix = '') => `/db/${DB}:${BRANCH}/tables/${TABLE}/data${suffix}`;
+
+function getRequests() {
+  return [{
+    method: 'GET',
+    setupRequest(req) {
+      req.path = recordPath(`/${idOf(1 + Math.floor(Math.random() * cfg.rows))}`);
+      return req;
+    },
+  }];
+}
+
+function insertRequests() {
+  const body = JSON.stringify({ ...rowBody(7), name: 'inserted by the benchmark' });
+  return [{ method: 'POST', path: recordPath(), body, headers: { 'content-type': 'application/json' } }];
+}
+
+/**
+ * PATCH with ifVersion. The last 10% of the seeded ids (at least 1000) are a pool: a request
+ * takes an id off the queue and the id goes back once its response arrived, so no id is
+ * ever in flight twice and the version we send is the one the record has. The version is
+ * read from each 2xx response (and from the message of a 422 mismatch, should one occur).
+ * State lives here, not in autocannon's per-loop context (which is reset every request).
+ */
+function patchRequests() {
+  const first = Math.max(1, cfg.rows - Math.max(1000, Math.floor(cfg.rows / 10)) + 1);
+  const queue = [];
+  const versions = new Map();
+  for (let i = first; i <= cfg.rows; i++) { queue.push(idOf(i)); versions.set(idOf(i), 0); }
+  let head = 0;
+  let n = 0;
+  const requests = [{
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json' },
+    setupRequest(req, context) {
+      if (head >= 4096 && head * 2 >= queue.length) { queue.splice(0, head); head = 0; } // keep the queue short
+      const id = queue[head++];
+      if (id === undefined) throw new Error('PATCH id pool exhausted');
+      context.id = id;
+      req.path = recordPath(`/${id}?ifVersion=${versions.get(id)}`);
+      req.body = `{"age":${n++ % 100},"active":${n % 2 === 0}}`;
+      return req;
+    },
+    onResponse(status, body, context) {
+      const id = context.id;
+      if (!id) return;
+      const version = status >= 200 && status < 300
+        ? /"version":(\d+)/.exec(body)?.[1]
+        : status === 422 ? /record is at (\d+)/.exec(body)?.[1] : undefined;
+      if (version !== undefined) versions.set(id, Number(version));
+      queue.push(id);
+    },
+  }];
+  return requests;
+}
+
+const SCENARIOS = {
+  health: { label: 'GET /health', requests: () => [{ method: 'GET', path: '/health' }] },
+  get: { label: 'GET by id', requests: getRequests },
+  insert: { label: 'insert (POST)', requests: insertRequests },
+  patch: { label: 'PATCH ifVersion', requests: patchRequests },
+};
+
+// ---- one engine ----
+
+async function benchEngine(engine) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `strata-bench-${engine}-`));
+  tempDirs.add(tmp);
+  const storageEnv = { DATA_DIR: path.join(tmp, 'data') };
+  let pgName;
+  if (engine === 'postgres') {
+    pgName = await createPgDatabase();
+    storageEnv.DATABASE_URL = pgUrlFor(pgName);
+  }
+  const info = { engine, seed: undefined };
+  try {
+    console.log(`\n[${engine}] first start, schema over HTTP`);
+    let strata = await startStrata(engine, storageEnv, { firstStart: true, logFile: path.join(tmp, 'strata-setup.log') });
+    const token = strata.token;
+    await api(strata.url, token, 'PUT', `/workspaces/${WORKSPACE}/dbs/${DB}`, {}, 201);
+    await api(strata.url, token, 'PUT', `/db/${DB}:${BRANCH}/tables/${TABLE}`, { columns: COLUMNS }, 201);
+    const noAuth = await fetch(`${strata.url}${recordPath('/r000001')}`);
+    if (noAuth.status !== 401) throw new Error(`expected 401 without a token, got ${noAuth.status}`);
+    await strata.handle.stop();
+
+    console.log(`[${engine}] seeding ${cfg.rows} rows through the core (transactions of 1000)`);
+    const seedOut = await runChild(`seed (${engine})`, [path.join(here, 'seed.js')], {
+      env: { ...storageEnv, BENCH_ROWS: String(cfg.rows), BENCH_SEED_BATCH: '1000' },
+      timeoutMs: 900_000,
+    });
+    info.seed = JSON.parse(seedOut.trim().split('\n').pop());
+    console.log(`[${engine}] seeded ${info.seed.rows} rows in ${(info.seed.ms / 1000).toFixed(1)} s`);
+
+    strata = await startStrata(engine, storageEnv, { firstStart: false, logFile: path.join(tmp, 'strata.log') });
+    const check = await api(strata.url, token, 'GET', recordPath(`/${idOf(cfg.rows)}`), undefined, 200);
+    if (check.body.id !== idOf(cfg.rows)) throw new Error(`unexpected record: ${JSON.stringify(check.body)}`);
+
+    const results = [];
+    for (const key of cfg.scenarios) {
+      const s = SCENARIOS[key];
+      if (!s) throw new Error(`unknown scenario ${key} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+      results.push(await measure(s.label, engine, { url: strata.url, token, pid: strata.handle.child.pid }, s.requests()));
+    }
+    const { code, signal } = await strata.handle.stop();
+    if (code !== 0) console.warn(`[${engine}] Strata exited with code ${code} signal ${signal}:\n${strata.handle.output().slice(-2000)}`);
+    return { info, results };
+  } finally {
+    await stopAll();
+    if (pgName) await dropPgDatabase(pgName);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    tempDirs.delete(tmp);
+  }
+}
+
+// ---- report ----
+
+function report(all, baseline, meta) {
+  const rows = all.map((r) => ({ ...r, ratio: baseline ? r.rps / baseline.rps : undefined }));
+  const fmt = (r) => [r.scenario, r.engine, String(r.rps), r.p50.toFixed(2), r.p99.toFixed(2), String(r.non2xx),
+    r.ratio === undefined ? '–' : `${(r.ratio * 100).toFixed(1)}%`, r.serverCpuUs === undefined ? '–' : String(r.serverCpuUs)];
+  const header = ['scenario', 'engine', 'req/s (2xx)', 'p50 ms', 'p99 ms', 'non-2xx', 'vs bare', 'server CPU µs/req'];
+  const cells = [header, ...rows.map(fmt)];
+  const widths = header.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+  console.log('\n' + cells.map((c, k) => c.map((v, i) => (i < 2 ? v.padEnd(widths[i]) : v.padStart(widths[i]))).join('  ') + (k === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : '')).join('\n'));
+
+  const md = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((r) => `| ${fmt(r).join(' | ')} |`),
+  ].join('\n');
+  const settings = `${meta.connections} connections, ${meta.seconds} s per scenario after ${meta.warmup} s warm-up, ${meta.rows} seeded rows, ${meta.machine.cpus} CPUs, Node ${meta.machine.node}`;
+  console.log(`\nMarkdown (${settings}):\n\n${md}\n`);
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...meta, baseline: baseline?.rps, results: rows }, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, 'results.md'), `${settings}\n\n${md}\n`);
+  console.log(`bench: results written to ${path.relative(process.cwd(), path.join(outDir, 'results.json'))} and results.md`);
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
+  const meta = {
+    startedAt: new Date().toISOString(), machine: machine(),
+    connections: cfg.connections, seconds: cfg.seconds, warmup: cfg.warmup, rows: cfg.rows, auth: 'on (Bearer token on every request)',
+  };
+  console.log(`bench: ${meta.machine.cpus} CPUs (${meta.machine.cpuModel}), Node ${meta.machine.node}; ${cfg.connections} connections, ${cfg.seconds} s per scenario (+${cfg.warmup} s warm-up)`);
+  const engines = [];
+  for (const e of cfg.engines) {
+    if (e !== 'sqlite' && e !== 'postgres') throw new Error(`unknown engine ${e}`);
+    if (e === 'postgres' && !(await pgReachable())) continue;
+    engines.push(e);
+  }
+
+  const all = [];
+  console.log('\n[bare] node:http baseline');
+  const bare = await startBare();
+  const baseline = await measure('bare GET', 'node:http', { url: bare.url, pid: bare.handle.child.pid }, [{ method: 'GET', path: recordPath('/r000042') }]);
+  all.push(baseline);
+  await bare.handle.stop();
+
+  meta.engines = {};
+  for (const engine of engines) {
+    const { info, results } = await benchEngine(engine);
+    meta.engines[engine] = info;
+    all.push(...results);
+  }
+
+  console.log('\n[bare] node:http baseline again (drift check; ratios use the first one)');
+  const bare2 = await startBare();
+  all.push(await measure('bare GET (end)', 'node:http', { url: bare2.url, pid: bare2.handle.child.pid }, [{ method: 'GET', path: recordPath('/r000042') }]));
+  await bare2.handle.stop();
+
+  meta.finishedAt = new Date().toISOString();
+  report(all, baseline, meta);
+}
+
+try {
+  await main();
+  await cleanup();
+} catch (err) {
+  console.error(`\nbench: failed: ${err instanceof Error ? err.stack ?? err.message : err}`);
+  await cleanup();
+  process.exitCode = 1;
+}
