@@ -4,6 +4,7 @@ import { TableModel, type TableRecord } from '../core/model/table-model.js';
 import type { Filter, PlanField, SelectPlan } from '../core/query/select-plan.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
+import type { ArrayQuery } from './array-query.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -22,6 +23,8 @@ export interface BranchSqlOptions {
   /** Suffix that locks selected rows in a write transaction ('' where writes are serialised). */
   forUpdate: string;
   forKeyShare: string;
+  /** Direct execution for selects on this connection (see array-query.ts); Kysely's when absent. */
+  arrays?: ArrayQuery;
 }
 
 export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
@@ -204,32 +207,42 @@ export class BranchSql implements BranchTx {
 
   // ---- records ----
 
-  private compiledSelect(plan: SelectPlan, cacheKey: string | undefined): string {
-    const build = () => {
+  /** The SQL text and row decoders of a plan, memoised per table schema when the plan has a cacheKey. */
+  private compiledSelect(plan: SelectPlan, cacheKey: string | undefined): CompiledSelect {
+    const build = (): CompiledSelect => {
       const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
       const joins = plan.joins.map((j) =>
         sql` LEFT JOIN ${this.t(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`);
       const where = plan.where ? sql` WHERE ${filterSql(plan.where)}` : sql``;
       const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : sql``;
-      return sql`SELECT ${sql.join(fields)} FROM ${this.t(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}${where}${limit}`.compile(this.db).sql;
+      const text = sql`SELECT ${sql.join(fields)} FROM ${this.t(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}${where}${limit}`.compile(this.db).sql;
+      return { text, decoders: plan.fields.map((f) => this.decoderFor(f)) };
     };
     if (!cacheKey) return build();
-    const memoKey = `select:${this.opts.dialect.name}:${cacheKey}`;
-    let text = plan.table.memo.get(memoKey) as string | undefined;
-    if (!text) {
-      text = build();
-      plan.table.memo.set(memoKey, text);
+    // A TableModel belongs to one branch of one storage, so the key needs no engine prefix.
+    let compiled = plan.table.memo.get(cacheKey) as CompiledSelect | undefined;
+    if (!compiled) {
+      compiled = build();
+      plan.table.memo.set(cacheKey, compiled);
     }
-    return text;
+    return compiled;
   }
 
   /** Runs a plan; `cacheKey` names its shape (same SQL text, new parameters) for reuse. */
   async select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]> {
-    const text = this.compiledSelect(plan, cacheKey);
+    const { text, decoders } = this.compiledSelect(plan, cacheKey);
     const params = plan.where ? filterParams(plan.where) : [];
-    const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
-    const decoders = plan.fields.map((f) => this.decoderFor(f));
-    return result.rows.map((row) => decoders.map((decode, i) => decode(row[`c${i}`])));
+    let rows: unknown[][];
+    if (this.opts.arrays) {
+      rows = await this.opts.arrays(text, params);
+    } else {
+      const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
+      rows = result.rows.map((row) => decoders.map((_, i) => row[`c${i}`]));
+    }
+    for (const row of rows) {
+      for (let i = 0; i < decoders.length; i++) row[i] = decoders[i]!(row[i]);
+    }
+    return rows;
   }
 
   private decoderFor(field: PlanField): (raw: unknown) => unknown {
@@ -317,6 +330,8 @@ export class BranchSql implements BranchTx {
     await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IN (${sql.join(ids)})`.execute(this.db);
   }
 }
+
+interface CompiledSelect { text: string; decoders: Array<(raw: unknown) => unknown> }
 
 /** Parameters of a filter, in the order filterSql emits their placeholders. */
 function filterParams(filter: Filter): unknown[] {

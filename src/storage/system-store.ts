@@ -1,5 +1,6 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AccountRow, BranchRow, DatabaseRow, SystemStore, TokenRow } from './storage.js';
+import type { ArrayQuery } from './array-query.js';
 
 /**
  * The instance's own tables (accounts, tokens, databases, branches, settings), one
@@ -52,7 +53,18 @@ const toBranch = (r: SystemTables['branches']): BranchRow => ({
 export class KyselySystemStore implements SystemStore {
   private readonly tokenLookupSql: string;
 
-  constructor(private readonly writer: Kysely<SystemTables>, private readonly reader: Kysely<SystemTables>) {
+  /** Token lookups memoised while `changeCounter` stays the same (see the constructor). */
+  private readonly tokenMemo = new Map<string, { counter: number; row: TokenRow & { account: AccountRow } }>();
+
+  /**
+   * `changeCounter`, when given, must change whenever anything commits to these tables, from
+   * any connection or process (SQLite's `PRAGMA data_version`). Token lookups are then served
+   * from memory until it changes, so a revocation still counts from the very next request.
+   */
+  constructor(
+    private readonly writer: Kysely<SystemTables>, private readonly reader: Kysely<SystemTables>,
+    private readonly arrays: ArrayQuery, private readonly changeCounter?: () => number,
+  ) {
     // Compiled once: the token lookup runs on every request.
     this.tokenLookupSql = reader.selectFrom('tokens').innerJoin('accounts', 'accounts.id', 'tokens.account_id')
       .select(['tokens.id', 'tokens.account_id', 'tokens.name', 'tokens.hash', 'tokens.scopes', 'tokens.created_at',
@@ -87,18 +99,27 @@ export class KyselySystemStore implements SystemStore {
     }).execute();
   }
   async findTokenByHash(hash: string): Promise<(TokenRow & { account: AccountRow }) | undefined> {
-    const r = await this.reader.executeQuery<any>(CompiledQuery.raw(this.tokenLookupSql, [hash]));
-    const row = r.rows[0];
+    const counter = this.changeCounter?.();
+    if (counter !== undefined) {
+      const memo = this.tokenMemo.get(hash);
+      if (memo && memo.counter === counter) return memo.row;
+    }
+    const row = (await this.arrays(this.tokenLookupSql, [hash]))[0] as any[] | undefined;
     if (!row) return undefined;
-    // One literal per object (no spread of an intermediate row): this runs on every request.
-    return {
-      id: row.id, accountId: row.account_id, name: row.name, hash: row.hash, scopes: Number(row.scopes), createdAt: row.created_at,
-      lastUsedAt: row.last_used_at, expiresAt: row.expires_at, revokedAt: row.revoked_at,
+    // Positions follow the select list in the constructor; one literal per object, no copies.
+    const found = {
+      id: row[0], accountId: row[1], name: row[2], hash: row[3], scopes: Number(row[4]), createdAt: row[5],
+      lastUsedAt: row[6], expiresAt: row[7], revokedAt: row[8],
       account: {
-        id: row.account_id, email: row.a_email, name: row.a_name, passwordHash: row.a_password_hash,
-        isOwner: Number(row.a_is_owner) === 1, createdAt: row.a_created_at,
+        id: row[1], email: row[9], name: row[10], passwordHash: row[11], isOwner: Number(row[12]) === 1, createdAt: row[13],
       },
     };
+    if (counter !== undefined) {
+      // Only tokens that exist are remembered (unknown secrets cannot grow the map), and at most 10k.
+      if (this.tokenMemo.size >= 10_000) this.tokenMemo.clear();
+      this.tokenMemo.set(hash, { counter, row: found });
+    }
+    return found;
   }
   async touchToken(id: string, at: string): Promise<void> {
     await this.writer.updateTable('tokens').set({ last_used_at: at }).where('id', '=', id).execute();

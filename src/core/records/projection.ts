@@ -18,7 +18,13 @@ export interface OutputNode {
   expanded: Array<{ leaf: LeafColumn; node: OutputNode }>;
 }
 
-export interface Projection { plan: Omit<SelectPlan, 'where'>; root: OutputNode; key: string }
+export interface Projection {
+  plan: Omit<SelectPlan, 'where'>;
+  root: OutputNode;
+  key: string;
+  /** Cache key of this projection's read-by-id statement (built once, used per request). */
+  byIdKey: string;
+}
 
 export interface RecordFormat {
   /** A logical value as the API presents it (datetimes as RFC 3339, …). */
@@ -47,7 +53,7 @@ export function buildProjection(schema: BranchSchema, table: TableModel, columns
   if (cached) return cached;
   const builder = new PlanBuilder();
   const root = buildNode(schema, table, 't0', requested, builder, 0);
-  const projection: Projection = { plan: { table, joins: builder.joins, fields: builder.fields }, root, key };
+  const projection: Projection = { plan: { table, joins: builder.joins, fields: builder.fields }, root, key, byIdKey: `select:${key}|byId` };
   table.memo.set(key, projection);
   return projection;
 }

@@ -240,7 +240,7 @@ async function checkLinks(tx: BranchTx, schema: BranchSchema, values: Map<LeafCo
 
 async function readOne(reader: BranchReader, schema: BranchSchema, table: TableModel, id: string | number, opts: ReadOptions): Promise<Record<string, unknown> | undefined> {
   const projection = buildProjection(schema, table, opts.columns);
-  const rows = await reader.select({ ...projection.plan, where: { kind: 'idEquals', tableAlias: 't0', value: id } }, `${projection.key}|byId`);
+  const rows = await reader.select({ ...projection.plan, where: { kind: 'idEquals', tableAlias: 't0', value: id } }, projection.byIdKey);
   return rows[0] && materialize(projection.root, rows[0], opts.format);
 }
 

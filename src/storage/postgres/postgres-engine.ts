@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { postgresDialect } from './postgres-dialect.js';
+import type { ArrayQuery } from '../array-query.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -33,7 +35,8 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
     try { await createSystemTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
-  const system = new KyselySystemStore(kysely, kysely);
+  const arrays = namedArrayQuery(pool);
+  const system = new KyselySystemStore(kysely, kysely, arrays);
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
   const listener = await startListener(connectionString, (message) => {
@@ -48,7 +51,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
-        store = new PostgresBranchStore(kysely, branchId);
+        store = new PostgresBranchStore(kysely, branchId, arrays);
         branches.set(branchId, store);
       }
       return store;
@@ -112,19 +115,38 @@ function optionsFor(branchId: number): BranchSqlOptions {
 }
 
 class PostgresBranchStore extends BranchSql implements BranchStore {
-  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number) {
-    super(kysely, optionsFor(branchId));
+  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, arrays: ArrayQuery) {
+    // Reads outside transactions take the direct path; a transaction's reads use its connection.
+    super(kysely, { ...optionsFor(branchId), arrays });
   }
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
     return this.kysely.transaction().execute(async (trx) => {
-      const tx = new BranchSql(trx, this.opts);
+      const tx = new BranchSql(trx, { ...this.opts, arrays: undefined });
       const result = await fn(tx);
       // Delivered to every node (this one included) when the transaction commits.
       if (tx.didChangeSchema) await sql`SELECT pg_notify(${CHANNEL}, ${`branch:${this.branchId}`})`.execute(trx);
       return result;
     });
   }
+}
+
+/**
+ * Hot reads as named prepared statements (parsed and planned once per connection) with rows
+ * as arrays. Names derive from the SQL text, so a schema change yields new statements.
+ */
+function namedArrayQuery(pool: pg.Pool): ArrayQuery {
+  const names = new Map<string, string>();
+  return async (text, params) => {
+    let name = names.get(text);
+    if (!name) {
+      name = `strata_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+      if (names.size > 2000) names.clear();
+      names.set(text, name);
+    }
+    const result = await pool.query({ name, text, values: params as unknown[], rowMode: 'array' });
+    return result.rows as unknown[][];
+  };
 }
 
 /** A dedicated LISTEN connection that reconnects after failures. */

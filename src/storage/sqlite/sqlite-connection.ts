@@ -9,6 +9,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 export interface SqliteHandle {
   raw: Database.Database;
   kysely: Kysely<any>;
+  /** Runs SQL text on a cached statement in raw mode: rows as arrays (the hot read path). */
+  arrays(text: string, params: readonly unknown[]): unknown[][];
   clearStatements(): void;
 }
 
@@ -43,5 +45,16 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
     },
   };
   const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: database as any }) });
-  return { raw, kysely, clearStatements: () => statements.clear() };
+  // Raw-mode statements live apart: Kysely expects the statements it prepares to return objects.
+  const arrayStatements = new Map<string, Database.Statement>();
+  const arrays = (text: string, params: readonly unknown[]): unknown[][] => {
+    let statement = arrayStatements.get(text);
+    if (!statement) {
+      if (arrayStatements.size >= STATEMENT_CACHE_LIMIT) arrayStatements.delete(arrayStatements.keys().next().value!);
+      statement = raw.prepare(text).raw(true);
+      arrayStatements.set(text, statement);
+    }
+    return statement.all(...params) as unknown[][];
+  };
+  return { raw, kysely, arrays, clearStatements: () => { statements.clear(); arrayStatements.clear(); } };
 }

@@ -19,7 +19,9 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   const systemWriter = openSqlite(path.join(dataDir, 'strata.db'), opts);
   await createSystemTables(systemWriter.kysely, 'sqlite');
   const systemReader = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, readonly: true });
-  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely);
+  // data_version changes when another connection or process (the writer, the CLI) commits.
+  const systemVersion = () => systemReader.arrays('PRAGMA data_version', [])[0]![0] as number;
+  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, systemVersion);
   const branches = new Map<number, SqliteBranchStore>();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
 
@@ -99,6 +101,7 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
   constructor(readonly writer: SqliteHandle, private readonly reader: SqliteHandle, private readonly onSchemaCommitted: () => void) {
     super(reader.kysely, {
       ...branchSqlOptions,
+      arrays: reader.arrays,
       // A schema change invalidates prepared statements on both connections.
       dialect: { ...sqliteDialect, afterSchemaChange: () => { writer.clearStatements(); reader.clearStatements(); } },
     });
@@ -106,7 +109,7 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const tx = new BranchSql(this.writer.kysely as Kysely<any>, this.opts);
+      const tx = new BranchSql(this.writer.kysely as Kysely<any>, { ...this.opts, arrays: this.writer.arrays });
       this.writer.raw.prepare('BEGIN IMMEDIATE').run();
       try {
         const result = await fn(tx);

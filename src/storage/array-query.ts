@@ -1,0 +1,6 @@
+/**
+ * Runs compiled SQL text directly on the engine's driver, skipping Kysely's execution
+ * pipeline, with rows as arrays in select-list order. Used by the hot reads (the token
+ * lookup, record selects); Kysely still builds and compiles their SQL once.
+ */
+export type ArrayQuery = (text: string, params: readonly unknown[]) => unknown[][] | Promise<unknown[][]>;
