@@ -60,7 +60,7 @@ export class SchemaService {
   /** Replaces a table's columns: removes those not listed, adds new ones. Changing a kept column's definition is refused. */
   async setTableColumns(ctx: BranchContext, name: string, columns: unknown): Promise<MigrationResult | undefined> {
     const table = await this.table(ctx, name);
-    const ops = diffTable(table.name, table.columns, this.validateAll(columns, ctx, await ctx.schema().then((s) => new Set(s.tables.keys()))), 'refuse');
+    const ops = diffTable(table.name, table.columns, this.validateAll(columns, new Set((await ctx.schema()).tables.keys())), 'refuse');
     return ops.length ? this.migrate(ctx, ops) : undefined;
   }
 
@@ -93,10 +93,10 @@ export class SchemaService {
       if (names.has(name)) throw badRequest(`table [${name}] is listed twice`);
       names.add(name);
     }
-    return tables.map((t: { name: string; columns?: unknown }) => ({ name: t.name, columns: this.validateAll(t.columns ?? [], undefined, names) }));
+    return tables.map((t: { name: string; columns?: unknown }) => ({ name: t.name, columns: this.validateAll(t.columns ?? [], names) }));
   }
 
-  private validateAll(columns: unknown, _ctx: BranchContext | undefined, tableNames: Set<string>): ColumnDefinition[] {
+  private validateAll(columns: unknown, tableNames: Set<string>): ColumnDefinition[] {
     if (!Array.isArray(columns)) throw badRequest('columns must be an array');
     const out = columns.map((c) => validateColumn(c, '', (n) => tableNames.has(n)));
     const seen = new Set<string>();
