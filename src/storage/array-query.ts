@@ -4,3 +4,6 @@
  * lookup, record selects); Kysely still builds and compiles their SQL once.
  */
 export type ArrayQuery = (text: string, params: readonly unknown[]) => unknown[][] | Promise<unknown[][]>;
+
+/** Runs a compiled statement that returns no rows directly; answers the number of rows changed. */
+export type RunQuery = (text: string, params: readonly unknown[]) => number | Promise<number>;

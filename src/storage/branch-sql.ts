@@ -4,7 +4,7 @@ import { TableModel, type TableRecord } from '../core/model/table-model.js';
 import type { Filter, PlanField, SelectPlan } from '../core/query/select-plan.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
-import type { ArrayQuery } from './array-query.js';
+import type { ArrayQuery, RunQuery } from './array-query.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -23,8 +23,9 @@ export interface BranchSqlOptions {
   /** Suffix that locks selected rows in a write transaction ('' where writes are serialised). */
   forUpdate: string;
   forKeyShare: string;
-  /** Direct execution for selects on this connection (see array-query.ts); Kysely's when absent. */
+  /** Direct execution on this connection (see array-query.ts); Kysely's pipeline when absent. */
   arrays?: ArrayQuery;
+  run?: RunQuery;
 }
 
 export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
@@ -269,19 +270,46 @@ export class BranchSql implements BranchTx {
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  async insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number> {
-    const names: RawBuilder<unknown>[] = [];
-    const params: unknown[] = [];
-    if (id !== null) { names.push(sql.id('id')); params.push(id); }
-    const ts = this.d.encodeTimestamp(now);
-    names.push(sql.id('xata_version'), sql.id('xata_createdat'), sql.id('xata_updatedat'));
-    params.push(0, ts, ts);
-    for (const [leaf, value] of values) {
-      names.push(sql.id(leaf.path));
-      params.push(value === null ? null : this.d.encode(leaf, value));
+  /**
+   * The SQL text of a write, compiled once per table schema and statement shape (which
+   * columns, which operators): the hot writes skip building and compiling SQL. `build` must
+   * place the parameters in the order the caller collects them.
+   */
+  private writeSql(table: TableModel, key: string, build: () => RawBuilder<unknown>): string {
+    let text = table.memo.get(key) as string | undefined;
+    if (text === undefined) {
+      text = build().compile(this.db).sql;
+      table.memo.set(key, text);
     }
-    const r = await sql<{ id: string | number }>`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES (${sql.join(params)}) RETURNING "id"`.execute(this.db);
-    const newId = r.rows[0]!.id;
+    return text;
+  }
+
+  private async returningRows(text: string, params: unknown[]): Promise<unknown[][]> {
+    if (this.opts.arrays) return this.opts.arrays(text, params);
+    const r = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
+    return r.rows.map((row) => Object.values(row));
+  }
+
+  private async changedRows(text: string, params: unknown[]): Promise<number> {
+    if (this.opts.run) return this.opts.run(text, params);
+    const r = await this.db.executeQuery(CompiledQuery.raw(text, params));
+    return Number(r.numAffectedRows ?? 0n);
+  }
+
+  async insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number> {
+    const ts = this.d.encodeTimestamp(now);
+    const params: unknown[] = id !== null ? [id, 0, ts, ts] : [0, ts, ts];
+    let key = id !== null ? 'insert:id' : 'insert:auto';
+    for (const [leaf, value] of values) {
+      params.push(value === null ? null : this.d.encode(leaf, value));
+      key += `\u0000${leaf.path}`;
+    }
+    const text = this.writeSql(table, key, () => {
+      const names = [...(id !== null ? [sql.id('id')] : []), sql.id('xata_version'), sql.id('xata_createdat'), sql.id('xata_updatedat'),
+        ...[...values.keys()].map((leaf) => sql.id(leaf.path))];
+      return sql`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES (${sql.join(params)}) RETURNING "id"`;
+    });
+    const newId = (await this.returningRows(text, params))[0]![0] as string | number;
     if (table.idKind === 'int' && id !== null && this.d.name === 'postgres') await this.advanceIdentity(table, newId);
     return table.idKind === 'int' ? Number(newId) : String(newId);
   }
@@ -299,25 +327,43 @@ export class BranchSql implements BranchTx {
   }
 
   async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number> {
-    const sets: RawBuilder<unknown>[] = [];
+    const params: unknown[] = [];
+    let key = `update:${opts.replace ? 'r' : 'p'}${opts.ifVersion !== undefined ? 'v' : ''}`;
     for (const [leaf, write] of values) {
-      const column = sql.id(leaf.path);
       if (write.kind === 'set') {
-        sets.push(sql`${column} = ${write.value === null ? null : this.d.encode(leaf, write.value)}`);
+        params.push(write.value === null ? null : this.d.encode(leaf, write.value));
+        key += `\u0000=${leaf.path}`;
       } else {
-        // An int operand is bound as an integer: SQLite would otherwise divide as REAL and
-        // store 9.6 in an int column, where PostgreSQL (bigint) divides as integers.
-        const operand = leaf.type === 'int' ? sql`CAST(${write.operand} AS BIGINT)` : sql`${write.operand}`;
-        sets.push(sql`${column} = COALESCE(${column}, 0) ${sql.raw(write.op)} ${operand}`);
+        params.push(write.operand);
+        key += `\u0000${write.op}${leaf.path}`;
       }
     }
-    if (opts.replace) {
-      for (const leaf of table.leaves) if (!values.has(leaf)) sets.push(sql`${sql.id(leaf.path)} = NULL`);
-    }
-    sets.push(sql`"xata_version" = "xata_version" + 1`, sql`"xata_updatedat" = ${this.d.encodeTimestamp(now)}`);
-    const versionCheck = opts.ifVersion !== undefined ? sql` AND "xata_version" = ${opts.ifVersion}` : sql``;
-    const r = await sql`UPDATE ${this.t(table.name)} SET ${sql.join(sets)} WHERE "id" = ${id}${versionCheck}`.execute(this.db);
-    return Number(r.numAffectedRows ?? 0n);
+    const ts = this.d.encodeTimestamp(now);
+    params.push(ts, id);
+    if (opts.ifVersion !== undefined) params.push(opts.ifVersion);
+    const text = this.writeSql(table, key, () => {
+      let p = 0;
+      const sets: RawBuilder<unknown>[] = [];
+      for (const [leaf, write] of values) {
+        const column = sql.id(leaf.path);
+        if (write.kind === 'set') {
+          sets.push(sql`${column} = ${params[p++]}`);
+        } else {
+          // An int operand is bound as an integer: SQLite would otherwise divide as REAL and
+          // store 9.6 in an int column, where PostgreSQL (bigint) divides as integers.
+          const operand = leaf.type === 'int' ? sql`CAST(${params[p++]} AS BIGINT)` : sql`${params[p++]}`;
+          sets.push(sql`${column} = COALESCE(${column}, 0) ${sql.raw(write.op)} ${operand}`);
+        }
+      }
+      if (opts.replace) {
+        for (const leaf of table.leaves) if (!values.has(leaf)) sets.push(sql`${sql.id(leaf.path)} = NULL`);
+      }
+      sets.push(sql`"xata_version" = "xata_version" + 1`, sql`"xata_updatedat" = ${params[p++]}`);
+      const where = sql`"id" = ${params[p++]}`;
+      const versionCheck = opts.ifVersion !== undefined ? sql` AND "xata_version" = ${params[p++]}` : sql``;
+      return sql`UPDATE ${this.t(table.name)} SET ${sql.join(sets)} WHERE ${where}${versionCheck}`;
+    });
+    return this.changedRows(text, params);
   }
 
   async deleteRecord(table: TableModel, id: string | number): Promise<number> {

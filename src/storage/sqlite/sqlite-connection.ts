@@ -11,6 +11,8 @@ export interface SqliteHandle {
   kysely: Kysely<any>;
   /** Runs SQL text on a cached statement in raw mode: rows as arrays (the hot read path). */
   arrays(text: string, params: readonly unknown[]): unknown[][];
+  /** Runs SQL text that returns no rows on a cached statement; answers the rows changed. */
+  run(text: string, params: readonly unknown[]): number;
   clearStatements(): void;
 }
 
@@ -56,5 +58,6 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
     }
     return statement.all(...params) as unknown[][];
   };
-  return { raw, kysely, arrays, clearStatements: () => { statements.clear(); arrayStatements.clear(); } };
+  const run = (text: string, params: readonly unknown[]): number => database.prepare(text).run(...params).changes;
+  return { raw, kysely, arrays, run, clearStatements: () => { statements.clear(); arrayStatements.clear(); } };
 }

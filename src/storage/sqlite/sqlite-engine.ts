@@ -109,16 +109,16 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const tx = new BranchSql(this.writer.kysely as Kysely<any>, { ...this.opts, arrays: this.writer.arrays });
-      this.writer.raw.prepare('BEGIN IMMEDIATE').run();
+      const tx = new BranchSql(this.writer.kysely as Kysely<any>, { ...this.opts, arrays: this.writer.arrays, run: this.writer.run });
+      this.writer.run('BEGIN IMMEDIATE', []);
       try {
         const result = await fn(tx);
-        this.writer.raw.prepare('COMMIT').run();
+        this.writer.run('COMMIT', []);
         // Before the next writer gets its turn: it must see the new schema, not a cached one.
         if (tx.didChangeSchema) this.onSchemaCommitted();
         return result;
       } catch (err) {
-        if (this.writer.raw.inTransaction) this.writer.raw.prepare('ROLLBACK').run();
+        if (this.writer.raw.inTransaction) this.writer.run('ROLLBACK', []);
         throw err;
       }
     });
