@@ -1,0 +1,56 @@
+/**
+ * Summaries, request examples and response examples for the OpenAPI document, keyed by
+ * `METHOD route-url`. They only describe: validation comes from the route schemas, and
+ * responses are serialised as they are, so these cannot change what a request does.
+ */
+const record = {
+  id: 'rec_cq38hb2o6r4pdmcccscg',
+  xata: { version: 0, createdAt: '2026-01-31T12:00:00.000Z', updatedAt: '2026-01-31T12:00:00.000Z' },
+  name: 'Desk lamp', price: 39.5, stock: 12, team: { id: 'rec_cq38hb2o6r4pdmcccsd0' },
+};
+const recordBody = { type: 'object', additionalProperties: true, description: 'The record\'s columns (object columns nested or dotted; links as an id)', example: { name: 'Desk lamp', price: 39.5, stock: 12 } };
+const patchBody = { ...recordBody, example: { stock: { $decrement: 1 }, name: 'Desk lamp (blue)' }, description: 'Columns to change; numeric columns also take $increment, $decrement, $multiply, $divide (applied atomically)' };
+const error = (status: number, message: string) => ({ description: message, type: 'object', properties: { id: { type: 'string' }, message: { type: 'string' } }, example: { id: 'req_cq38hb2o6r4pdmcccse0', message } });
+const ok = (description: string, example: unknown) => ({ description, type: 'object', additionalProperties: true, example });
+const migration = ok('The migration that made the change', { migrationID: 'mig_cq38hb2o6r4pdmcccsf0', parentMigrationID: 'mig_cq38hb2o6r4pdmcccsc0', status: 'completed' });
+const common = { 400: error(400, 'column [price]: invalid value, expected a number'), 401: error(401, 'invalid API key'), 403: error(403, 'this token lacks the content:read scope'), 404: error(404, 'record [lamp] not found') };
+const columns = { columns: [{ name: 'name', type: 'string' }, { name: 'price', type: 'float' }, { name: 'team', type: 'link', link: { table: 'teams' } }] };
+
+const REC = '/db/:dbBranch/tables/:table/data';
+const TBL = '/db/:dbBranch/tables/:table';
+
+export const dataApiExamples: Record<string, Record<string, unknown>> = {
+  [`POST ${REC}`]: { summary: 'Insert a record', body: recordBody, response: { 201: ok('The new record (id generated unless the body has one)', record), ...common, 422: error(422, 'record with ID [lamp] already exists') } },
+  [`GET ${REC}/:id`]: { summary: 'Read a record', response: { 200: ok('The record, with the requested columns', record), ...common } },
+  [`PUT ${REC}/:id`]: { summary: 'Create or replace a record', body: recordBody, response: { 201: ok('Created', record), 200: ok('Replaced (columns not given become null)', { ...record, xata: { ...record.xata, version: 1 } }), ...common, 422: error(422, 'record [lamp]: version mismatch, expected 0 but the record is at 1') } },
+  [`PATCH ${REC}/:id`]: { summary: 'Update a record', body: patchBody, response: { 200: ok('The updated record', { ...record, stock: 11, xata: { ...record.xata, version: 1 } }), ...common, 422: error(422, 'record [lamp]: version mismatch, expected 0 but the record is at 1') } },
+  [`POST ${REC}/:id`]: { summary: 'Update a record, or create it (upsert)', body: patchBody, response: { 201: ok('Created', record), 200: ok('Updated', record), ...common } },
+  [`DELETE ${REC}/:id`]: { summary: 'Delete a record', response: { 200: ok('The record as it was', record), ...common } },
+  [`PUT ${TBL}`]: { summary: 'Create a table', body: { type: 'object', properties: { columns: { type: 'array' } }, example: columns }, response: { 201: ok('Created', { branchName: 'shop:main', tableName: 'products', status: 'completed' }), 422: error(422, 'table [products] already exists') } },
+  [`PATCH ${TBL}`]: { summary: 'Rename a table (no data is rewritten)', response: { 200: migration } },
+  [`DELETE ${TBL}`]: { summary: 'Delete a table and its records', response: { 200: migration, 422: error(422, 'table [teams] is linked from column [products.team]; remove that column first') } },
+  [`GET ${TBL}/schema`]: { summary: 'A table\'s columns (objects nested)', response: { 200: ok('Columns', columns) } },
+  [`PUT ${TBL}/schema`]: { summary: 'Replace a table\'s columns (adds and removes, in one migration)', response: { 200: migration, 204: { description: 'Nothing to change' } } },
+  [`GET ${TBL}/columns`]: { summary: 'A table\'s columns (objects flattened to dotted names)', response: { 200: ok('Columns', columns) } },
+  [`POST ${TBL}/columns`]: { summary: 'Add a column', body: { type: 'object', additionalProperties: true, example: { name: 'stock', type: 'int', notNull: true, defaultValue: '0' } }, response: { 200: migration } },
+  [`GET ${TBL}/columns/:column`]: { summary: 'One column' },
+  [`PATCH ${TBL}/columns/:column`]: { summary: 'Rename a column (no data is rewritten)', response: { 200: migration } },
+  [`DELETE ${TBL}/columns/:column`]: { summary: 'Remove a column', response: { 200: migration } },
+  ['GET /dbs/:db']: { summary: 'List a database\'s branches', response: { 200: ok('Branches', { databaseName: 'shop', branches: [{ name: 'main', createdAt: '2026-01-31T12:00:00.000Z' }] }) } },
+  ['GET /dbs/:db/settings']: { summary: 'Database settings' },
+  ['PATCH /dbs/:db/settings']: { summary: 'Update database settings' },
+  ['GET /db/:dbBranch']: { summary: 'Branch details with its schema (the Xata SDK reads schema.tables)' },
+  ['PUT /db/:dbBranch']: { summary: 'Create a branch from another (schema; records too with copyData, a Strata extension)', response: { 201: ok('Created', { databaseName: 'shop', branchName: 'dev', status: 'completed' }) } },
+  ['DELETE /db/:dbBranch']: { summary: 'Delete a branch and its data', response: { 200: ok('Deleted', { status: 'completed' }), 409: error(409, 'the main branch cannot be deleted; delete the database instead') } },
+  ['GET /db/:dbBranch/migrations']: { summary: 'The branch\'s schema migrations, oldest first' },
+  ['POST /db/:dbBranch/schema/compare']: { summary: 'The edits that would turn the branch\'s schema into the given one', body: { type: 'object', example: { schema: { tables: [{ name: 'products', columns: columns.columns }] } } } },
+  ['POST /db/:dbBranch/schema/apply']: { summary: 'Apply schema edits atomically', body: { type: 'object', example: { edits: { operations: [{ addTable: { table: 'teams' } }, { addColumn: { table: 'teams', column: { name: 'name', type: 'string' } } }] } } }, response: { 200: migration } },
+  ['GET /workspaces/:ws/dbs']: { summary: 'List databases', response: { 200: ok('Databases', { databases: [{ name: 'shop', region: 'local', createdAt: '2026-01-31T12:00:00.000Z', numberOfBranches: 1 }] }) } },
+  ['PUT /workspaces/:ws/dbs/:db']: { summary: 'Create a database (with its main branch)', response: { 201: ok('Created', { databaseName: 'shop', branchName: 'main', status: 'completed' }), 422: error(422, 'database [shop] already exists') } },
+  ['GET /workspaces/:ws/dbs/:db']: { summary: 'A database' },
+  ['DELETE /workspaces/:ws/dbs/:db']: { summary: 'Delete a database, its branches and data', response: { 200: ok('Deleted', { status: 'completed' }) } },
+  ['GET /workspaces/:ws/settings']: { summary: 'Workspace settings (stored as given)' },
+  ['PUT /workspaces/:ws/settings']: { summary: 'Update workspace settings (merged)' },
+  ['GET /health']: { summary: 'Liveness', tags: ['health'] },
+  ['GET /ready']: { summary: 'Readiness: storage reachable', tags: ['health'] },
+};
