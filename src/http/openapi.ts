@@ -41,7 +41,20 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   await app.register(swaggerUi, {
     routePrefix: literal(DATA_API_DOCS),
     uiConfig: { persistAuthorization: true },
-    staticCSP: true,
+    // The package's default policy adds upgrade-insecure-requests, which breaks the page on a
+    // plain-HTTP deployment (Strata's default); this one keeps everything same-origin.
+    staticCSP: {
+      'default-src': ["'self'"], 'base-uri': ["'self'"], 'object-src': ["'none'"], 'frame-ancestors': ["'self'"],
+      'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'],
+    },
+    uiHooks: {
+      // The page links its assets relative to a trailing slash; without one it would use the
+      // escaped route prefix ('/api::data/…'), which browsers cannot load.
+      onRequest: (request, reply, done) => {
+        if (request.url === DATA_API_DOCS) return void reply.redirect(`${DATA_API_DOCS}/`, 301);
+        done();
+      },
+    },
   });
   app.get(literal(DATA_API_SPEC), { config: isPublic, schema: { hide: true } }, async (_request, reply) => {
     return reply.type('application/json').send(app.swagger());

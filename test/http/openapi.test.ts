@@ -49,10 +49,19 @@ describeEachEngine('OpenAPI document and Swagger UI of the data API', (engine) =
   });
 
   it('serves Swagger UI from its own files, without a token', async () => {
-    const page = await fetch(`${s.url}/api:data`);
+    // The page's assets are relative to a trailing slash, so the bare path redirects there.
+    const bare = await fetch(`${s.url}/api:data`, { redirect: 'manual' });
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('/api:data/');
+    const page = await fetch(`${s.url}/api:data/`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
+    // Same-origin only, and no upgrade-insecure-requests: Strata serves plain HTTP by default.
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
     const html = await page.text();
+    expect(html).toContain('src="./static/swagger-ui-bundle.js"');
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[^"']*\.(js|css)/); // no CDN
     const bundle = await fetch(`${s.url}/api:data/static/swagger-ui-bundle.js`);
     expect(bundle.status).toBe(200);
