@@ -645,6 +645,16 @@ describeEachEngine('records: column types', (engine) => {
     expectError(await s.request('PATCH', `${data}/${id}`, { l: 'doomed' }), 400, /not found/);
   });
 
+  it('json values are stored as given on every write path, even when shaped like an internal write', async () => {
+    const tricky = { kind: 'set', value: 1 };
+    for (const [method, path] of [['POST', `${data}/jk1`], ['PUT', `${data}/jk2`]] as const) {
+      const created = await s.request(method, path, { j: tricky });
+      expect(created.status).toBe(201);
+      expect(JSON.parse(created.body.j)).toEqual(tricky);
+      expect(JSON.parse((await s.request('GET', path)).body.j)).toEqual(tricky);
+    }
+  });
+
   it('a new record may link to itself, but not to another record that does not exist', async () => {
     const table = await createTable(s, 'selfish', [{ name: 'me', type: 'link', link: { table: 'selfish' } }]);
     for (const [method, path, body] of [

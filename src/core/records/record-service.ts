@@ -95,13 +95,8 @@ export class RecordService {
       const version = key === undefined ? undefined : await tx.recordVersion(table, key);
       if (version === undefined) {
         if (!upsert || key === undefined) throw recordNotFound(id);
-        const values = new Map<LeafColumn, unknown>();
-        for (const [leaf, write] of input.values) {
-          // An operator on a record that does not exist yet starts from zero.
-          values.set(leaf, write.kind === 'set' ? write.value : applyToZero(write));
-        }
         claim(key);
-        await insertValues(tx, schema, table, key, values, now);
+        await insertValues(tx, schema, table, key, input.values, now);
         return { record: await mustRead(tx, schema, table, key, opts), created: true };
       }
       if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(id, opts.ifVersion, version);
@@ -205,20 +200,13 @@ function withDefaults(table: TableModel, given: Map<LeafColumn, WriteValue>, now
   return values;
 }
 
-async function insertValues(tx: BranchTx, schema: BranchSchema, table: TableModel, id: string | number | null, given: Map<LeafColumn, unknown> | Map<LeafColumn, WriteValue>, now: number): Promise<string | number> {
-  const writes = new Map<LeafColumn, WriteValue>();
-  for (const [leaf, v] of given as Map<LeafColumn, unknown>) {
-    writes.set(leaf, isWrite(v) ? v : { kind: 'set', value: v });
-  }
-  const values = withDefaults(table, writes, now);
+/** Inserts a new record: defaults filled, links checked; an operator starts from zero (upsert of a new id). */
+async function insertValues(tx: BranchTx, schema: BranchSchema, table: TableModel, id: string | number | null, given: Map<LeafColumn, WriteValue>, now: number): Promise<string | number> {
+  const values = withDefaults(table, given, now);
   await checkLinks(tx, schema, values, id === null ? undefined : { table, id });
   const plain = new Map<LeafColumn, unknown>();
   for (const [leaf, write] of values) plain.set(leaf, write.kind === 'set' ? write.value : applyToZero(write));
   return tx.insertRecord(table, id === null ? null : String(id), plain, now);
-}
-
-function isWrite(v: unknown): v is WriteValue {
-  return typeof v === 'object' && v !== null && 'kind' in v && ((v as WriteValue).kind === 'set' || (v as WriteValue).kind === 'op');
 }
 
 /**
