@@ -3,6 +3,7 @@ import { openStorage } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
 import { TokenService } from './auth/tokens.js';
 import { DatabaseService } from './databases.js';
+import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
 import { SchemaService } from './schema/schema-service.js';
 
@@ -13,6 +14,7 @@ export class Strata {
   readonly databases: DatabaseService;
   readonly schema: SchemaService;
   readonly records: RecordService;
+  readonly settings: InstanceSettings;
 
   constructor(readonly storage: Storage) {
     this.accounts = new AccountService(storage.system);
@@ -20,10 +22,16 @@ export class Strata {
     this.databases = new DatabaseService(storage);
     this.schema = new SchemaService(this.databases);
     this.records = new RecordService();
+    this.settings = new InstanceSettings(storage.system);
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {
     return new Strata(await openStorage(config));
+  }
+
+  /** Whether storage answers (readiness). */
+  ping(): Promise<void> {
+    return this.storage.ping();
   }
 
   close(): Promise<void> {

@@ -5,12 +5,11 @@ import { StrataError } from '../core/errors.js';
  * Errors in the data API's envelope `{id, message}` (id = request id, also in x-request-id).
  * Client mistakes keep their 4xx; anything else is a 500 with no detail beyond the id.
  */
-export function registerErrorHandler(app: FastifyInstance, mapStorageError: (err: unknown) => StrataError | undefined): void {
+export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const mapped = err instanceof StrataError ? err : mapStorageError(err);
-    if (mapped) {
-      if (mapped.status >= 500) request.log.error({ err }, 'request failed');
-      return reply.status(mapped.status).send({ id: request.id, message: mapped.message });
+    if (err instanceof StrataError) {
+      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      return reply.status(err.status).send({ id: request.id, message: err.message });
     }
     if (err.validation) {
       return reply.status(400).send({ id: request.id, message: `invalid request: ${err.message}` });

@@ -7,7 +7,7 @@ export const healthRoutes = (strata: Strata): FastifyPluginAsync => async (app) 
   app.get('/health', { config: isPublic }, async () => ({ status: 'ok' }));
   app.get('/ready', { config: isPublic }, async (_request, reply) => {
     try {
-      await strata.storage.ping();
+      await strata.ping();
       return { status: 'ready', storage: strata.storage.engine };
     } catch {
       return reply.status(503).send({ status: 'unavailable', storage: strata.storage.engine });

@@ -3,8 +3,8 @@ import type { Actor } from '../core/auth/tokens.js';
 
 /**
  * Every route declares, next to its schema, who may call it: `public`, or the scopes a
- * token needs (all of them). One hook enforces it; a route that declares nothing is refused
- * at start-up, so nothing is reachable by accident.
+ * token needs (all of them). auth-hook.ts turns that into the route's guard; a route that
+ * declares nothing is refused at start-up, so nothing is reachable by accident.
  */
 export type RouteAccess = { public: true } | { scopes: Scope[] };
 

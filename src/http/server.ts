@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Xid } from 'xid-ts';
 import type { Strata } from '../core/strata.js';
-import { StrataError } from '../core/errors.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandler } from './error-handler.js';
 import { collectRoutes } from './route-table.js';
@@ -12,8 +11,6 @@ import { recordRoutes } from './data-api/record-routes.js';
 import { tableRoutes } from './data-api/table-routes.js';
 import { branchRoutes } from './data-api/branch-routes.js';
 import { workspaceRoutes } from './data-api/workspace-routes.js';
-import { sqliteDialect } from '../storage/sqlite/sqlite-dialect.js';
-import { postgresDialect } from '../storage/postgres/postgres-dialect.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -55,8 +52,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
     });
   }
 
-  const dialect = strata.storage.engine === 'sqlite' ? sqliteDialect : postgresDialect;
-  registerErrorHandler(app, (err) => (err instanceof StrataError ? err : dialect.mapError(err)));
+  registerErrorHandler(app);
   // The docs (Swagger UI's files and the OpenAPI JSON) are public and hold no data; they come
   // before the route table and the auth guard, which cover every API route after them.
   await registerOpenApi(app, VERSION);

@@ -153,7 +153,9 @@ export class RecordService {
         return await this.write(ctx, tableName, (tx, schema, table, now) => fn(tx, schema, table, now, (key) => { inserting.table = table; inserting.key = key; }));
       } catch (err) {
         const { table, key } = inserting;
-        if (err instanceof StrataError || !table || key === undefined || attempt >= 3) throw err;
+        // Only a uniqueness conflict on the id we were inserting can be the race described above.
+        const conflict = err instanceof StrataError && err.code === 'CONSTRAINT_VIOLATION';
+        if (!conflict || !table || key === undefined || attempt >= 3) throw err;
         if ((await ctx.store.recordVersion(table, key)) === undefined) throw err;
         if (onRace === 'exists') throw alreadyExists(key);
       }

@@ -31,7 +31,7 @@ export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
   });
 
   app.patch('/dbs/:db/settings', { config: needs('database:update'), preValidation: bodyIsOptional, schema: { params: DbParams, body: Type.Object({ searchEnabled: Type.Optional(Type.Boolean()) }) } }, async (request) => {
-    const database = await strata.databases.updateSettings(request.params.db, request.body ?? {});
+    const database = await strata.databases.updateSettings(request.params.db, request.body);
     return { searchEnabled: true, ...database.settings };
   });
 
@@ -55,10 +55,10 @@ export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
     };
   });
 
-  app.put('/db/:dbBranch', { config: needs('database:create'), preValidation: bodyIsOptional, schema: { params: DbBranchParams, body: Type.Optional(CreateBranchBody), querystring: Type.Object({ from: Type.Optional(Type.String()) }) } }, async (request, reply) => {
+  app.put('/db/:dbBranch', { config: needs('database:create'), preValidation: bodyIsOptional, schema: { params: DbBranchParams, body: CreateBranchBody, querystring: Type.Object({ from: Type.Optional(Type.String()) }) } }, async (request, reply) => {
     const { db, branch } = splitDbBranch(request.params.dbBranch);
-    const body = request.body ?? {};
-    await strata.databases.createBranch(db, branch, { from: body.from ?? request.query.from, copyData: body.copyData, metadata: body.metadata });
+    const { from, copyData, metadata } = request.body;
+    await strata.databases.createBranch(db, branch, { from: from ?? request.query.from, copyData, metadata });
     return reply.status(201).send({ databaseName: db, branchName: branch, status: 'completed' });
   });
 

@@ -19,8 +19,9 @@ export const WriteQuery = Type.Object({
 export const NameBody = Type.Object({ name: Type.String({ minLength: 1 }) });
 
 /**
- * preValidation hook for routes whose body is optional: a request without a body validates
- * as `{}` (the schema validator would otherwise reject `undefined` as "body must be object").
+ * preValidation hook for routes whose body is optional: a request without a body is `{}`
+ * (the schema validator would reject `undefined`). JSON that was sent, even `null`, is kept
+ * and validated as is.
  */
 export async function bodyIsOptional(request: FastifyRequest): Promise<void> {
   if (request.body === undefined) request.body = {};

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
-import { ColumnsQuery, parseColumns, RecordParams, resolveBranch, TableParams, WriteQuery } from './params.js';
+import { bodyIsOptional, ColumnsQuery, parseColumns, RecordParams, resolveBranch, TableParams, WriteQuery } from './params.js';
 import { xataRecordFormat as format } from './xata-record-format.js';
 
 /** Xata's single-record API: `/db/{db}:{branch}/tables/{table}/data[/{id}]`. */
@@ -21,24 +21,24 @@ export const recordRoutes = (strata: Strata): FastifyPluginAsync => async (root)
     return strata.records.get(ctx, request.params.table, request.params.id, { columns: parseColumns(request.query.columns), format });
   });
 
-  app.put(`${base}/:id`, { config: needs('content:create', 'content:update'), schema: { params: RecordParams, querystring: WriteQuery } }, async (request, reply) => {
+  app.put(`${base}/:id`, { config: needs('content:create', 'content:update'), preValidation: bodyIsOptional, schema: { params: RecordParams, querystring: WriteQuery } }, async (request, reply) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const { columns, createOnly, ifVersion } = request.query;
-    const result = await strata.records.put(ctx, request.params.table, request.params.id, bodyOrEmpty(request.body), { columns: parseColumns(columns), createOnly, ifVersion, format });
+    const result = await strata.records.put(ctx, request.params.table, request.params.id, request.body, { columns: parseColumns(columns), createOnly, ifVersion, format });
     return reply.status(result.created ? 201 : 200).send(result.record);
   });
 
-  app.patch(`${base}/:id`, { config: needs('content:update'), schema: { params: RecordParams, querystring: WriteQuery } }, async (request) => {
+  app.patch(`${base}/:id`, { config: needs('content:update'), preValidation: bodyIsOptional, schema: { params: RecordParams, querystring: WriteQuery } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const { columns, ifVersion } = request.query;
-    const result = await strata.records.update(ctx, request.params.table, request.params.id, bodyOrEmpty(request.body), { columns: parseColumns(columns), ifVersion, format });
+    const result = await strata.records.update(ctx, request.params.table, request.params.id, request.body, { columns: parseColumns(columns), ifVersion, format });
     return result.record;
   });
 
-  app.post(`${base}/:id`, { config: needs('content:create', 'content:update'), schema: { params: RecordParams, querystring: WriteQuery } }, async (request, reply) => {
+  app.post(`${base}/:id`, { config: needs('content:create', 'content:update'), preValidation: bodyIsOptional, schema: { params: RecordParams, querystring: WriteQuery } }, async (request, reply) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const { columns, ifVersion } = request.query;
-    const result = await strata.records.upsert(ctx, request.params.table, request.params.id, bodyOrEmpty(request.body), { columns: parseColumns(columns), ifVersion, format });
+    const result = await strata.records.upsert(ctx, request.params.table, request.params.id, request.body, { columns: parseColumns(columns), ifVersion, format });
     return reply.status(result.created ? 201 : 200).send(result.record);
   });
 
@@ -47,6 +47,3 @@ export const recordRoutes = (strata: Strata): FastifyPluginAsync => async (root)
     return strata.records.remove(ctx, request.params.table, request.params.id, { columns: parseColumns(request.query.columns), format });
   });
 };
-
-/** No body at all counts as `{}`; any JSON that was sent (even `null`) goes to validation as is. */
-const bodyOrEmpty = (body: unknown): unknown => (body === undefined ? {} : body);

@@ -28,10 +28,10 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
   app.put('/workspaces/:ws/dbs/:db', {
     config: needs('database:create'),
     preValidation: bodyIsOptional,
-    schema: { params: WsDbParams, body: Type.Optional(Type.Object({ region: Type.Optional(Type.String()), branchName: Type.Optional(Type.String()) })) },
+    schema: { params: WsDbParams, body: Type.Object({ region: Type.Optional(Type.String()), branchName: Type.Optional(Type.String()) }) },
   }, async (request, reply) => {
     checkWorkspace(request.params.ws);
-    const { database, branch } = await strata.databases.create(request.params.db, request.body?.region || 'local');
+    const { database, branch } = await strata.databases.create(request.params.db, request.body.region || 'local');
     return reply.status(201).send({ databaseName: database.name, branchName: branch.name, status: 'completed' });
   });
 
@@ -49,14 +49,11 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
 
   app.get('/workspaces/:ws/settings', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
     checkWorkspace(request.params.ws);
-    return (await strata.storage.system.getSetting('workspace')) ?? {};
+    return strata.settings.get('workspace');
   });
 
   app.put('/workspaces/:ws/settings', { config: needs('database:update'), schema: { params: WsParams, body: Type.Record(Type.String(), Type.Unknown()) } }, async (request) => {
     checkWorkspace(request.params.ws);
-    const current = ((await strata.storage.system.getSetting('workspace')) ?? {}) as Record<string, unknown>;
-    const next = { ...current, ...request.body };
-    await strata.storage.system.putSetting('workspace', next);
-    return next;
+    return strata.settings.merge('workspace', request.body);
   });
 };

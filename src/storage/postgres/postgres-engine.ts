@@ -121,13 +121,18 @@ class PostgresBranchStore extends BranchSql implements BranchStore {
   }
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
-    return this.kysely.transaction().execute(async (trx) => {
-      const tx = new BranchSql(trx, { ...this.opts, arrays: undefined });
-      const result = await fn(tx);
-      // Delivered to every node (this one included) when the transaction commits.
-      if (tx.didChangeSchema) await sql`SELECT pg_notify(${CHANNEL}, ${`branch:${this.branchId}`})`.execute(trx);
-      return result;
-    });
+    // Constraint violations leave as StrataErrors (422 unique, …); the transaction is rolled back.
+    try {
+      return await this.kysely.transaction().execute(async (trx) => {
+        const tx = new BranchSql(trx, { ...this.opts, arrays: undefined });
+        const result = await fn(tx);
+        // Delivered to every node (this one included) when the transaction commits.
+        if (tx.didChangeSchema) await sql`SELECT pg_notify(${CHANNEL}, ${`branch:${this.branchId}`})`.execute(trx);
+        return result;
+      });
+    } catch (err) {
+      throw postgresDialect.mapError(err) ?? err;
+    }
   }
 }
 

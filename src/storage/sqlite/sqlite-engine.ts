@@ -119,7 +119,7 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
         return result;
       } catch (err) {
         if (this.writer.raw.inTransaction) this.writer.run('ROLLBACK', []);
-        throw err;
+        throw sqliteDialect.mapError(err) ?? err;
       }
     });
   }
