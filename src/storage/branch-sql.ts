@@ -20,12 +20,11 @@ export interface BranchSqlOptions {
   dialect: SqlDialect;
   /** Qualified reference to a table of this branch. */
   table: (name: string) => RawBuilder<unknown>;
-  /** Suffix that locks selected rows in a write transaction ('' where writes are serialised). */
-  forUpdate: string;
-  forKeyShare: string;
   /** Direct execution on this connection (see array-query.ts); Kysely's pipeline when absent. */
   arrays?: ArrayQuery;
   run?: RunQuery;
+  /** Called after each DDL statement (SQLite: cached statements of the branch go stale). */
+  afterDdl?: () => void;
 }
 
 export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
@@ -76,13 +75,7 @@ export class BranchSql implements BranchTx {
   // ---- catalog ----
 
   async loadCatalog(lock = false): Promise<{ tables: TableRecord[]; lastMigrationId: string }> {
-    if (lock && this.d.name === 'postgres') {
-      // A table lock, not FOR UPDATE on the rows: saveTableRecord replaces rows (a waiter's
-      // locked row would be gone) and an empty catalog has no rows to lock. Schema changes
-      // take turns; plain reads (ACCESS SHARE) are not blocked. The SELECT below starts
-      // after the lock is granted, so it sees the previous change committed.
-      await sql`LOCK TABLE ${this.t(CATALOG_TABLES)} IN EXCLUSIVE MODE`.execute(this.db);
-    }
+    if (lock) await this.d.lockCatalog?.(this.db, this.t(CATALOG_TABLES));
     const rows = await sql<{ id: number; name: string; id_kind: string; columns: string; created_at: string }>`
       SELECT "id", "name", "id_kind", "columns", "created_at" FROM ${this.t(CATALOG_TABLES)} ORDER BY "id"`.execute(this.db);
     const last = await sql<{ id: string }>`
@@ -126,6 +119,12 @@ export class BranchSql implements BranchTx {
 
   // ---- DDL ----
 
+  /** Every DDL statement: the schema changed (caches drop at commit) and statements may be stale now. */
+  private ddlDone(): void {
+    this.schemaChanged = true;
+    this.opts.afterDdl?.();
+  }
+
   private columnDdl(leaf: LeafColumn, linkTarget: TableModel | undefined, withNotNull: boolean): RawBuilder<unknown> {
     const type = sql.raw(this.d.columnType(leaf, linkTarget?.idKind));
     return withNotNull && leaf.notNull ? sql`${sql.id(leaf.path)} ${type} NOT NULL` : sql`${sql.id(leaf.path)} ${type}`;
@@ -151,26 +150,23 @@ export class BranchSql implements BranchTx {
     ];
     await sql`CREATE TABLE ${this.t(table.name)} (${sql.join(columns)})`.execute(this.db);
     for (const leaf of leaves) await this.createColumnIndexes(table.name, leaf);
-    this.schemaChanged = true;
-    this.d.afterSchemaChange?.();
+    this.ddlDone();
   }
 
   async renameTable(table: TableModel, newName: string): Promise<void> {
     await sql`ALTER TABLE ${this.t(table.name)} RENAME TO ${sql.id(newName)}`.execute(this.db);
-    this.schemaChanged = true;
-    this.d.afterSchemaChange?.();
+    this.ddlDone();
   }
 
   async dropTable(table: TableModel): Promise<void> {
     await sql`DROP TABLE ${this.t(table.name)}`.execute(this.db);
-    this.schemaChanged = true;
-    this.d.afterSchemaChange?.();
+    this.ddlDone();
   }
 
   async addColumn(table: TableModel, leaf: LeafColumn, linkTarget: TableModel | undefined, fill: unknown): Promise<void> {
     const hasFill = fill !== undefined && fill !== null;
-    if (this.d.name === 'sqlite' && leaf.notNull) {
-      // SQLite cannot add NOT NULL later; it needs the fill as a DDL default. The value was
+    if (this.d.notNullNeedsDdlDefault && leaf.notNull) {
+      // The engine cannot add NOT NULL later; it needs the fill as a DDL default. The value was
       // validated by the core as a number or string; strings are quoted as SQL literals.
       // An empty table may add a notNull column without a default: the core supplies a value
       // on every write, so the DDL default is only SQLite's formality (a zero value).
@@ -183,27 +179,18 @@ export class BranchSql implements BranchTx {
       if (leaf.notNull) await sql`ALTER TABLE ${this.t(table.name)} ALTER COLUMN ${sql.id(leaf.path)} SET NOT NULL`.execute(this.db);
     }
     await this.createColumnIndexes(table.name, leaf);
-    this.schemaChanged = true;
-    this.d.afterSchemaChange?.();
+    this.ddlDone();
   }
 
   async renameColumn(table: TableModel, from: string, to: string): Promise<void> {
     await sql`ALTER TABLE ${this.t(table.name)} RENAME COLUMN ${sql.id(from)} TO ${sql.id(to)}`.execute(this.db);
-    this.schemaChanged = true;
-    this.d.afterSchemaChange?.();
+    this.ddlDone();
   }
 
   async dropColumn(table: TableModel, leaf: LeafColumn): Promise<void> {
-    if (this.d.name === 'sqlite') {
-      // SQLite refuses to drop an indexed column; PostgreSQL drops its indexes itself.
-      const indexes = await sql<{ name: string }>`
-        SELECT il."name" AS "name" FROM pragma_index_list(${table.name}) il
-        WHERE il."origin" = 'c' AND EXISTS (SELECT 1 FROM pragma_index_info(il."name") ii WHERE ii."name" = ${leaf.path})`.execute(this.db);
-      for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(this.db);
-    }
+    await this.d.beforeDropColumn?.(this.db, table.name, leaf.path);
     await sql`ALTER TABLE ${this.t(table.name)} DROP COLUMN ${sql.id(leaf.path)}`.execute(this.db);
-    this.schemaChanged = true;
-    this.d.afterSchemaChange?.();
+    this.ddlDone();
   }
 
   // ---- records ----
@@ -255,13 +242,13 @@ export class BranchSql implements BranchTx {
   }
 
   async recordVersion(table: TableModel, id: string | number): Promise<number | undefined> {
-    const r = await sql<{ v: number | string }>`SELECT "xata_version" AS "v" FROM ${this.t(table.name)} WHERE "id" = ${id}${sql.raw(this.opts.forUpdate)}`.execute(this.db);
+    const r = await sql<{ v: number | string }>`SELECT "xata_version" AS "v" FROM ${this.t(table.name)} WHERE "id" = ${id}${sql.raw(this.d.forUpdate)}`.execute(this.db);
     return r.rows[0] === undefined ? undefined : Number(r.rows[0].v);
   }
 
   async existingIds(table: TableModel, ids: Array<string | number>): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const r = await sql<{ id: string | number }>`SELECT "id" FROM ${this.t(table.name)} WHERE "id" IN (${sql.join(ids)})${sql.raw(this.opts.forKeyShare)}`.execute(this.db);
+    const r = await sql<{ id: string | number }>`SELECT "id" FROM ${this.t(table.name)} WHERE "id" IN (${sql.join(ids)})${sql.raw(this.d.forKeyShare)}`.execute(this.db);
     return new Set(r.rows.map((row) => String(row.id)));
   }
 
@@ -310,20 +297,8 @@ export class BranchSql implements BranchTx {
       return sql`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES (${sql.join(params)}) RETURNING "id"`;
     });
     const newId = (await this.returningRows(text, params))[0]![0] as string | number;
-    if (table.idKind === 'int' && id !== null && this.d.name === 'postgres') await this.advanceIdentity(table, newId);
+    if (table.idKind === 'int' && id !== null) await this.d.afterExplicitId?.(this.db, this.t(table.name), newId);
     return table.idKind === 'int' ? Number(newId) : String(newId);
-  }
-
-  /**
-   * An explicit id in an int-id table: move the PostgreSQL identity past it, or a later
-   * generated id would collide with it (SQLite's AUTOINCREMENT already uses the max rowid).
-   * Explicit-id inserts into one table take turns (advisory lock) so none moves it back.
-   */
-  private async advanceIdentity(table: TableModel, id: string | number): Promise<void> {
-    const ref = this.t(table.name).compile(this.db).sql;
-    await sql`SELECT pg_advisory_xact_lock(727275, hashtext(${ref}))`.execute(this.db);
-    await sql`SELECT setval(s."seq"::regclass, ${id}) FROM (SELECT pg_get_serial_sequence(${ref}, 'id') AS "seq") s
-      WHERE s."seq" IS NOT NULL AND COALESCE(pg_sequence_last_value(s."seq"::regclass), 0) < ${id}`.execute(this.db);
   }
 
   async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number> {

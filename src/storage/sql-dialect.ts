@@ -21,9 +21,17 @@ export interface SqlDialect {
   decodeTimestamp(raw: unknown): number;
   /** Maps an engine error to a client error when it is one (unique violation, …). */
   mapError(err: unknown): StrataError | undefined;
-  /** Drops and recreates caches of compiled statements after DDL (SQLite statements go stale). */
-  afterSchemaChange?(): void;
-}
 
-export type AnyKysely = Kysely<any>;
-export type Sql = RawBuilder<unknown>;
+  // Where the engines' capabilities differ (everything else is shared SQL in branch-sql.ts).
+  /** Suffixes that lock rows read in a write transaction ('' where writes are serialised anyway). */
+  forUpdate: string;
+  forKeyShare: string;
+  /** Makes schema changes of one branch take turns, inside their transaction (if writes are not serialised already). */
+  lockCatalog?(db: Kysely<any>, catalog: RawBuilder<unknown>): Promise<void>;
+  /** The engine cannot add NOT NULL to a column later, so the column is added with a DDL default. */
+  notNullNeedsDdlDefault: boolean;
+  /** Work before dropping a column (SQLite refuses to drop an indexed column). */
+  beforeDropColumn?(db: Kysely<any>, tableName: string, path: string): Promise<void>;
+  /** After a row was inserted with an explicit id into an auto-increment table (keep the sequence ahead). */
+  afterExplicitId?(db: Kysely<any>, table: RawBuilder<unknown>, id: string | number): Promise<void>;
+}

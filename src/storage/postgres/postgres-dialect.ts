@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { LeafColumn } from '../../core/model/column-types.js';
 import type { IdKind } from '../../core/model/table-model.js';
 import { StrataError } from '../../core/errors.js';
@@ -57,5 +58,26 @@ export const postgresDialect: SqlDialect = {
     }
     if (e.code === '22003') return new StrataError('INVALID_VALUE', 'a numeric value is out of range');
     return undefined;
+  },
+
+  forUpdate: ' FOR UPDATE',
+  forKeyShare: ' FOR KEY SHARE',
+  notNullNeedsDdlDefault: false,
+
+  async lockCatalog(db, catalog) {
+    // A table lock, not FOR UPDATE on rows: saving a table replaces its catalog row (a waiter's
+    // locked row would be gone) and an empty catalog has no rows to lock. Plain reads are not
+    // blocked; the catalog SELECT that follows sees the previous change committed.
+    await sql`LOCK TABLE ${catalog} IN EXCLUSIVE MODE`.execute(db);
+  },
+
+  async afterExplicitId(db, table, id) {
+    // Move the identity past an explicit id, or a later generated id would collide with it
+    // (SQLite's AUTOINCREMENT follows the largest rowid by itself). Explicit-id inserts into
+    // one table take turns (advisory lock) so none moves it back.
+    const ref = table.compile(db).sql;
+    await sql`SELECT pg_advisory_xact_lock(727275, hashtext(${ref}))`.execute(db);
+    await sql`SELECT setval(s."seq"::regclass, ${id}) FROM (SELECT pg_get_serial_sequence(${ref}, 'id') AS "seq") s
+      WHERE s."seq" IS NOT NULL AND COALESCE(pg_sequence_last_value(s."seq"::regclass), 0) < ${id}`.execute(db);
   },
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
+import { BranchSql, catalogDdl, CATALOG_TABLES, MIGRATIONS_TABLE, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -79,7 +79,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
           }
         }
         await sql`INSERT INTO ${sql.id(target, CATALOG_TABLES)} SELECT * FROM ${sql.id(source, CATALOG_TABLES)}`.execute(trx);
-        await sql`INSERT INTO ${sql.id(target, '_strata_migrations')} SELECT * FROM ${sql.id(source, '_strata_migrations')}`.execute(trx);
+        await sql`INSERT INTO ${sql.id(target, MIGRATIONS_TABLE)} SELECT * FROM ${sql.id(source, MIGRATIONS_TABLE)}`.execute(trx);
       });
     },
     async dropBranchStorage(branchId) {
@@ -109,8 +109,6 @@ function optionsFor(branchId: number): BranchSqlOptions {
   return {
     dialect: postgresDialect,
     table: (name) => sql.id(schema, name),
-    forUpdate: ' FOR UPDATE',
-    forKeyShare: ' FOR KEY SHARE',
   };
 }
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { LeafColumn } from '../../core/model/column-types.js';
 import type { IdKind } from '../../core/model/table-model.js';
 import { StrataError } from '../../core/errors.js';
@@ -57,5 +58,18 @@ export const sqliteDialect: SqlDialect = {
       return new StrataError('INVALID_VALUE', column ? `column [${column}]: value is required` : 'a required value is missing');
     }
     return undefined;
+  },
+
+  // One writer at a time: nothing to lock.
+  forUpdate: '',
+  forKeyShare: '',
+  notNullNeedsDdlDefault: true,
+
+  async beforeDropColumn(db, tableName, path) {
+    // SQLite refuses to drop an indexed column; drop the column's own indexes first.
+    const indexes = await sql<{ name: string }>`
+      SELECT il."name" AS "name" FROM pragma_index_list(${tableName}) il
+      WHERE il."origin" = 'c' AND EXISTS (SELECT 1 FROM pragma_index_info(il."name") ii WHERE ii."name" = ${path})`.execute(db);
+    for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
   },
 };

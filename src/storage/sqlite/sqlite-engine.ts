@@ -51,10 +51,13 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
         await openBranch(from.branchId).copyInto(file);
         const copy = openSqlite(file, opts);
         if (!from.copyData) {
-          const tables = copy.raw.prepare(`SELECT "name" FROM "${CATALOG_TABLES}"`).all() as Array<{ name: string }>;
-          for (const t of tables) copy.raw.prepare(`DELETE FROM "${t.name.replaceAll('"', '""')}"`).run();
+          // Schema only: empty tables that number from 1 again, as fresh tables do.
+          const tables = await sql<{ name: string }>`SELECT "name" FROM ${sql.id(CATALOG_TABLES)}`.execute(copy.kysely);
+          for (const t of tables.rows) await sql`DELETE FROM ${sql.id(t.name)}`.execute(copy.kysely);
+          const counters = await sql`SELECT 1 FROM "sqlite_master" WHERE "name" = 'sqlite_sequence'`.execute(copy.kysely);
+          if (counters.rows.length > 0) await sql`DELETE FROM "sqlite_sequence"`.execute(copy.kysely);
         }
-        copy.raw.close();
+        await copy.kysely.destroy();
       } else {
         const handle = openSqlite(file, opts);
         for (const statement of catalogDdl(branchSqlOptions)) await statement.execute(handle.kysely);
@@ -88,12 +91,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   return storage;
 }
 
-const branchSqlOptions: BranchSqlOptions = {
-  dialect: sqliteDialect,
-  table: (name) => sql.id(name),
-  forUpdate: '',
-  forKeyShare: '',
-};
+const branchSqlOptions: BranchSqlOptions = { dialect: sqliteDialect, table: (name) => sql.id(name) };
 
 class SqliteBranchStore extends BranchSql implements BranchStore {
   private readonly mutex = new AsyncMutex();
@@ -103,7 +101,7 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
       ...branchSqlOptions,
       arrays: reader.arrays,
       // A schema change invalidates prepared statements on both connections.
-      dialect: { ...sqliteDialect, afterSchemaChange: () => { writer.clearStatements(); reader.clearStatements(); } },
+      afterDdl: () => { writer.clearStatements(); reader.clearStatements(); },
     });
   }
 
