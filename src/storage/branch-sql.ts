@@ -1,7 +1,8 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { LeafColumn } from '../core/model/column-types.js';
 import { TableModel, type TableRecord } from '../core/model/table-model.js';
-import type { Filter, PlanField, SelectPlan } from '../core/query/select-plan.js';
+import type { Filter, PlanField, SelectPlan, SortKey } from '../core/query/select-plan.js';
+import { FilterSql, fieldSql } from './filter-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
@@ -12,7 +13,6 @@ import type { ArrayQuery, RunQuery } from './array-query.js';
  * codecs) and how table names are qualified (a PostgreSQL schema per branch, a file per
  * branch on SQLite).
  */
-const SYSTEM_COLUMNS = { id: 'id', version: 'xata_version', createdAt: 'xata_createdat', updatedAt: 'xata_updatedat' } as const;
 export const CATALOG_TABLES = '_strata_tables';
 export const MIGRATIONS_TABLE = '_strata_migrations';
 
@@ -35,23 +35,6 @@ export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
     sql`CREATE TABLE IF NOT EXISTS ${opts.table(MIGRATIONS_TABLE)} (
       "id" text PRIMARY KEY, "parent_id" text NOT NULL, "created_at" text NOT NULL, "operations" text NOT NULL)`,
   ];
-}
-
-function fieldSql(field: PlanField): RawBuilder<unknown> {
-  const column = typeof field.column === 'string' ? SYSTEM_COLUMNS[field.column] : field.column.path;
-  return sql.id(field.tableAlias, column);
-}
-
-function filterSql(filter: Filter): RawBuilder<unknown> {
-  switch (filter.kind) {
-    case 'idEquals':
-      return sql`${sql.id(filter.tableAlias, 'id')} = ${filter.value}`;
-    case 'idIn':
-      if (filter.values.length === 0) return sql`1 = 0`;
-      return sql`${sql.id(filter.tableAlias, 'id')} IN (${sql.join(filter.values)})`;
-    case 'and':
-      return sql.join(filter.filters.map((f) => sql`(${filterSql(f)})`), sql` AND `);
-  }
 }
 
 export class BranchSql implements BranchTx {
@@ -195,36 +178,56 @@ export class BranchSql implements BranchTx {
 
   // ---- records ----
 
-  /** The SQL text and row decoders of a plan, memoised per table schema when the plan has a cacheKey. */
-  private compiledSelect(plan: SelectPlan, cacheKey: string | undefined): CompiledSelect {
-    const build = (): CompiledSelect => {
-      const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
-      const joins = plan.joins.map((j) =>
-        sql` LEFT JOIN ${this.t(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`);
-      const where = plan.where ? sql` WHERE ${filterSql(plan.where)}` : sql``;
-      const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : sql``;
-      const text = sql`SELECT ${sql.join(fields)} FROM ${this.t(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}${where}${limit}`.compile(this.db).sql;
-      return { text, decoders: plan.fields.map((f) => this.decoderFor(f)) };
-    };
-    if (!cacheKey) return build();
-    // A TableModel belongs to one branch of one storage, so the key needs no engine prefix.
-    let compiled = plan.table.memo.get(cacheKey) as CompiledSelect | undefined;
-    if (!compiled) {
-      compiled = build();
-      plan.table.memo.set(cacheKey, compiled);
+  /** The SQL of a plan: fields, joins, filter, order, and limit/offset (overall or per partition). */
+  private selectSql(plan: SelectPlan): RawBuilder<unknown> {
+    const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
+    const joins = plan.joins.map((j) =>
+      sql` LEFT JOIN ${this.t(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`);
+    const where = plan.where ? sql` WHERE ${new FilterSql(this.d).compile(plan.where)}` : sql``;
+    const order = plan.orderBy?.length ? sql.join(plan.orderBy.map(sortSql)) : undefined;
+    const from = sql`FROM ${this.t(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}${where}`;
+    if (plan.partitionBy) {
+      // Limit/offset per partition: number the rows of each partition in order, keep a window.
+      const window = sql`ROW_NUMBER() OVER (PARTITION BY ${fieldSql(plan.partitionBy)}${order ? sql` ORDER BY ${order}` : sql``}) AS "_rn"`;
+      const first = plan.offset ?? 0;
+      const last = plan.limit !== undefined ? sql` AND "_rn" <= ${sql.lit(first + plan.limit)}` : sql``;
+      const outer = plan.fields.map((_, i) => sql.id(`c${i}`));
+      return sql`SELECT ${sql.join(outer)} FROM (SELECT ${sql.join(fields)}, ${window} ${from}) AS "_p" WHERE "_rn" > ${sql.lit(first)}${last} ORDER BY "_rn"`;
     }
-    return compiled;
+    const orderBy = order ? sql` ORDER BY ${order}` : sql``;
+    const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : plan.offset ? sql` LIMIT -1` : sql``;
+    const offset = plan.offset ? sql` OFFSET ${sql.lit(plan.offset)}` : sql``;
+    return sql`SELECT ${sql.join(fields)} ${from}${orderBy}${limit}${offset}`;
   }
 
-  /** Runs a plan; `cacheKey` names its shape (same SQL text, new parameters) for reuse. */
+  /**
+   * Runs a plan. With a `cacheKey` (the hot id lookups) the SQL text and decoders are
+   * memoised per table schema and only re-bound; other plans are compiled per call.
+   */
   async select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]> {
-    const { text, decoders } = this.compiledSelect(plan, cacheKey);
-    const params = plan.where ? filterParams(plan.where) : [];
+    let text: string;
+    let params: readonly unknown[];
+    let decoders: Array<(raw: unknown) => unknown>;
+    if (cacheKey) {
+      // A TableModel belongs to one branch of one storage, so the key needs no engine prefix.
+      let compiled = plan.table.memo.get(cacheKey) as CompiledSelect | undefined;
+      if (!compiled) {
+        compiled = { text: this.selectSql(plan).compile(this.db).sql, decoders: plan.fields.map((f) => this.decoderFor(f)) };
+        plan.table.memo.set(cacheKey, compiled);
+      }
+      ({ text, decoders } = compiled);
+      params = plan.where ? idFilterParams(plan.where) : [];
+    } else {
+      const compiled = this.selectSql(plan).compile(this.db);
+      text = compiled.sql;
+      params = compiled.parameters;
+      decoders = plan.fields.map((f) => this.decoderFor(f));
+    }
     let rows: unknown[][];
     if (this.opts.arrays) {
       rows = await this.opts.arrays(text, params);
     } else {
-      const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
+      const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...params]));
       rows = result.rows.map((row) => decoders.map((_, i) => row[`c${i}`]));
     }
     for (const row of rows) {
@@ -354,11 +357,17 @@ export class BranchSql implements BranchTx {
 
 interface CompiledSelect { text: string; decoders: Array<(raw: unknown) => unknown> }
 
-/** Parameters of a filter, in the order filterSql emits their placeholders. */
-function filterParams(filter: Filter): unknown[] {
+function sortSql(key: SortKey): RawBuilder<unknown> {
+  if ('random' in key) return sql`random()`;
+  return sql`${fieldSql(key.field)} ${sql.raw(key.direction === 'desc' ? 'DESC' : 'ASC')} NULLS LAST`;
+}
+
+/** Parameters of a memoised id lookup, in the order FilterSql emits their placeholders. */
+function idFilterParams(filter: Filter): unknown[] {
   switch (filter.kind) {
     case 'idEquals': return [filter.value];
     case 'idIn': return filter.values;
-    case 'and': return filter.filters.flatMap(filterParams);
+    case 'and': return filter.filters.flatMap(idFilterParams);
+    default: throw new Error(`a memoised select takes id filters only, not ${filter.kind}`);
   }
 }

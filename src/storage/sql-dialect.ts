@@ -1,4 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely';
+import type { PatternPart } from '../core/query/filter-ast.js';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { IdKind } from '../core/model/table-model.js';
 import type { StrataError } from '../core/errors.js';
@@ -21,6 +22,12 @@ export interface SqlDialect {
   decodeTimestamp(raw: unknown): number;
   /** Maps an engine error to a client error when it is one (unique violation, …). */
   mapError(err: unknown): StrataError | undefined;
+
+  // Filters (storage/filter-sql.ts): the fragments whose SQL differs per engine.
+  /** `value` matches a `*`/`?` pattern, case-sensitively (byte-wise) or ASCII case-insensitively. */
+  matchPattern(value: RawBuilder<unknown>, pattern: PatternPart[], caseInsensitive: boolean): RawBuilder<unknown>;
+  /** The elements of an array (`multiple`) column as a FROM item named `alias` with one column, "value". */
+  arrayElements(column: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
 
   // Where the engines' capabilities differ (everything else is shared SQL in branch-sql.ts).
   /** Suffixes that lock rows read in a write transaction ('' where writes are serialised anyway). */

@@ -1,12 +1,13 @@
-import type { LeafColumn } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
+import type { ColumnRef, Filter, SystemField } from './filter-ast.js';
+
+export type { Filter, SystemField } from './filter-ast.js';
 
 /**
- * A storage-neutral description of a SELECT: which table, which joins (link expansion),
- * which fields, and a filter. Both API faces build these; each engine compiles them to SQL.
+ * A storage-neutral description of a SELECT: which table, which joins (link expansion and
+ * link sub-columns in filters and sorts), which fields, a filter, an order and a window.
+ * Both API faces build these; each engine compiles them to SQL.
  */
-export type SystemField = 'id' | 'version' | 'createdAt' | 'updatedAt';
-
 export interface PlanJoin {
   /** Alias of the joined table (`t1`, `t2`, …); `t0` is the root table. */
   alias: string;
@@ -16,22 +17,24 @@ export interface PlanJoin {
   table: TableModel;
 }
 
-export interface PlanField {
-  tableAlias: string;
-  /** A user column, or one of the record's system fields. */
-  column: LeafColumn | SystemField;
-}
+export type PlanField = Omit<ColumnRef, 'kind'>;
 
-/** Filter AST; the query issue extends it with the whole Xata/Xano filter languages. */
-export type Filter =
-  | { kind: 'idEquals'; tableAlias: string; value: string | number }
-  | { kind: 'idIn'; tableAlias: string; values: Array<string | number> }
-  | { kind: 'and'; filters: Filter[] };
+/** One ORDER BY key; missing values sort last in both directions (as in Xata). */
+export type SortKey =
+  | { field: PlanField; direction: 'asc' | 'desc' }
+  | { random: true };
 
 export interface SelectPlan {
   table: TableModel;
   joins: PlanJoin[];
   fields: PlanField[];
   where?: Filter;
+  orderBy?: SortKey[];
   limit?: number;
+  offset?: number;
+  /**
+   * Limit and offset apply per value of this field instead of to the whole result (reverse
+   * links: the first n posts of each author), in `orderBy` order.
+   */
+  partitionBy?: PlanField;
 }

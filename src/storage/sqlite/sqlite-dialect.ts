@@ -3,6 +3,13 @@ import type { LeafColumn } from '../../core/model/column-types.js';
 import type { IdKind } from '../../core/model/table-model.js';
 import { StrataError } from '../../core/errors.js';
 import type { SqlDialect } from '../sql-dialect.js';
+import { likePattern } from '../filter-sql.js';
+import type { PatternPart } from '../../core/query/filter-ast.js';
+
+/** Xata patterns as GLOB patterns (case-sensitive, unlike SQLite's LIKE): `*` `?` `[` are bracketed. */
+function globPattern(parts: PatternPart[]): string {
+  return parts.map((p) => ('literal' in p ? p.literal.replace(/[*?[]/g, (c) => `[${c}]`) : p.wildcard === 'many' ? '*' : '?')).join('');
+}
 
 /**
  * SQLite storage of logical values: datetimes as epoch milliseconds (INTEGER), booleans
@@ -58,6 +65,15 @@ export const sqliteDialect: SqlDialect = {
       return new StrataError('INVALID_VALUE', column ? `column [${column}]: value is required` : 'a required value is missing');
     }
     return undefined;
+  },
+
+  matchPattern(value, pattern, caseInsensitive) {
+    // SQLite's LIKE folds ASCII case only; GLOB is case-sensitive.
+    return caseInsensitive ? sql`${value} LIKE ${likePattern(pattern)} ESCAPE '\\'` : sql`${value} GLOB ${globPattern(pattern)}`;
+  },
+
+  arrayElements(column, alias) {
+    return sql`json_each(${column}) AS ${sql.id(alias)}`;
   },
 
   // One writer at a time: nothing to lock.

@@ -1,0 +1,72 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { FieldRef, Filter, PatternPart } from '../core/query/filter-ast.js';
+import type { PlanField } from '../core/query/select-plan.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+/**
+ * The filter AST → parameterised SQL, for both engines. Identifiers are quoted with sql.id,
+ * values are parameters (encoded by the dialect for the column's type); where the engines
+ * differ (pattern matching, array elements) the dialect supplies the fragment.
+ */
+const SYSTEM_COLUMNS = { id: 'id', version: 'xata_version', createdAt: 'xata_createdat', updatedAt: 'xata_updatedat' } as const;
+const ELEMENT_ALIAS = '_e';
+
+export function fieldSql(field: PlanField): RawBuilder<unknown> {
+  const column = typeof field.column === 'string' ? SYSTEM_COLUMNS[field.column] : field.column.path;
+  return sql.id(field.tableAlias, column);
+}
+
+export class FilterSql {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  compile(filter: Filter): RawBuilder<unknown> {
+    switch (filter.kind) {
+      case 'and':
+      case 'or':
+        return sql`(${sql.join(filter.filters.map((f) => this.compile(f)), filter.kind === 'and' ? sql` AND ` : sql` OR `)})`;
+      case 'not':
+        return sql`NOT ${this.compile(filter.filter)}`;
+      case 'const':
+        return filter.value ? sql`(1 = 1)` : sql`(1 = 0)`;
+      case 'exists':
+        return sql`(${this.ref(filter.field)} IS NOT NULL)`;
+      case 'compare':
+        return this.guarded(filter.field, sql`${this.ref(filter.field)} ${sql.raw(filter.op)} ${this.value(filter.field, filter.value)}`);
+      case 'in':
+        if (filter.values.length === 0) return sql`(1 = 0)`;
+        return this.guarded(filter.field, sql`${this.ref(filter.field)} IN (${sql.join(filter.values.map((v) => this.value(filter.field, v)))})`);
+      case 'like':
+        return this.guarded(filter.field, this.dialect.matchPattern(this.ref(filter.field), filter.pattern, filter.caseInsensitive));
+      case 'arrayAny':
+        return sql`EXISTS (SELECT 1 FROM ${this.dialect.arrayElements(fieldSql(filter.field), ELEMENT_ALIAS)} WHERE ${this.compile(filter.predicate)})`;
+      case 'idEquals':
+        return sql`${sql.id(filter.tableAlias, 'id')} = ${filter.value}`;
+      case 'idIn':
+        if (filter.values.length === 0) return sql`(1 = 0)`;
+        return sql`${sql.id(filter.tableAlias, 'id')} IN (${sql.join(filter.values)})`;
+    }
+  }
+
+  private ref(field: FieldRef): RawBuilder<unknown> {
+    return field.kind === 'element' ? sql.id(ELEMENT_ALIAS, 'value') : fieldSql(field);
+  }
+
+  /** A missing value makes the predicate false, not unknown, so NOT stays a complement. */
+  private guarded(field: FieldRef, predicate: RawBuilder<unknown>): RawBuilder<unknown> {
+    if (field.kind === 'element') return sql`(${predicate})`;
+    return sql`(${this.ref(field)} IS NOT NULL AND ${predicate})`;
+  }
+
+  private value(field: FieldRef, value: unknown): RawBuilder<unknown> {
+    if (field.kind === 'element') return sql`${value}`;
+    const column = field.column;
+    if (column === 'createdAt' || column === 'updatedAt') return sql`${this.dialect.encodeTimestamp(value as number)}`;
+    if (typeof column === 'string') return sql`${value}`;
+    return sql`${this.dialect.encode(column, value)}`;
+  }
+}
+
+/** Xata patterns as SQL LIKE patterns with `\` as the escape character. */
+export function likePattern(parts: PatternPart[]): string {
+  return parts.map((p) => ('literal' in p ? p.literal.replace(/[\\%_]/g, (c) => `\\${c}`) : p.wildcard === 'many' ? '%' : '_')).join('');
+}
