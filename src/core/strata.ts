@@ -5,6 +5,7 @@ import { TokenService } from './auth/tokens.js';
 import { DatabaseService } from './databases.js';
 import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
+import { QueryService } from './query/query-service.js';
 import { SchemaService } from './schema/schema-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
@@ -14,6 +15,7 @@ export class Strata {
   readonly databases: DatabaseService;
   readonly schema: SchemaService;
   readonly records: RecordService;
+  readonly queries: QueryService;
   readonly settings: InstanceSettings;
 
   constructor(readonly storage: Storage) {
@@ -22,6 +24,7 @@ export class Strata {
     this.databases = new DatabaseService(storage);
     this.schema = new SchemaService(this.databases);
     this.records = new RecordService();
+    this.queries = new QueryService(storage.system);
     this.settings = new InstanceSettings(storage.system);
   }
 

@@ -45,6 +45,8 @@ export interface SystemStore {
 
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
+  /** The setting's value, storing `initial` first if it has none (atomic across nodes). */
+  settingOrInit(key: string, initial: unknown): Promise<unknown>;
 }
 
 /** A raw row from a SelectPlan: values keyed by field index, already decoded to logical values. */

@@ -178,6 +178,14 @@ export class KyselySystemStore implements SystemStore {
     const r = await this.reader.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
     return r ? JSON.parse(r.value) : undefined;
   }
+  async settingOrInit(key: string, initial: unknown): Promise<unknown> {
+    // Insert-if-absent, then read: nodes racing to initialise a setting all see the one that won.
+    await this.writer.insertInto('settings').values({ key, value: JSON.stringify(initial) })
+      .onConflict((oc) => oc.column('key').doNothing()).execute();
+    const r = await this.writer.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+    return JSON.parse(r.value);
+  }
+
   async putSetting(key: string, value: unknown): Promise<void> {
     // One atomic upsert: a delete-then-insert lets two concurrent puts of a key collide.
     const json = JSON.stringify(value);

@@ -19,9 +19,9 @@ export interface PlanJoin {
 
 export type PlanField = Omit<ColumnRef, 'kind'>;
 
-/** One ORDER BY key; missing values sort last in both directions (as in Xata). */
+/** One ORDER BY key; missing values sort last in both directions (as in Xata) unless `nullsFirst`. */
 export type SortKey =
-  | { field: PlanField; direction: 'asc' | 'desc' }
+  | { field: PlanField; direction: 'asc' | 'desc'; nullsFirst?: boolean }
   | { random: true };
 
 export interface SelectPlan {

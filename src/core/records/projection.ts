@@ -2,6 +2,7 @@ import type { LeafColumn } from '../model/column-types.js';
 import type { BranchSchema, TableModel } from '../model/table-model.js';
 import type { PlanField, PlanJoin, SelectPlan, SystemField } from '../query/select-plan.js';
 import { StrataError } from '../errors.js';
+import { linkPrefix } from '../query/field-paths.js';
 
 /**
  * The `columns` projection: `*`, names, `obj.*`, `obj.sub`, `link.*`, `link.col` (links
@@ -75,7 +76,7 @@ function buildNode(schema: BranchSchema, table: TableModel, alias: string, reque
     if (leaf && !(request.endsWith('.*') && leaf.type === 'link')) { plain.add(leaf); continue; }
     if (leaf?.type === 'link') { addExpansion(expansions, leaf, '*'); continue; }
     if (table.isObject(path)) { table.leavesUnder(path).forEach((l) => plain.add(l)); continue; }
-    const link = findLinkPrefix(table, path);
+    const link = linkPrefix(table, path);
     if (link) { addExpansion(expansions, link, path.slice(link.path.length + 1) + (request.endsWith('.*') ? '.*' : '')); continue; }
     throw new StrataError('UNKNOWN_COLUMN', `column [${request}] not found in table [${table.name}]`);
   }
@@ -99,15 +100,6 @@ function addExpansion(expansions: Map<LeafColumn, string[]>, leaf: LeafColumn, s
   const list = expansions.get(leaf) ?? [];
   list.push(sub);
   expansions.set(leaf, list);
-}
-
-function findLinkPrefix(table: TableModel, path: string): LeafColumn | undefined {
-  const parts = path.split('.');
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const leaf = table.leaf(parts.slice(0, i).join('.'));
-    if (leaf?.type === 'link') return leaf;
-  }
-  return undefined;
 }
 
 /** Turns one plan row into a nested record in the caller's dialect. */

@@ -36,6 +36,7 @@ export const dataApiExamples: Record<string, Record<string, unknown>> = {
   [`GET ${TBL}/columns/:column`]: { summary: 'One column' },
   [`PATCH ${TBL}/columns/:column`]: { summary: 'Rename a column (no data is rewritten)', response: { 200: migration } },
   [`DELETE ${TBL}/columns/:column`]: { summary: 'Remove a column', response: { 200: migration } },
+  [`POST ${TBL}/query`]: { summary: 'Query records: filter, sort, columns (links expanded, reverse links), pages by offset or cursor', body: { type: 'object', example: { filter: { $all: [{ price: { $lt: 50 } }, { name: { $iContains: 'lamp' } }] }, sort: [{ price: 'desc' }], page: { size: 20 }, columns: ['name', 'price', 'team.name'] } }, response: { 200: ok('A page of records; `meta.page.cursor` continues the query (send it alone as page.after)', { records: [record], meta: { page: { cursor: 'eyJiIjoxLCJ0IjoicHJvZHVjdHMi…', more: false, size: 20 } } }), ...common, 404: error(404, 'table [products] not found') } },
   ['GET /dbs/:db']: { summary: 'List a database\'s branches', response: { 200: ok('Branches', { databaseName: 'shop', branches: [{ name: 'main', createdAt: '2026-01-31T12:00:00.000Z' }] }) } },
   ['GET /dbs/:db/settings']: { summary: 'Database settings' },
   ['PATCH /dbs/:db/settings']: { summary: 'Update database settings' },

@@ -1,0 +1,181 @@
+import { badRequest } from '../errors.js';
+import { parseDatetime } from '../model/values.js';
+import { and, literalPattern, not, or, parsePattern, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
+import type { FieldPaths, ResolvedField } from './field-paths.js';
+
+/**
+ * Xata's filter language (`FilterExpression`) → the filter AST. Paths may be dotted or
+ * nested (`{"settings": {"plan": "free"}}`), may follow links (`team.name`), and every
+ * value is checked against the column's type, so a bad filter is a 400 naming the
+ * operator and column, never an SQL error.
+ */
+type Json = unknown;
+const CONTROL = new Set(['$all', '$any', '$none', '$not']);
+
+export function parseXataFilter(input: Json, paths: FieldPaths): Filter {
+  if (!isPlainObject(input)) throw badRequest('filter must be an object');
+  return expression(input, '', paths);
+}
+
+function expression(input: Record<string, Json>, prefix: string, paths: FieldPaths): Filter {
+  const parts: Filter[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    if (CONTROL.has(key)) {
+      const list = filterList(key, value).map((item) => expression(item, prefix, paths));
+      if (key === '$all') parts.push(and(list));
+      else if (key === '$any') parts.push(or(list));
+      else parts.push(not(or(list))); // $none, and $not: none of the listed expressions holds
+      continue;
+    }
+    if (key === '$exists' || key === '$notExists' || key === '$existsNot') {
+      if (typeof value !== 'string' || value === '') throw badRequest(`${key} takes a column name`);
+      const exists: Filter = { kind: 'exists', field: paths.resolve(prefix + value).ref };
+      parts.push(key === '$exists' ? exists : not(exists));
+      continue;
+    }
+    if (key.startsWith('$')) throw badRequest(`filter: unknown operator [${key}]`);
+    const path = prefix + key;
+    if (isPlainObject(value)) {
+      const keys = Object.keys(value);
+      const operators = keys.filter((k) => k.startsWith('$'));
+      if (operators.length === 0 && keys.length > 0) {
+        // A nested object names sub-columns: {"settings": {"plan": "free"}} ≡ {"settings.plan": "free"}.
+        parts.push(expression(value, path + '.', paths));
+        continue;
+      }
+      if (operators.length !== keys.length) throw badRequest(`filter on column [${path}]: cannot mix operators and sub-columns`);
+    }
+    parts.push(columnPredicate(paths.resolve(path), path, value));
+  }
+  return and(parts);
+}
+
+function filterList(operator: string, value: Json): Array<Record<string, Json>> {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0 || !list.every(isPlainObject)) throw badRequest(`${operator} takes a filter object or a non-empty array of them`);
+  return list as Array<Record<string, Json>>;
+}
+
+/** The column's typing rules for filter values. */
+interface Target { field: FieldRef; path: string; type: ValueType }
+type ValueType = 'text' | 'number' | 'bool' | 'datetime' | 'intId' | 'array' | 'unfilterable';
+
+function columnPredicate(resolved: ResolvedField, path: string, spec: Json): Filter {
+  const type = valueType(resolved);
+  if (type === 'unfilterable') throw badRequest(`filter on column [${path}]: columns of this type can only be filtered with $exists`);
+  if (type === 'array') {
+    // Predicates on an array column hold when some element matches, unless an $includes* operator says otherwise.
+    const column = resolved.ref;
+    const element: Target = { field: { kind: 'element' }, path, type: 'text' };
+    if (isPlainObject(spec)) {
+      const ops = Object.entries(spec);
+      return and(ops.map(([op, arg]) => {
+        switch (op) {
+          case '$includes': case '$includesAny': return anyElement(column, element, arg);
+          case '$includesAll': return and([{ kind: 'exists', field: column }, not(anyElement(column, element, arg, true))]);
+          case '$includesNone': return not(anyElement(column, element, arg));
+          default: return anyElement(column, element, { [op]: arg });
+        }
+      }));
+    }
+    return anyElement(column, element, spec);
+  }
+  return predicate({ field: resolved.ref, path, type }, spec);
+}
+
+/** Some element matches (or, negated, fails) the element predicate. */
+function anyElement(column: ColumnRef, element: Target, spec: Json, negate = false): Filter {
+  const p = predicate(element, spec);
+  return { kind: 'arrayAny', field: column, predicate: negate ? not(p) : p };
+}
+
+function predicate(target: Target, spec: Json): Filter {
+  if (spec === null) return not({ kind: 'exists', field: target.field });
+  if (Array.isArray(spec)) return or(spec.map((v) => predicate(target, v)));
+  if (!isPlainObject(spec)) return { kind: 'compare', field: target.field, op: '=', value: value(target, '$is', spec) };
+  const entries = Object.entries(spec);
+  if (entries.length === 0) throw badRequest(`filter on column [${target.path}]: empty predicate`);
+  return and(entries.map(([op, arg]) => operator(target, op, arg)));
+}
+
+function operator(target: Target, op: string, arg: Json): Filter {
+  const { field, path } = target;
+  switch (op) {
+    case '$is':
+      if (arg === null) return not({ kind: 'exists', field });
+      return Array.isArray(arg) ? { kind: 'in', field, values: arg.map((v) => value(target, op, v)) } : { kind: 'compare', field, op: '=', value: value(target, op, arg) };
+    case '$isNot':
+      return not(operator(target, '$is', arg));
+    case '$gt': case '$ge': case '$lt': case '$le':
+      if (target.type === 'bool') throw badRequest(`filter on column [${path}]: ${op} does not apply to booleans`);
+      return { kind: 'compare', field, op: RANGE[op], value: value(target, op, arg) };
+    case '$contains': case '$iContains': case '$startsWith': case '$endsWith': case '$pattern': case '$iPattern': {
+      if (target.type !== 'text') throw badRequest(`filter on column [${path}]: ${op} applies to text columns only`);
+      if (typeof arg !== 'string') throw badRequest(`filter on column [${path}]: ${op} takes a string`);
+      const pattern = op.endsWith('attern') ? parsePattern(arg) : literalPattern(arg, op !== '$startsWith', op !== '$endsWith');
+      return { kind: 'like', field, pattern, caseInsensitive: op.startsWith('$i') };
+    }
+    case '$any': return or(list(target, op, arg).map((v) => predicate(target, v)));
+    case '$all': return and(list(target, op, arg).map((v) => predicate(target, v)));
+    case '$none': return not(or(list(target, op, arg).map((v) => predicate(target, v))));
+    case '$not': return not(Array.isArray(arg) ? or(arg.map((v) => predicate(target, v))) : predicate(target, arg));
+    case '$includes': case '$includesAny': case '$includesAll': case '$includesNone':
+      throw badRequest(`filter on column [${path}]: ${op} applies to multiple (array) columns only`);
+    default:
+      throw badRequest(`filter on column [${path}]: unknown operator [${op}]`);
+  }
+}
+
+const RANGE = { $gt: '>', $ge: '>=', $lt: '<', $le: '<=' } as const;
+
+function list(target: Target, op: string, arg: Json): Json[] {
+  if (!Array.isArray(arg) || arg.length === 0) throw badRequest(`filter on column [${target.path}]: ${op} takes a non-empty array`);
+  return arg;
+}
+
+function valueType({ ref, table, linkTarget }: ResolvedField): ValueType {
+  const column = ref.column;
+  if (column === 'id') return table.idKind === 'int' ? 'intId' : 'text';
+  if (column === 'version') return 'number';
+  if (column === 'createdAt' || column === 'updatedAt') return 'datetime';
+  switch (column.type) {
+    case 'string': case 'text': case 'email': return 'text';
+    case 'int': case 'float': return 'number';
+    case 'bool': return 'bool';
+    case 'datetime': return 'datetime';
+    case 'multiple': return 'array';
+    case 'link': return linkTarget?.idKind === 'int' ? 'intId' : 'text'; // the linked record's id
+    default: return 'unfilterable';
+  }
+}
+
+/** A filter operand as the logical value of the column's type. */
+function value(target: Target, op: string, v: Json): unknown {
+  const bad = (expected: string) => badRequest(`filter on column [${target.path}]: ${op} expects ${expected}`);
+  switch (target.type) {
+    case 'text':
+      if (typeof v === 'string') return v;
+      throw bad('a string');
+    case 'intId':
+      if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
+      if (typeof v === 'string' && /^\d{1,15}$/.test(v)) return Number(v);
+      throw bad('an integer id');
+    case 'number':
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      throw bad('a number');
+    case 'bool':
+      if (typeof v === 'boolean') return v;
+      throw bad('true or false');
+    case 'datetime': {
+      const ms = typeof v === 'string' ? parseDatetime(v) : undefined;
+      if (ms === undefined) throw bad('an RFC 3339 date-time');
+      return ms;
+    }
+    default:
+      throw bad('a filterable value');
+  }
+}
+
+function isPlainObject(v: Json): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

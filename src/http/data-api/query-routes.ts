@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Strata } from '../../core/strata.js';
+import { needs } from '../route-access.js';
+import { bodyIsOptional, resolveBranch, TableParams } from './params.js';
+import { xataRecordFormat as format } from './xata-record-format.js';
+
+const Cursor = Type.String({ minLength: 1, maxLength: 16384 });
+export const QueryBody = Type.Object({
+  filter: Type.Optional(Type.Unknown({ description: 'Xata filter expression' })),
+  sort: Type.Optional(Type.Unknown({ description: '{"column": "asc"|"desc"}, an array of them or of column names, or {"*": "random"}' })),
+  page: Type.Optional(Type.Object({
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 50000 })),
+    after: Type.Optional(Cursor), before: Type.Optional(Cursor), start: Type.Optional(Cursor), end: Type.Optional(Cursor),
+  }, { additionalProperties: false })),
+  columns: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 256, description: 'Column names (`*`, `obj.*`, `link.col`) or reverse-link objects {name: "<-table.link", as, columns, sort, limit, offset}' })),
+  consistency: Type.Optional(Type.Union([Type.Literal('strong'), Type.Literal('eventual')])),
+}, { additionalProperties: false });
+
+/** `POST /db/{db}:{branch}/tables/{table}/query`: filtered, sorted, paged reads. */
+export const queryRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  app.post('/db/:dbBranch/tables/:table/query', { config: needs('content:read'), preValidation: bodyIsOptional, schema: { params: TableParams, body: QueryBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.queries.query(ctx, request.params.table, request.body, format);
+  });
+};
