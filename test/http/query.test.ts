@@ -235,7 +235,7 @@ describeEachEngine('query API', (engine) => {
     expect((await q({ page: { after: 'end' } })).body.records).toEqual([]);
   });
 
-  it('cursors see records inserted after them, and are refused when tampered with or used on another table', async () => {
+  it('cursors are refused when tampered with, forged, or used on another table', async () => {
     const first = await q({ sort: { name: 'asc' }, page: { size: 2 } });
     const cursor: string = first.body.meta.page.cursor;
     expectError(await q({ page: { after: cursor.slice(0, -2) + (cursor.endsWith('A') ? 'BB' : 'AA') } }), 400, /invalid cursor/);
@@ -245,6 +245,17 @@ describeEachEngine('query API', (engine) => {
     expectError(await q({ page: { after: 'garbage' } }), 400, /invalid cursor/);
     expectError(await q({ page: { after: cursor } }, 'posts'), 400, /another table/);
     expectError(await q({ filter: { age: 1 }, page: { after: cursor } }), 400, /cannot be sent with a cursor/);
+  });
+
+  it('a cursor continues from its position: records written since then appear in later pages, none twice', async () => {
+    expect((await s.request('PUT', `${B}/tables/events`, { columns: [{ name: 'n', type: 'int' }] })).status).toBe(201);
+    for (const n of [10, 20, 30, 40]) expect((await s.request('POST', `${B}/tables/events/data`, { n })).status).toBe(201);
+    const first = await q({ sort: { n: 'asc' }, page: { size: 2 } }, 'events');
+    expect(first.body.records.map((r: any) => r.n)).toEqual([10, 20]);
+    // Inserted before the cursor's position (not seen again) and after it (seen).
+    for (const n of [5, 25, 50]) expect((await s.request('POST', `${B}/tables/events/data`, { n })).status).toBe(201);
+    const second = await q({ page: { after: first.body.meta.page.cursor, size: 10 } }, 'events');
+    expect(second.body.records.map((r: any) => r.n)).toEqual([25, 30, 40, 50]);
   });
 
   it('rejects bad queries with 400 in the API error format, never 500', async () => {
