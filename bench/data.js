@@ -1,6 +1,6 @@
 /**
  * The benchmark's data set, shared by the seeder, the HTTP scenarios and the bare baseline:
- * one table `items` in `bench:main` with a string, int, float, bool and datetime column,
+ * one table `items` in `bench:main` with a string, int, float, bool, datetime and unique string column,
  * rows with explicit ids r000001…r100000.
  */
 export const DB = 'bench';
@@ -14,11 +14,14 @@ export const COLUMNS = [
   { name: 'score', type: 'float' },
   { name: 'active', type: 'bool' },
   { name: 'born', type: 'datetime' },
+  // Unique, so indexed: the `query-indexed` scenario filters and sorts on it.
+  { name: 'code', type: 'string', unique: true },
 ];
 
 const BASE_MS = Date.UTC(1990, 0, 1);
 
 export const idOf = (i) => `r${String(i).padStart(6, '0')}`;
+export const codeOf = (i) => `c${String(i).padStart(6, '0')}`;
 
 /** Logical values of row i (datetime as epoch ms, as the storage layer takes them). */
 export function rowValues(i) {
@@ -28,6 +31,7 @@ export function rowValues(i) {
     score: ((i * 7919) % 100000) / 100,
     active: i % 2 === 0,
     born: BASE_MS + i * 60_000,
+    code: codeOf(i),
   };
 }
 

@@ -11,7 +11,7 @@
  * .bench/results.json and a markdown table (.bench/results.md, also printed).
  *
  * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WARMUP (3 s per scenario),
- * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_SCENARIOS (health,get,insert,patch;
+ * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan;
  * `health` is GET /health: Strata's HTTP stack with no token check and no storage, the framework floor),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; an admin connection used to create
  * and drop the bench database), BENCH_CPU_PROF=1 (run Strata under --cpu-prof, profiles in
@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { BRANCH, COLUMNS, DB, TABLE, WORKSPACE, idOf, rowBody } from './data.js';
+import { BRANCH, COLUMNS, DB, TABLE, WORKSPACE, codeOf, idOf, rowBody } from './data.js';
 import { freePort, killAllNow, runChild, startChild, stopAll, waitFor } from './procs.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -45,7 +45,7 @@ const cfg = {
   warmup: intEnv('BENCH_WARMUP', 3, 0, 60),
   rows: intEnv('BENCH_ROWS', 100_000, 1000, 999_999),
   engines: listEnv('BENCH_ENGINES', 'sqlite,postgres'),
-  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch'),
+  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan'),
   pgUrl: process.env.BENCH_PG_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
 };
@@ -269,7 +269,8 @@ function getRequests() {
 }
 
 function insertRequests() {
-  const body = JSON.stringify({ ...rowBody(7), name: 'inserted by the benchmark' });
+  const { code: _unique, ...values } = rowBody(7);
+  const body = JSON.stringify({ ...values, name: 'inserted by the benchmark' });
   return [{ method: 'POST', path: recordPath(), body, headers: { 'content-type': 'application/json' } }];
 }
 
@@ -312,11 +313,28 @@ function patchRequests() {
   return requests;
 }
 
+/** POST /query with a fresh random filter per request; the body builder gets a random row number. */
+function queryRequests(bodyFor) {
+  return [{
+    method: 'POST',
+    path: `/db/${DB}:${BRANCH}/tables/${TABLE}/query`,
+    headers: { 'content-type': 'application/json' },
+    setupRequest(req) {
+      req.body = JSON.stringify(bodyFor(1 + Math.floor(Math.random() * cfg.rows)));
+      return req;
+    },
+  }];
+}
+
 const SCENARIOS = {
   health: { label: 'GET /health', requests: () => [{ method: 'GET', path: '/health' }] },
   get: { label: 'GET by id', requests: getRequests },
   insert: { label: 'insert (POST)', requests: insertRequests },
   patch: { label: 'PATCH ifVersion', requests: patchRequests },
+  // A range filter and sort on an indexed (unique) column: an index range scan, 20 rows.
+  'query-indexed': { label: 'query, indexed filter+sort', requests: () => queryRequests((i) => ({ filter: { code: { $ge: codeOf(i) } }, sort: [{ code: 'asc' }], page: { size: 20 } })) },
+  // Equality on unindexed columns (1% of rows match), sorted by another: a scan and a top-20 sort.
+  'query-scan': { label: 'query, unindexed filter+sort', requests: () => queryRequests((i) => ({ filter: { age: i % 100, active: i % 2 === 0 }, sort: [{ score: 'desc' }], page: { size: 20 } })) },
 };
 
 // ---- one engine ----
