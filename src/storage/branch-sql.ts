@@ -359,7 +359,8 @@ interface CompiledSelect { text: string; decoders: Array<(raw: unknown) => unkno
 
 function sortSql(key: SortKey): RawBuilder<unknown> {
   if ('random' in key) return sql`random()`;
-  return sql`${fieldSql(key.field)} ${sql.raw(key.direction === 'desc' ? 'DESC' : 'ASC')} ${sql.raw(key.nullsFirst ? 'NULLS FIRST' : 'NULLS LAST')}`;
+  const nulls = key.nulls === 'any' ? '' : key.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
+  return sql`${fieldSql(key.field)} ${sql.raw(key.direction === 'desc' ? 'DESC' : 'ASC')}${sql.raw(nulls)}`;
 }
 
 /** Parameters of a memoised id lookup, in the order FilterSql emits their placeholders. */

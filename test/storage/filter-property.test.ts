@@ -9,6 +9,7 @@ import { FieldPaths } from '../../src/core/query/field-paths.js';
 import { BranchSchema, type TableModel } from '../../src/core/model/table-model.js';
 import type { BranchStore } from '../../src/storage/storage.js';
 import type { SortKey } from '../../src/core/query/select-plan.js';
+import { reversed, withNullOrder } from '../../src/core/query/sort-keys.js';
 
 /**
  * Property tests: random data and random Xata filters and sorts; each engine's SQL must
@@ -115,26 +116,31 @@ describeEachEngine('filters and sorts: SQL agrees with the in-memory evaluation'
     }), { numRuns: 100 });
   });
 
-  it('random sorts order the records the same way (missing values last, id breaks ties)', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(recordArb, { maxLength: 25 }), sortArb, async (records, sort) => {
+  /** The reference order: sort keys with missing values last, then the id. */
+  const compare = (sort: Array<Record<string, string>>) => (a: Row, b: Row) => {
+    for (const key of sort) {
+      const [column, dir] = Object.entries(key)[0]!;
+      const x = a.values[column] ?? null;
+      const y = b.values[column] ?? null;
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = x < y ? -1 : 1;
+      return dir === 'asc' ? c : -c;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+
+  it('random filters with random sorts order the records the same way, forwards and reversed', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(recordArb, { maxLength: 25 }), fc.option(filterArb, { nil: undefined }), sortArb, async (records, json, sort) => {
       const rows = await load(records);
-      const keys = parseXataSort(sort, new FieldPaths(schema, table));
-      const cmp = (a: Row, b: Row) => {
-        for (const key of sort) {
-          const [column, dir] = Object.entries(key)[0]!;
-          const x = a.values[column] ?? null;
-          const y = b.values[column] ?? null;
-          if (x === y) continue;
-          if (x === null) return 1;
-          if (y === null) return -1;
-          const c = x < y ? -1 : 1;
-          return dir === 'asc' ? c : -c;
-        }
-        return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-      };
-      const expected = [...rows].sort(cmp).map((r) => r.id);
-      const actual = await selectIds(undefined as never, [...keys, { field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }]);
-      expect(actual, JSON.stringify(sort)).toEqual(expected);
-    }), { numRuns: 40 });
+      const paths = new FieldPaths(schema, table);
+      const where = json ? parseXataFilter(json, paths) : undefined;
+      // As the query service orders: keys, then the id; keys the filter requires need no NULLS clause.
+      const keys = withNullOrder([...parseXataSort(sort, paths), { field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }], where ?? { kind: 'const', value: true });
+      const expected = rows.filter((row) => !where || evaluate(where, row)).sort(compare(sort)).map((r) => r.id);
+      expect(await selectIds(where as never, keys), JSON.stringify({ json, sort })).toEqual(expected);
+      expect(await selectIds(where as never, keys.map(reversed)), JSON.stringify({ json, sort, reversed: true })).toEqual([...expected].reverse());
+    }), { numRuns: 60 });
   });
 });

@@ -90,3 +90,17 @@ export function parsePattern(text: string): PatternPart[] {
   if (literal) parts.push({ literal });
   return parts;
 }
+
+/**
+ * Fields the filter requires to have a value (a record missing one cannot match). Sorts on
+ * such fields need no NULLS clause, which lets an index deliver the order.
+ */
+export function requiredFields(filter: Filter): ColumnRef[] {
+  switch (filter.kind) {
+    case 'and': return filter.filters.flatMap(requiredFields);
+    case 'exists': case 'compare': case 'in': case 'like':
+      return filter.field.kind === 'column' ? [filter.field] : [];
+    case 'arrayAny': return [filter.field];
+    default: return [];
+  }
+}

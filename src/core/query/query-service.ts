@@ -5,6 +5,7 @@ import { buildProjection, materialize, type RecordFormat } from '../records/proj
 import { CursorCodec, type CursorPayload } from './cursor.js';
 import { FieldPaths } from './field-paths.js';
 import { and, TRUE, type Filter } from './filter-ast.js';
+import { reversed, withNullOrder } from './sort-keys.js';
 import { keysetAfter, keysetBefore } from './keyset.js';
 import { attachReverseLink, isReverseLinkRequest, parseReverseLink } from './reverse-links.js';
 import type { PlanField, SelectPlan, SortKey } from './select-plan.js';
@@ -64,7 +65,8 @@ export class QueryService {
     const userSort = q.sort !== undefined && q.sort !== null ? parseXataSort(q.sort, paths) : [];
     const random = userSort.some((k) => 'random' in k);
     // The id breaks ties, so the order (and so every cursor position) is total.
-    const sort: SortKey[] = random ? userSort : [...userSort, { field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }];
+    const keys: SortKey[] = random ? userSort : [...userSort, { field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }];
+    const sort = withNullOrder(keys, filter);
     const keyFields = sort.flatMap((k) => ('field' in k ? [k.field] : []));
 
     const fields: PlanField[] = [...projection.plan.fields, ...keyFields];
@@ -88,7 +90,7 @@ export class QueryService {
     if ((before && !after) || page.end !== undefined || page.before === 'end') direction = 'backward';
     if (random && direction === 'backward' && before) direction = 'forward';
 
-    const orderBy = direction === 'forward' ? sort : sort.map(reverse1);
+    const orderBy = direction === 'forward' ? sort : sort.map(reversed);
     const plan: SelectPlan = {
       table,
       joins: [...projection.plan.joins, ...paths.joins],
@@ -122,9 +124,4 @@ export class QueryService {
       .then((secret) => new CursorCodec(Buffer.from(String(secret), 'base64url')));
     return this.codec;
   }
-}
-
-function reverse1(key: SortKey): SortKey {
-  if ('random' in key) return key;
-  return { field: key.field, direction: key.direction === 'asc' ? 'desc' : 'asc', nullsFirst: !key.nullsFirst };
 }

@@ -19,9 +19,12 @@ export interface PlanJoin {
 
 export type PlanField = Omit<ColumnRef, 'kind'>;
 
-/** One ORDER BY key; missing values sort last in both directions (as in Xata) unless `nullsFirst`. */
+/**
+ * One ORDER BY key. Missing values sort last in both directions (as in Xata); `nulls: 'any'`
+ * says the field cannot be missing here (no NULLS clause, so an index can give the order).
+ */
 export type SortKey =
-  | { field: PlanField; direction: 'asc' | 'desc'; nullsFirst?: boolean }
+  | { field: PlanField; direction: 'asc' | 'desc'; nulls?: 'first' | 'last' | 'any' }
   | { random: true };
 
 export interface SelectPlan {
