@@ -5,6 +5,7 @@ import { TokenService } from './auth/tokens.js';
 import { DatabaseService } from './databases.js';
 import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
+import { BatchService } from './records/batch-service.js';
 import { SchemaService } from './schema/schema-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
@@ -14,6 +15,8 @@ export class Strata {
   readonly databases: DatabaseService;
   readonly schema: SchemaService;
   readonly records: RecordService;
+  /** Bulk inserts and transactions: many records, one transaction. */
+  readonly batches: BatchService;
   readonly settings: InstanceSettings;
 
   constructor(readonly storage: Storage) {
@@ -22,6 +25,7 @@ export class Strata {
     this.databases = new DatabaseService(storage);
     this.schema = new SchemaService(this.databases);
     this.records = new RecordService();
+    this.batches = new BatchService();
     this.settings = new InstanceSettings(storage.system);
   }
 
