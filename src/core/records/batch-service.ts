@@ -1,8 +1,7 @@
 import { badRequest } from '../errors.js';
 import type { BranchContext } from '../databases.js';
 import { parseRecordInput } from './record-input.js';
-import { tableIn } from './record-service.js';
-import { createRecord, readWritten, type ReadOptions } from './record-write.js';
+import { createRecord, readWritten, tableIn, type ReadOptions } from './record-write.js';
 import { runBatch } from './batch-runner.js';
 import { parseOperation } from './transaction-operations.js';
 import { runOperation, type OperationResult } from './run-operation.js';

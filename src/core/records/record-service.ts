@@ -1,10 +1,9 @@
 import type { BranchSchema, TableModel } from '../model/table-model.js';
-import { StrataError } from '../errors.js';
 import type { BranchReader } from '../../storage/storage.js';
 import type { BranchContext } from '../databases.js';
 import { parseRecordInput } from './record-input.js';
 import {
-  checkBodyId, createRecord, deleteRecord, newRecordKey, patchRecord, putRecord, readRecord, readWritten, recordNotFound, storageId,
+  checkBodyId, createRecord, deleteRecord, newRecordKey, patchRecord, putRecord, readRecord, readWritten, recordNotFound, storageId, tableIn,
   type ReadOptions, type WriteScope,
 } from './record-write.js';
 import { runWrite } from './write-transaction.js';
@@ -86,10 +85,4 @@ export class RecordService {
     await this.table(ctx, tableName);
     return runWrite(ctx, (w) => fn(w, tableIn(w.schema, tableName)));
   }
-}
-
-export function tableIn(schema: BranchSchema, name: string): TableModel {
-  const table = schema.tables.get(name);
-  if (!table) throw new StrataError('NOT_FOUND', `table [${name}] not found`);
-  return table;
 }

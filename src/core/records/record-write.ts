@@ -34,6 +34,12 @@ export const alreadyExists = (id: unknown) => new StrataError('ALREADY_EXISTS', 
 const versionMismatch = (id: unknown, expected: number, actual: number) =>
   new StrataError('VERSION_MISMATCH', `record [${String(id)}]: version mismatch, expected ${expected} but the record is at ${actual}`);
 
+export function tableIn(schema: BranchSchema, name: string): TableModel {
+  const table = schema.tables.get(name);
+  if (!table) throw new StrataError('NOT_FOUND', `table [${name}] not found`);
+  return table;
+}
+
 /** An insert: the id in the input is used (and must be new), otherwise one is generated (string ids) or assigned (int ids). */
 export async function createRecord(w: WriteScope, table: TableModel, input: ParsedInput): Promise<RecordKey> {
   let id: string | null = null;

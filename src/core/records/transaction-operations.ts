@@ -3,8 +3,7 @@ import { badRequest } from '../errors.js';
 import { assertRecordId } from '../names.js';
 import { buildProjection } from './projection.js';
 import { parseRecordInput, type ParsedInput } from './record-input.js';
-import { tableIn } from './record-service.js';
-import { checkBodyId, newRecordKey, storageId, type RecordKey } from './record-write.js';
+import { checkBodyId, newRecordKey, storageId, tableIn, type RecordKey } from './record-write.js';
 
 /**
  * The operations of `POST /db/{db}:{branch}/transaction`, checked against the schema:
