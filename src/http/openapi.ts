@@ -29,7 +29,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A Strata personal access token (xau_…)' } } },
       tags: [
-        { name: 'records', description: 'Single-record reads and writes' },
+        { name: 'records', description: 'Record reads and writes: single records, bulk inserts, transactions' },
         { name: 'tables', description: 'Tables and columns of a branch' },
         { name: 'branches', description: 'Branches, schema edits and migrations' },
         { name: 'databases', description: 'Databases of this instance (Xata control-plane calls)' },

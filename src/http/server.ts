@@ -8,6 +8,7 @@ import { collectRoutes } from './route-table.js';
 import { registerOpenApi } from './openapi.js';
 import { healthRoutes } from './health-routes.js';
 import { recordRoutes } from './data-api/record-routes.js';
+import { batchRoutes } from './data-api/batch-routes.js';
 import { tableRoutes } from './data-api/table-routes.js';
 import { branchRoutes } from './data-api/branch-routes.js';
 import { workspaceRoutes } from './data-api/workspace-routes.js';
@@ -62,6 +63,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
 
   await app.register(healthRoutes(strata));
   await app.register(recordRoutes(strata));
+  await app.register(batchRoutes(strata));
   await app.register(tableRoutes(strata));
   await app.register(queryRoutes(strata));
   await app.register(branchRoutes(strata));

@@ -16,9 +16,10 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
  * Each is run with the codegen-style `tables` argument (buildClient subclass) and without it
  * (plain BaseClient, which then GETs /db/{db}:{branch} to learn the schema).
  *
- * Not covered here: the array forms (`create([...])`, `read([...])`, `update([...])`,
- * `createOrUpdate([...])`, `createOrReplace([...])`, `delete([...])`), which go through
- * POST /db/{db}:{branch}/transaction and POST /tables/{t}/query — not implemented yet.
+ * `transactions.run(...)` is covered (POST /db/{db}:{branch}/transaction). Not covered here:
+ * the array forms (`create([...])`, `read([...])`, `update([...])`, `createOrUpdate([...])`,
+ * `createOrReplace([...])`, `delete([...])`), which also need POST /tables/{t}/query — not
+ * implemented yet.
  */
 
 // The schema as `xata codegen` would emit it (teams first: users.team links to it).
@@ -588,6 +589,38 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: single-record API', (engine)
         await fetcherError(bad.db.users.create({ name: 'Mallory' }), 401);
         await fetcherError(bad.db.users.update(id('bob'), { name: 'Mallory' }), 401);
         expect((await xata.db.users.read(id('bob')))!.name).toBe('Bobby');
+      });
+
+      it('transactions.run: operations across tables run atomically and come back in Xata\'s result shapes', async () => {
+        const results = await xata.transactions.run([
+          { insert: { table: 'teams', record: { id: id('txteam'), name: 'Tx team' }, createOnly: true } },
+          { insert: { table: 'users', record: { id: id('tx1'), name: 'Tx', team: id('txteam') }, createOnly: true } },
+          { update: { table: 'users', id: id('tx1'), fields: { age: 5 }, ifVersion: 0, upsert: false } },
+          { get: { table: 'users', id: id('tx1'), columns: ['name', 'team.name'] } },
+          { delete: { table: 'users', id: id('tx1'), failIfMissing: true } },
+        ]);
+        const meta = (version: number) => ({ version, createdAt: expect.any(String), updatedAt: expect.any(String) });
+        expect(results).toEqual({
+          results: [
+            { operation: 'insert', id: id('txteam'), rows: 1 },
+            { operation: 'insert', id: id('tx1'), rows: 1 },
+            { operation: 'update', id: id('tx1'), rows: 1, columns: {} },
+            { operation: 'get', columns: { id: id('tx1'), xata: meta(1), name: 'Tx', team: { id: id('txteam'), xata: meta(0), name: 'Tx team' } } },
+            { operation: 'delete', rows: 1 },
+          ],
+        });
+        expect(await xata.db.users.read(id('tx1'))).toBeNull();
+        expect((await xata.db.teams.read(id('txteam')))!.name).toBe('Tx team');
+
+        // A failing operation rejects with FetcherError 400 naming its index, and nothing is written.
+        const failed = await fetcherError(xata.transactions.run([
+          { insert: { table: 'teams', record: { id: id('txteam2'), name: 'Never' } } },
+          { update: { table: 'users', id: id('nobody'), fields: { age: 1 } } },
+          { insert: { table: 'teams', record: { id: id('txteam'), name: 'Dup' }, createOnly: true } },
+        ]), 400);
+        expect(failed.errors).toEqual([{ index: 1, message: `record [${id('nobody')}] not found` }]);
+        expect(failed.requestId).toMatch(/^req_/);
+        expect(await xata.db.teams.read(id('txteam2'))).toBeNull();
       });
 
       it.todo('array forms create([...]) / read([...]) / update([...]) / createOrUpdate([...]) / createOrReplace([...]) / delete([...]) need POST /transaction and /query (not implemented yet)');

@@ -16,6 +16,30 @@ const migration = ok('The migration that made the change', { migrationID: 'mig_c
 const common = { 400: error(400, 'column [price]: invalid value, expected a number'), 401: error(401, 'invalid API key'), 403: error(403, 'this token lacks the content:read scope'), 404: error(404, 'record [lamp] not found') };
 const columns = { columns: [{ name: 'name', type: 'string' }, { name: 'price', type: 'float' }, { name: 'team', type: 'link', link: { table: 'teams' } }] };
 
+const bulkBody = {
+  type: 'object', required: ['records'],
+  properties: { records: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'object', additionalProperties: true } } },
+  example: { records: [{ name: 'Desk lamp', price: 39.5 }, { id: 'lamp-2', name: 'Floor lamp', price: 89 }] },
+};
+const bulkError = { description: 'Records that failed, each with the status it would have on its own; nothing was written', type: 'object', example: { id: 'req_cq38hb2o6r4pdmcccse0', errors: [{ message: 'record 1: column [price]: invalid value, expected a number', status: 400 }] } };
+const transactionBody = {
+  type: 'object', required: ['operations'],
+  properties: { operations: { type: 'array', maxItems: 1000, items: { type: 'object', description: 'One of {insert: {table, record, createOnly?, ifVersion?, columns?}}, {update: {table, id, fields, upsert?, ifVersion?, columns?}}, {delete: {table, id, failIfMissing?, columns?}}, {get: {table, id, columns?}}', additionalProperties: true } } },
+  example: { operations: [
+    { insert: { table: 'teams', record: { id: 'lighting', name: 'Lighting' }, createOnly: true } },
+    { update: { table: 'products', id: 'lamp', fields: { team: 'lighting', stock: { $decrement: 1 } }, ifVersion: 0 } },
+    { get: { table: 'products', id: 'lamp', columns: ['name', 'team.name'] } },
+    { delete: { table: 'products', id: 'old-lamp' } },
+  ] },
+};
+const transactionResults = { results: [
+  { operation: 'insert', id: 'lighting', rows: 1 },
+  { operation: 'update', id: 'lamp', rows: 1, columns: {} },
+  { operation: 'get', columns: { id: 'lamp', xata: { ...record.xata, version: 1 }, name: 'Desk lamp', team: { id: 'lighting', xata: record.xata, name: 'Lighting' } } },
+  { operation: 'delete', rows: 0 },
+] };
+const transactionFailure = { description: 'The operations that failed, by index; nothing was written', type: 'object', example: { id: 'req_cq38hb2o6r4pdmcccse0', errors: [{ index: 1, message: 'record [lamp]: version mismatch, expected 0 but the record is at 2' }] } };
+
 const REC = '/db/:dbBranch/tables/:table/data';
 const TBL = '/db/:dbBranch/tables/:table';
 
@@ -26,6 +50,8 @@ export const dataApiExamples: Record<string, Record<string, unknown>> = {
   [`PATCH ${REC}/:id`]: { summary: 'Update a record', body: patchBody, response: { 200: ok('The updated record', { ...record, stock: 11, xata: { ...record.xata, version: 1 } }), ...common, 422: error(422, 'record [lamp]: version mismatch, expected 0 but the record is at 1') } },
   [`POST ${REC}/:id`]: { summary: 'Update a record, or create it (upsert)', body: patchBody, response: { 201: ok('Created', record), 200: ok('Updated', record), ...common } },
   [`DELETE ${REC}/:id`]: { summary: 'Delete a record', response: { 200: ok('The record as it was', record), ...common } },
+  [`POST ${TBL}/bulk`]: { summary: 'Insert many records (all or nothing)', tags: ['records'], body: bulkBody, response: { 200: ok('The new ids in order ({recordIDs}), or with `columns` the records ({records})', { recordIDs: [record.id, 'lamp-2'] }), 400: bulkError, 401: common[401], 403: error(403, 'this token lacks the content:create scope'), 404: error(404, 'table [products] not found') } },
+  ['POST /db/:dbBranch/transaction']: { summary: 'Run insert, update, delete and get operations across tables in one transaction', tags: ['records'], body: transactionBody, response: { 200: ok('One result per operation, in order', transactionResults), 400: transactionFailure, 401: common[401], 403: error(403, 'this token lacks the content:delete scope'), 404: error(404, 'database [shop] not found') } },
   [`PUT ${TBL}`]: { summary: 'Create a table', body: { type: 'object', properties: { columns: { type: 'array' } }, example: columns }, response: { 201: ok('Created', { branchName: 'shop:main', tableName: 'products', status: 'completed' }), 422: error(422, 'table [products] already exists') } },
   [`PATCH ${TBL}`]: { summary: 'Rename a table (no data is rewritten)', response: { 200: migration } },
   [`DELETE ${TBL}`]: { summary: 'Delete a table and its records', response: { 200: migration, 422: error(422, 'table [teams] is linked from column [products.team]; remove that column first') } },

@@ -1,0 +1,48 @@
+import type { TableModel } from '../model/table-model.js';
+import { StrataError } from '../errors.js';
+import type { BranchContext } from '../databases.js';
+import type { RecordKey, WriteScope } from './record-write.js';
+
+interface Claim { table: TableModel; key: RecordKey; raceError?: () => StrataError }
+
+/**
+ * Runs record writes (one, or a whole bulk/transaction request) in one transaction, against
+ * the schema as it is inside that transaction.
+ *
+ * The schema cache is warmed first: a cold load from inside a burst of transactions that hold
+ * every pooled connection would wait for a connection forever (PostgreSQL); inside, a schema
+ * changed meanwhile is re-read through the transaction's own connection.
+ *
+ * Two requests can both find an id free and both insert it (PostgreSQL runs writes in
+ * parallel); the loser's insert fails on the primary key once the winner commits. Then the
+ * loser runs again, now finding the record (upsert, replace), or reports the claim's error
+ * (insert, createOnly).
+ */
+export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Promise<T>): Promise<T> {
+  await ctx.schema();
+  for (let attempt = 1; ; attempt++) {
+    const claims: Claim[] = [];
+    try {
+      return await ctx.store.transaction(async (tx) => fn({
+        tx,
+        schema: await ctx.schema(tx),
+        now: Date.now(),
+        claim: (table, key, raceError) => { claims.push({ table, key, raceError }); },
+      }));
+    } catch (err) {
+      // Only a uniqueness conflict on an id we were inserting can be the race described above.
+      const conflict = err instanceof StrataError && err.code === 'CONSTRAINT_VIOLATION';
+      if (!conflict || claims.length === 0 || attempt >= 3) throw err;
+      const lost = await firstTaken(ctx, claims);
+      if (!lost) throw err;
+      if (lost.raceError) throw lost.raceError();
+    }
+  }
+}
+
+async function firstTaken(ctx: BranchContext, claims: Claim[]): Promise<Claim | undefined> {
+  for (const claim of claims) {
+    if ((await ctx.store.recordVersion(claim.table, claim.key)) !== undefined) return claim;
+  }
+  return undefined;
+}
