@@ -623,7 +623,30 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: single-record API', (engine)
         expect(await xata.db.teams.read(id('txteam2'))).toBeNull();
       });
 
-      it.todo('array forms create([...]) / read([...]) / update([...]) / createOrUpdate([...]) / createOrReplace([...]) / delete([...]) need POST /transaction and /query (not implemented yet)');
+      it('array forms: create([...]), read([...]), update([...]), createOrUpdate([...]), createOrReplace([...]), delete([...])', async () => {
+        const created = await xata.db.users.create([{ name: 'Arr1', age: 1 }, { id: id('arr2'), name: 'Arr2', tags: ['x'] }]);
+        expect(created.map((r) => r.name)).toEqual(['Arr1', 'Arr2']);
+        expect(created[0]!.id).toMatch(/^rec_/);
+        expect(created[1]!.id).toBe(id('arr2'));
+        expect(created[1]!.tags).toEqual(['x']);
+        const [first, second] = created as [UsersRecord, UsersRecord];
+
+        const read = await xata.db.users.read([second.id, id('nope'), first.id]);
+        expect(read.map((r) => r?.name ?? null)).toEqual(['Arr2', null, 'Arr1']);
+
+        const updated = await xata.db.users.update([{ id: first.id, age: 50 }, { id: second.id, age: 51 }]);
+        expect(updated.map((r) => [r?.id, r?.age, r?.name, r?.xata.version])).toEqual([[first.id, 50, 'Arr1', 1], [second.id, 51, 'Arr2', 1]]);
+
+        const upserted = await xata.db.users.createOrUpdate([{ id: first.id, score: 1.5 }, { id: id('arr3'), name: 'Arr3' }]);
+        expect(upserted.map((r) => [r.id, r.name, r.score ?? null, r.age ?? null])).toEqual([[first.id, 'Arr1', 1.5, 50], [id('arr3'), 'Arr3', null, null]]);
+
+        const replaced = await xata.db.users.createOrReplace([{ id: second.id, name: 'Arr2 again' }, { id: id('arr4'), name: 'Arr4' }]);
+        expect(replaced.map((r) => [r.id, r.name, r.age ?? null, r.tags ?? null])).toEqual([[second.id, 'Arr2 again', null, null], [id('arr4'), 'Arr4', null, null]]);
+
+        const deleted = await xata.db.users.delete([first.id, id('arr3')]);
+        expect(deleted.map((r) => r?.name)).toEqual(['Arr1', 'Arr3']);
+        expect((await xata.db.users.read([first.id, id('arr3'), id('arr4')])).map((r) => r?.id ?? null)).toEqual([null, null, id('arr4')]);
+      });
     });
   }
 });
