@@ -231,6 +231,9 @@ describeEachEngine('query API', (engine) => {
     const d2 = await q({ page: { after: d1.body.meta.page.cursor } });
     expect(d2.body.records.map((r: any) => r.id)).toEqual(['u02', 'u05']);
     expect((await q({ page: { after: d2.body.meta.page.cursor } })).body.records).toEqual([]);
+    // after + before together: the records between two positions.
+    const range = await q({ page: { after: first.body.meta.page.cursor, before: third.body.meta.page.cursor, size: 10 } });
+    expect(range.body.records.map((r: any) => r.id)).toEqual(order.slice(3, 6));
     // after:"end" is an empty page.
     expect((await q({ page: { after: 'end' } })).body.records).toEqual([]);
   });
