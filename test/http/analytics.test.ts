@@ -225,6 +225,40 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       ]);
     });
 
+    it('topValues inside topValues: the children of each kept value only', async () => {
+      const aggs = await aggregate({ top: { topValues: { column: 'product', size: 2, aggs: { regions: { topValues: { column: 'region' } }, regionCount: { uniqueCount: { column: 'region' } } } } } });
+      expect(aggs.top.values).toEqual([
+        { $key: 'lamp', $count: 3, regions: { values: [{ $key: 'north', $count: 2 }, { $key: 'south', $count: 1 }] }, regionCount: 2 },
+        { $key: 'chair', $count: 2, regions: { values: [{ $key: 'south', $count: 2 }] }, regionCount: 1 },
+      ]);
+    });
+
+    it('buckets before 1970 floor like any other (negative epoch times and values)', async () => {
+      const table = `${BRANCH}/tables/early`;
+      expect((await s.request('PUT', table, { columns: [{ name: 'at', type: 'datetime' }, { name: 'x', type: 'float' }] })).status).toBe(201);
+      for (const [at, x] of [['1969-06-15T12:00:00Z', -0.5], ['1969-12-31T23:59:59.999Z', -2.5], ['1970-01-01T00:00:00Z', 0]] as const) {
+        expect((await s.request('POST', `${table}/data`, { at, x })).status).toBe(201);
+      }
+      const res = await s.request('POST', `${table}/aggregate`, {
+        aggs: {
+          months: { dateHistogram: { column: 'at', calendarInterval: 'month' } },
+          days: { dateHistogram: { column: 'at', interval: '1d' } },
+          weeks: { dateHistogram: { column: 'at', calendarInterval: 'week', timezone: '+01:00' } },
+          xs: { numericHistogram: { column: 'x', interval: 1 } },
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const { months, days, weeks, xs } = res.body.aggs;
+      expect(months.values).toHaveLength(8);
+      expect(months.values.filter((b: any) => b.$count > 0)).toEqual([
+        { $key: '1969-06-01T00:00:00.000Z', $count: 1 }, { $key: '1969-12-01T00:00:00.000Z', $count: 1 }, { $key: '1970-01-01T00:00:00.000Z', $count: 1 },
+      ]);
+      expect(days.values.slice(-2)).toEqual([{ $key: '1969-12-31T00:00:00.000Z', $count: 1 }, { $key: '1970-01-01T00:00:00.000Z', $count: 1 }]);
+      // Both last instants fall in the week of Monday 1969-12-29 on the +01:00 wall clock.
+      expect(weeks.values[weeks.values.length - 1]).toEqual({ $key: '1969-12-29T00:00:00.000+01:00', $count: 2 });
+      expect(xs.values).toEqual([{ $key: -3, $count: 1 }, { $key: -2, $count: 0 }, { $key: -1, $count: 1 }, { $key: 0, $count: 1 }]);
+    });
+
     it('bad input is a 400 naming the problem, never a 500', async () => {
       const bad = async (aggs: unknown, message: RegExp) => expectError(await post('aggregate', { aggs }), 400, message);
       await bad({ x: { sum: { column: 'nope' } } }, /column \[nope\] not found/);
