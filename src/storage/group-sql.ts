@@ -34,11 +34,16 @@ export async function runGroupPlan(target: GroupSqlTarget, plan: GroupPlan): Pro
   const compiled = groupSql(target.opts, plan).compile(target.db);
   const aliases = [...plan.keys.map((_, i) => keyAlias(i)), ...plan.measures.map((m) => m.name)];
   let rows: unknown[][];
-  if (target.opts.arrays) {
-    rows = await target.opts.arrays(compiled.sql, compiled.parameters);
-  } else {
-    const result = await target.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(compiled.sql, [...compiled.parameters]));
-    rows = result.rows.map((row) => aliases.map((alias) => row[alias]));
+  try {
+    if (target.opts.arrays) {
+      rows = await target.opts.arrays(compiled.sql, compiled.parameters);
+    } else {
+      const result = await target.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(compiled.sql, [...compiled.parameters]));
+      rows = result.rows.map((row) => aliases.map((alias) => row[alias]));
+    }
+  } catch (err) {
+    // Arithmetic on user numbers can overflow (a histogram of huge values): a client error.
+    throw target.opts.dialect.mapError(err) ?? err;
   }
   const decoders = [...plan.keys.map((k) => keyDecoder(target, k)), ...plan.measures.map((m) => measureDecoder(target, m.measure))];
   for (const row of rows) {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { exactPercentile, percentileKey } from '../../src/core/analytics/percentile.js';
@@ -239,7 +240,12 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       for (const [at, x] of [['1969-06-15T12:00:00Z', -0.5], ['1969-12-31T23:59:59.999Z', -2.5], ['1970-01-01T00:00:00Z', 0]] as const) {
         expect((await s.request('POST', `${table}/data`, { at, x })).status).toBe(201);
       }
+      expect((await s.request('POST', `${table}/data`, { at: '0099-06-01T00:00:00Z' })).status).toBe(201);
+      const years = await s.request('POST', `${table}/aggregate`, { aggs: { y: { dateHistogram: { column: 'at', calendarInterval: 'year' } } } });
+      expect(years.body.aggs.y.values.slice(0, 2)).toEqual([{ $key: '0099-01-01T00:00:00.000Z', $count: 1 }, { $key: '0100-01-01T00:00:00.000Z', $count: 0 }]);
+      expect(years.body.aggs.y.values).toHaveLength(1970 - 99 + 1);
       const res = await s.request('POST', `${table}/aggregate`, {
+        filter: { at: { $ge: '1900-01-01T00:00:00Z' } },
         aggs: {
           months: { dateHistogram: { column: 'at', calendarInterval: 'month' } },
           days: { dateHistogram: { column: 'at', interval: '1d' } },
@@ -293,6 +299,31 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       expectError(await post('aggregate', { aggs: {}, extra: true }), 400);
       // A second of buckets over four months is more than a response may hold.
       expectError(await post('aggregate', { aggs: { x: { dateHistogram: { column: 'soldAt', interval: '1s' } } } }), 400, /buckets/);
+    });
+
+    it('any generated aggregation request answers 200 or a 400, never a 500', async () => {
+      const column = fc.constantFrom<unknown>('product', 'region', 'qty', 'price', 'soldAt', 'tags', 'active', 'team', 'team.name', 'embedding', 'notes', 'meta', 'nope', 'xata.createdAt', 'id', 7);
+      const metric = fc.oneof(
+        fc.record({ count: fc.constantFrom<unknown>('*', {}, { filter: { active: true } }, { filter: { qty: { $gt: 'x' } } }, 'all') }),
+        fc.tuple(fc.constantFrom('sum', 'min', 'max', 'average', 'uniqueCount'), column).map(([op, c]) => ({ [op]: { column: c } })),
+        fc.record({ percentiles: fc.record({ column, percentiles: fc.array(fc.double({ min: -1, max: 101, noNaN: true }), { maxLength: 3 }) }) }),
+      );
+      const { aggs } = fc.letrec<{ aggs: Record<string, unknown>; agg: unknown; bucket: unknown }>((tie) => ({
+        aggs: fc.dictionary(fc.constantFrom('a', 'b', 'c', '$d'), tie('agg'), { maxKeys: 3 }),
+        agg: fc.oneof({ depthSize: 'small', maxDepth: 3 }, metric, tie('bucket')),
+        bucket: fc.oneof(
+          fc.record({ topValues: fc.record({ column, size: fc.integer({ min: -1, max: 1001 }), aggs: tie('aggs') }, { requiredKeys: ['column'] }) }),
+          fc.record({ dateHistogram: fc.record({
+            column, interval: fc.constantFrom('1d', '12h', '90m', '1w', '0s', 'x'), calendarInterval: fc.constantFrom('minute', 'week', 'month', 'quarter', 'year', 'decade'),
+            timezone: fc.constantFrom('+01:00', '-05:30', 'Z', '+19:00'), aggs: tie('aggs'),
+          }, { requiredKeys: ['column'] }) }),
+          fc.record({ numericHistogram: fc.record({ column, interval: fc.double({ min: -1, max: 1000, noNaN: true }), offset: fc.double({ min: -100, max: 100, noNaN: true }), aggs: tie('aggs') }, { requiredKeys: ['column'] }) }),
+        ),
+      }));
+      await fc.assert(fc.asyncProperty(aggs, fc.constantFrom<unknown>(undefined, { active: true }, { 'team.city': 'Oslo' }), async (a, filter) => {
+        const res = await post('aggregate', { aggs: a, ...(filter ? { filter } : {}) });
+        expect([200, 400], JSON.stringify({ aggs: a, body: res.body })).toContain(res.status);
+      }), { numRuns: 150 });
     });
 
     it('an unknown table is a 404', async () => {
@@ -366,6 +397,23 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       ]);
       expect(await summarize({ columns: ['product', 'region', 'qty'] })).toHaveLength(8);
       expect(await summarize({ columns: ['product', 'region', 'qty'], page: { size: 3 } })).toHaveLength(3);
+    });
+
+    it('any generated summarize request answers 200 or a 400, never a 500', async () => {
+      const column = fc.constantFrom('product', 'region', 'qty', 'price', 'soldAt', 'tags', 'active', 'team', 'team.name', 'team.*', '*', 'embedding', 'meta', 'nope', 'id');
+      const summary = fc.tuple(fc.constantFrom('count', 'min', 'max', 'sum', 'average', 'avg', 'median'), fc.oneof(column, fc.constant('*'))).map(([op, c]) => ({ [op]: c }));
+      const names = fc.constantFrom('n', 'm', 'product', 'x.y');
+      const request = fc.record({
+        columns: fc.array(column, { maxLength: 3 }),
+        summaries: fc.dictionary(names, summary, { maxKeys: 3 }),
+        summariesFilter: fc.oneof(fc.constant(undefined), names.chain((n) => fc.constantFrom<unknown>({ [n]: { $gt: 1 } }, { [n]: '2024-01-01T00:00:00Z' }, { $any: [{ [n]: 1 }, { [n]: { $exists: true } }] }, { $exists: n }))),
+        sort: fc.oneof(fc.constant(undefined), fc.tuple(fc.oneof(names, column), fc.constantFrom('asc', 'desc', 'random')).map(([c, d]) => [{ [c]: d }])),
+        filter: fc.constantFrom<unknown>(undefined, { active: true }, { 'team.name': { $startsWith: 'R' } }),
+      }, { requiredKeys: [] });
+      await fc.assert(fc.asyncProperty(request, async (body) => {
+        const res = await post('summarize', body);
+        expect([200, 400], JSON.stringify({ body, answer: res.body })).toContain(res.status);
+      }), { numRuns: 150 });
     });
 
     it('bad input is a 400, an unknown table a 404', async () => {

@@ -45,8 +45,10 @@ export function parseDateBucketing(spec: { interval?: unknown; calendarInterval?
     return {
       key: (field) => ({ kind: 'calendarBucket', field, unit, shift }),
       next(start) {
+        // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
         const wall = new Date(start + shift);
-        return Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth() + months, 1) - shift;
+        wall.setUTCFullYear(wall.getUTCFullYear(), wall.getUTCMonth() + months, 1);
+        return wall.getTime() - shift;
       },
       format,
     };
