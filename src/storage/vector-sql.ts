@@ -19,11 +19,16 @@ export async function runNearestPlan(target: Pick<GroupSqlTarget, 'db' | 'opts'>
   const compiled = sql`SELECT ${sql.id('t0', 'id')} AS "id", ${score} AS "score" FROM ${opts.table(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}
     WHERE ${new FilterSql(opts.dialect).compile(where)} ORDER BY "score" DESC NULLS LAST, ${sql.id('t0', 'id')} ASC LIMIT ${sql.lit(plan.limit)}`.compile(db);
   let rows: unknown[][];
-  if (opts.arrays) {
-    rows = await opts.arrays(compiled.sql, compiled.parameters);
-  } else {
-    const result = await db.executeQuery<{ id: unknown; score: unknown }>(CompiledQuery.raw(compiled.sql, [...compiled.parameters]));
-    rows = result.rows.map((row) => [row.id, row.score]);
+  try {
+    if (opts.arrays) {
+      rows = await opts.arrays(compiled.sql, compiled.parameters);
+    } else {
+      const result = await db.executeQuery<{ id: unknown; score: unknown }>(CompiledQuery.raw(compiled.sql, [...compiled.parameters]));
+      rows = result.rows.map((row) => [row.id, row.score]);
+    }
+  } catch (err) {
+    // Huge components can overflow the arithmetic (PostgreSQL refuses it): a client error.
+    throw opts.dialect.mapError(err) ?? err;
   }
   // A zero vector has no cosine similarity: such rows sort last and are left out.
   return rows.filter((row) => row[1] !== null && row[1] !== undefined).map((row) => ({ id: row[0] as string | number, score: Number(row[1]) }));
