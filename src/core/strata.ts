@@ -7,6 +7,7 @@ import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
 import { QueryService } from './query/query-service.js';
 import { BatchService } from './records/batch-service.js';
+import { AnalyticsService } from './analytics/analytics-service.js';
 import { SchemaService } from './schema/schema-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
@@ -19,6 +20,7 @@ export class Strata {
   readonly queries: QueryService;
   /** Bulk inserts and transactions: many records, one transaction. */
   readonly batches: BatchService;
+  readonly analytics: AnalyticsService;
   readonly settings: InstanceSettings;
 
   constructor(readonly storage: Storage) {
@@ -29,6 +31,7 @@ export class Strata {
     this.records = new RecordService();
     this.queries = new QueryService(storage.system);
     this.batches = new BatchService();
+    this.analytics = new AnalyticsService();
     this.settings = new InstanceSettings(storage.system);
   }
 

@@ -6,6 +6,9 @@ import { FilterSql, fieldSql } from './filter-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
+import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
+import { runGroupPlan } from './group-sql.js';
+import { runNearestPlan } from './vector-sql.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -242,6 +245,16 @@ export class BranchSql implements BranchTx {
     if (column === 'version') return (raw) => (raw === null || raw === undefined ? raw : Number(raw));
     if (column === 'createdAt' || column === 'updatedAt') return (raw) => (raw === null || raw === undefined ? null : this.d.decodeTimestamp(raw));
     return (raw) => (raw === null || raw === undefined ? null : this.d.decode(column, raw));
+  }
+
+  // ---- analytics (group-sql.ts, vector-sql.ts) ----
+
+  group(plan: GroupPlan): Promise<PlanRow[]> {
+    return runGroupPlan({ db: this.db, opts: this.opts, decoder: (f) => this.decoderFor(f) }, plan);
+  }
+
+  nearest(plan: NearestPlan): Promise<NearestHit[]> {
+    return runNearestPlan(this, plan);
   }
 
   async recordVersion(table: TableModel, id: string | number): Promise<number | undefined> {

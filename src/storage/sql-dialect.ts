@@ -3,6 +3,7 @@ import type { PatternPart } from '../core/query/filter-ast.js';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { IdKind } from '../core/model/table-model.js';
 import type { StrataError } from '../core/errors.js';
+import type { CalendarUnit, SimilarityFunction } from '../core/analytics/group-plan.js';
 
 /**
  * What differs between the engines when storing user tables: SQL types, how logical
@@ -28,6 +29,19 @@ export interface SqlDialect {
   matchPattern(value: RawBuilder<unknown>, pattern: PatternPart[], caseInsensitive: boolean): RawBuilder<unknown>;
   /** The elements of an array (`multiple`) column as a FROM item named `alias` with one column, "value". */
   arrayElements(column: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
+
+  // Analytics (storage/group-sql.ts, storage/vector-sql.ts).
+  /** A datetime or system timestamp as epoch milliseconds (an integer). */
+  epochMs(value: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** Start (epoch ms, an integer) of the calendar month/quarter/year holding `wallMs`, a wall-clock time read as UTC. */
+  startOfCalendar(wallMs: RawBuilder<unknown>, unit: CalendarUnit): RawBuilder<unknown>;
+  /** The aggregate percentile_cont: linear interpolation between the two nearest ranks (core/analytics/percentile.ts). */
+  percentileCont(value: RawBuilder<unknown>, fraction: number): RawBuilder<unknown>;
+  /**
+   * Similarity of a vector column to `query`, higher is nearer: cosine similarity + 1 (0…2),
+   * 1 / (1 + L1 distance), 1 / (1 + L2 distance). NULL when undefined (a zero vector under cosine).
+   */
+  vectorScore(column: RawBuilder<unknown>, query: number[], fn: SimilarityFunction): RawBuilder<unknown>;
 
   // Where the engines' capabilities differ (everything else is shared SQL in branch-sql.ts).
   /** Suffixes that lock rows read in a write transaction ('' where writes are serialised anyway). */

@@ -2,6 +2,7 @@ import type { TableRecord } from '../core/model/table-model.js';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { TableModel } from '../core/model/table-model.js';
 import type { SelectPlan } from '../core/query/select-plan.js';
+import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -70,6 +71,10 @@ export interface BranchReader {
   existingIds(table: TableModel, ids: Array<string | number>): Promise<Set<string>>;
   countRows(table: TableModel): Promise<number>;
   listMigrations(): Promise<MigrationRow[]>;
+  /** Runs a grouped plan (summaries, aggregations): one row per group, its keys then its measures. */
+  group(plan: GroupPlan): Promise<PlanRow[]>;
+  /** The rows nearest to a vector, best first (exact: scores every row matching the filter). */
+  nearest(plan: NearestPlan): Promise<NearestHit[]>;
 }
 
 export interface BranchTx extends BranchReader {

@@ -650,3 +650,103 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: single-record API', (engine)
     });
   }
 });
+
+/**
+ * The SDK's analytics calls — aggregate(), summarize(), query.summarize() and vectorSearch() —
+ * against a seeded branch, with and without generated tables (the SDK then reads the branch
+ * schema to type summaries and records: dates become Dates, links records).
+ */
+describeEachEngine('Xata SDK 0.30.1 against Strata: analytics and vector search', (engine) => {
+  let s: RunningStrata;
+  const users = [
+    { id: 'u1', name: 'Ann', age: 30, active: true, tags: ['a', 'b'], team: 'red', embedding: [1, 0, 0], birth: '1990-05-01T00:00:00.000Z' },
+    { id: 'u2', name: 'Bob', age: 17, active: true, tags: ['a'], team: 'red', embedding: [0, 1, 0], birth: '2007-02-03T00:00:00.000Z' },
+    { id: 'u3', name: 'Cid', age: 45, active: false, tags: ['b'], team: 'blue', embedding: [1, 1, 0], birth: '1979-11-30T00:00:00.000Z' },
+    { id: 'u4', name: 'Dee', age: 30, active: true, tags: [], team: 'blue', embedding: [0.9, 0.1, 0], birth: '1990-12-24T00:00:00.000Z' },
+    { id: 'u5', name: 'Eve', active: true },
+  ];
+
+  beforeAll(async () => {
+    s = await startStrata(engine);
+    expect((await s.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
+    for (const table of tables) expect((await s.request('PUT', `/db/app:main/tables/${table.name}`, { columns: table.columns })).status).toBe(201);
+    for (const team of [{ id: 'red', name: 'Red', city: 'Oslo' }, { id: 'blue', name: 'Blue', city: 'Lima' }]) {
+      expect((await s.request('POST', '/db/app:main/tables/teams/data', team)).status).toBe(201);
+    }
+    for (const user of users) expect((await s.request('POST', '/db/app:main/tables/users/data', user)).status).toBe(201);
+  });
+  afterAll(async () => { await s?.close(); });
+
+  for (const withTables of [true, false]) {
+    describe(withTables ? 'buildClient() with generated tables' : 'BaseClient without tables', () => {
+      let xata: XataClient;
+      beforeAll(() => {
+        const options: Partial<BaseClientOptions> = {
+          apiKey: s.token, branch: 'main', databaseURL: `${API_ORIGIN_IN_URL}/db/app`,
+          fetch: (url: string, init?: RequestInit) => globalThis.fetch(String(url).replace(/^https?:\/\/[^/]+/, s.url), init),
+        };
+        xata = withTables ? new XataClient(options) : (new BaseClient(options) as unknown as XataClient);
+      });
+
+      it('aggregate(): metrics, a filtered count and top values, under the request filter', async () => {
+        const result = await xata.db.users.aggregate({
+          total: { count: '*' },
+          adults: { count: { filter: { age: { $ge: 18 } } } },
+          avgAge: { average: { column: 'age' } },
+          // The SDK's types allow topValues on scalar columns only; its wire format (and Xata) take multiple columns too.
+          byTag: { topValues: { column: 'tags' as never, size: 5 } },
+        }, { active: true });
+        expect(result.aggs.total).toBe(4);
+        expect(result.aggs.adults).toBe(2);
+        expect(result.aggs.avgAge).toBeCloseTo(77 / 3, 12);
+        expect(result.aggs.byTag.values).toEqual([{ $key: 'a', $count: 2 }, { $key: 'b', $count: 1 }]);
+        expect((await xata.db.users.aggregate()).aggs).toEqual({ count: 5 });
+      });
+
+      it('aggregate(): a date histogram with sub-aggregations and percentiles', async () => {
+        const result = await xata.db.users.aggregate({
+          byDecade: { dateHistogram: { column: 'birth', calendarInterval: 'year', timezone: '+02:00', aggs: { oldest: { max: { column: 'age' } } } } },
+          ages: { percentiles: { column: 'age', percentiles: [50, 75] } },
+        });
+        const nonEmpty = result.aggs.byDecade.values.filter((b) => b.$count > 0);
+        expect(nonEmpty).toEqual([
+          { $key: '1979-01-01T00:00:00.000+02:00', $count: 1, oldest: 45 },
+          { $key: '1990-01-01T00:00:00.000+02:00', $count: 2, oldest: 30 },
+          { $key: '2007-01-01T00:00:00.000+02:00', $count: 1, oldest: 17 },
+        ]);
+        expect(result.aggs.byDecade.values).toHaveLength(2007 - 1979 + 1);
+        expect(result.aggs.ages.values).toEqual({ '50.0': 30, '75.0': 33.75 });
+      });
+
+      it('summarize(): group by a link sub-column, sort by a summary, summariesFilter, page size', async () => {
+        const result = await xata.db.users.summarize({
+          columns: ['team.name'],
+          summaries: { n: { count: '*' }, maxAge: { max: 'age' } },
+          sort: { n: 'desc' },
+          summariesFilter: { n: { $gt: 1 } },
+          pagination: { size: 10 },
+        });
+        expect(result.summaries.map((r) => [r.team?.name, r.n, r.maxAge])).toEqual([['Blue', 2, 45], ['Red', 2, 30]]);
+        const byBirth = await xata.db.users.summarize({ columns: ['birth'], summaries: { n: { count: '*' } }, filter: { age: 30 } });
+        expect(byBirth.summaries.map((r) => r.birth)).toEqual([new Date('1990-05-01T00:00:00.000Z'), new Date('1990-12-24T00:00:00.000Z')]);
+      });
+
+      it('filter(...).select(...).summarize(): the query\'s filter and columns group the summary', async () => {
+        const result = await xata.db.users.filter({ age: { $gt: 18 } }).select(['age']).summarize({ summaries: { n: { count: '*' } } });
+        expect(result.summaries.map((r) => [r.age, r.n])).toEqual([[30, 2], [45, 1]]);
+      });
+
+      it('vectorSearch(): nearest first with xata.score, size, filter and similarity function', async () => {
+        const cosine = await xata.db.users.vectorSearch('embedding', [1, 0, 0], { size: 2, filter: { active: true } });
+        expect(cosine.records.map((r) => r.name)).toEqual(['Ann', 'Dee']);
+        expect(cosine.records[0]!.xata.score).toBeCloseTo(2, 12);
+        expect(cosine.records[1]!.getMetadata().score).toBeCloseTo(0.9 / Math.sqrt(0.82) + 1, 12);
+        expect(cosine.records[1]!.team?.id).toBe('blue');
+        const l2 = await xata.db.users.vectorSearch('embedding', [1, 0, 0], { similarityFunction: 'l2' });
+        expect(l2.records.map((r) => r.id)).toEqual(['u1', 'u4', 'u3', 'u2']);
+        expect(l2.totalCount).toBe(4);
+        await fetcherError(xata.db.users.vectorSearch('embedding', [1, 0]), 400);
+      });
+    });
+  }
+});

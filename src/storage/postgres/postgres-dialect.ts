@@ -70,6 +70,24 @@ export const postgresDialect: SqlDialect = {
     return sql`unnest(${column}) AS ${sql.id(alias)}("value")`;
   },
 
+  // Exact: timestamptz has µs precision and Strata stores ms; EXTRACT returns numeric.
+  epochMs: (value) => sql`CAST(EXTRACT(EPOCH FROM ${value}) * 1000 AS bigint)`,
+
+  startOfCalendar(wallMs, unit) {
+    // The wall-clock time as a timestamp without time zone, truncated, read back as UTC.
+    return sql`CAST(EXTRACT(EPOCH FROM date_trunc(${sql.lit(unit)}, to_timestamp((${wallMs}) / 1000.0) AT TIME ZONE 'UTC')) * 1000 AS bigint)`;
+  },
+
+  percentileCont: (value, fraction) => sql`percentile_cont(${sql.lit(fraction)}) WITHIN GROUP (ORDER BY ${value})`,
+
+  vectorScore(column, query, fn) {
+    // One pass over the paired elements; the same operations in the same order as the SQLite function.
+    const pairs = sql`unnest(${column}, CAST(${query} AS double precision[])) AS "_v"("a", "b")`;
+    if (fn === 'l1') return sql`(SELECT 1 / (1 + SUM(abs("a" - "b"))) FROM ${pairs})`;
+    if (fn === 'l2') return sql`(SELECT 1 / (1 + sqrt(SUM(("a" - "b") * ("a" - "b")))) FROM ${pairs})`;
+    return sql`(SELECT SUM("a" * "b") / NULLIF(sqrt(SUM("a" * "a")) * sqrt(SUM("b" * "b")), 0) + 1 FROM ${pairs})`;
+  },
+
   forUpdate: ' FOR UPDATE',
   forKeyShare: ' FOR KEY SHARE',
   notNullNeedsDdlDefault: false,

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { registerVectorFunctions } from './sqlite-vector-functions.js';
 
 /**
  * One SQLite file opened the way Strata needs it: WAL, NORMAL sync (durable across a
@@ -29,6 +30,7 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
   raw.pragma('foreign_keys = ON');
   raw.pragma('cache_size = -16000');
   raw.defaultSafeIntegers(false);
+  registerVectorFunctions(raw);
 
   const statements = new Map<string, Database.Statement>();
   // Kysely's SQLite driver calls prepare() for every query and then all() (readers,

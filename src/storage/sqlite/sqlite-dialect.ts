@@ -76,6 +76,25 @@ export const sqliteDialect: SqlDialect = {
     return sql`json_each(${column}) AS ${sql.id(alias)}`;
   },
 
+  // Datetimes are stored as epoch ms already.
+  epochMs: (value) => value,
+
+  startOfCalendar(wallMs, unit) {
+    // Whole seconds (floored, also before 1970), then SQLite's date modifiers; a quarter is
+    // the start of the month moved back to the quarter's first month.
+    const seconds = sql`((${wallMs}) - ((((${wallMs}) % 1000) + 1000) % 1000)) / 1000`;
+    const modifiers = unit === 'year' ? sql`'start of year'`
+      : unit === 'month' ? sql`'start of month'`
+      : sql`'start of month', '-' || ((CAST(strftime('%m', ${seconds}, 'unixepoch') AS INTEGER) - 1) % 3) || ' months'`;
+    return sql`(CAST(strftime('%s', ${seconds}, 'unixepoch', ${modifiers}) AS INTEGER) * 1000)`;
+  },
+
+  // SQLite's percentile extension (SQLITE_ENABLE_PERCENTILE in better-sqlite3's build), the same definition as PostgreSQL's.
+  percentileCont: (value, fraction) => sql`percentile_cont(${value}, ${sql.lit(fraction)})`,
+
+  // A function registered on every connection (sqlite-vector-functions.ts): SQLite has no arrays to do it in SQL.
+  vectorScore: (column, query, fn) => sql`strata_vector_score(${column}, ${JSON.stringify(query)}, ${fn})`,
+
   // One writer at a time: nothing to lock.
   forUpdate: '',
   forKeyShare: '',
