@@ -1,5 +1,6 @@
 import type { BranchSchema, TableModel } from '../model/table-model.js';
-import { badRequest } from '../errors.js';
+import { badRequest, StrataError } from '../errors.js';
+import { allows, type ScopeAction } from '../auth/scopes.js';
 import { assertRecordId } from '../names.js';
 import { buildProjection } from './projection.js';
 import { parseRecordInput, type ParsedInput } from './record-input.js';
@@ -93,4 +94,20 @@ function optionalColumns(body: Body, kind: Kind): string[] | undefined {
     throw badRequest(`${kind}: columns must be an array of at most 256 column names`);
   }
   return value as string[];
+}
+
+/**
+ * Each operation needs the content scope its single-record endpoint needs (insert: create,
+ * update: update, and create too when it may upsert, delete: delete, get: read), so a
+ * transaction never lets a token do more than the record API would.
+ */
+export function assertOperationScopes(operations: unknown[], scopes: number): void {
+  operations.forEach((raw, index) => {
+    const kind = isObject(raw) ? Object.keys(raw)[0] : undefined;
+    const body = kind !== undefined ? (raw as Body)[kind] : undefined;
+    const actions: ScopeAction[] = kind === 'insert' ? ['create'] : kind === 'update' ? (isObject(body) && body.upsert === true ? ['update', 'create'] : ['update'])
+      : kind === 'delete' ? ['delete'] : kind === 'get' ? ['read'] : [];
+    const missing = actions.find((action) => !allows(scopes, { object: 'content', action }));
+    if (missing) throw new StrataError('FORBIDDEN', `operation ${index} (${kind}) needs the content:${missing} scope, which this token lacks`);
+  });
 }

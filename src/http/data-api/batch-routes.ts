@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import { BatchFailure } from '../../core/records/batch-runner.js';
+import { assertOperationScopes } from '../../core/records/transaction-operations.js';
 import { needs } from '../route-access.js';
 import { ColumnsQuery, DbBranchParams, parseColumns, resolveBranch, TableParams } from './params.js';
 import { xataRecordFormat as format } from './xata-record-format.js';
@@ -34,14 +35,16 @@ export const batchRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
   });
 
   app.post('/db/:dbBranch/transaction', {
-    config: needs('content:create', 'content:read', 'content:update', 'content:delete'),
+    config: needs('content:read'),
     schema: {
       params: DbBranchParams, body: TransactionBody,
       description: 'Runs up to 1000 insert, update, delete and get operations across tables in one transaction: all of them, or none. '
-        + 'Operations see the writes of those before them. A transaction can create, read, update and delete records, so it needs all four content scopes; '
-        + 'a token with only `content:create` can insert many records with `POST …/tables/{table}/bulk`.',
+        + 'Operations see the writes of those before them. Needs `content:read`, and each operation the scope of its single-record endpoint: '
+        + 'insert `content:create`, update `content:update` (and `content:create` with `upsert`), delete `content:delete`, get `content:read` (403 naming the first operation that lacks it). '
+        + 'A token with only `content:create` can insert many records with `POST …/tables/{table}/bulk`.',
     },
   }, async (request, reply) => {
+    assertOperationScopes(request.body.operations, request.actor!.token.scopes);
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     try {
       return { results: await strata.batches.transaction(ctx, request.body.operations, format) };
