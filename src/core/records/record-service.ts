@@ -4,10 +4,11 @@ import { StrataError, badRequest } from '../errors.js';
 import { newRecordId } from '../ids.js';
 import { assertRecordId } from '../names.js';
 import { defaultFor } from '../model/values.js';
+import { needsValue } from '../model/xano-column.js';
 import type { BranchTx, BranchReader, WriteValue } from '../../storage/storage.js';
 import type { BranchContext } from '../databases.js';
 import { buildProjection, materialize, type RecordFormat } from './projection.js';
-import { parseRecordInput } from './record-input.js';
+import { hashPasswords, parseRecordInput } from './record-input.js';
 
 export interface ReadOptions { columns?: string[]; format: RecordFormat }
 export interface WriteOptions extends ReadOptions { ifVersion?: number; createOnly?: boolean }
@@ -42,7 +43,7 @@ export class RecordService {
   /** POST /data: a new record; an `id` in the body is used (and must be new), otherwise one is generated. */
   async insert(ctx: BranchContext, tableName: string, body: unknown, opts: WriteOptions): Promise<WriteResult> {
     return this.writeNew(ctx, tableName, 'exists', async (tx, schema, table, now, claim) => {
-      const input = parseRecordInput(table, body, { allowOperators: false });
+      const input = await hashPasswords(parseRecordInput(table, body, { allowOperators: false }));
       let id: string | null = null;
       if (input.id !== undefined && input.id !== null) {
         id = assertRecordId(String(input.id));
@@ -60,7 +61,7 @@ export class RecordService {
   async put(ctx: BranchContext, tableName: string, id: string, body: unknown, opts: WriteOptions): Promise<WriteResult> {
     return this.writeNew(ctx, tableName, opts.createOnly ? 'exists' : 'retry', async (tx, schema, table, now, claim) => {
       const key = this.pathId(table, id);
-      const input = parseRecordInput(table, body, { allowOperators: false });
+      const input = await hashPasswords(parseRecordInput(table, body, { allowOperators: false }));
       checkBodyId(input.id, id);
       const version = await tx.recordVersion(table, key);
       if (version === undefined) {
@@ -90,7 +91,7 @@ export class RecordService {
   private patch(ctx: BranchContext, tableName: string, id: string, body: unknown, opts: WriteOptions, upsert: boolean): Promise<WriteResult> {
     return this.writeNew(ctx, tableName, 'retry', async (tx, schema, table, now, claim) => {
       const key = upsert ? this.pathId(table, id) : storageId(table, id);
-      const input = parseRecordInput(table, body, { allowOperators: true });
+      const input = await hashPasswords(parseRecordInput(table, body, { allowOperators: true }));
       checkBodyId(input.id, id);
       const version = key === undefined ? undefined : await tx.recordVersion(table, key);
       if (version === undefined) {
@@ -197,7 +198,7 @@ function withDefaults(table: TableModel, given: Map<LeafColumn, WriteValue>, now
     if (values.has(leaf)) continue;
     const fallback = defaultFor(leaf, now);
     if (fallback !== undefined) values.set(leaf, { kind: 'set', value: fallback });
-    else if (leaf.notNull) throw new StrataError('INVALID_VALUE', `column [${leaf.path}]: value is required (the column is notNull)`);
+    else if (needsValue(leaf)) throw new StrataError('INVALID_VALUE', `column [${leaf.path}]: value is required (the column is ${leaf.notNull ? 'notNull' : 'required'})`);
   }
   return values;
 }
