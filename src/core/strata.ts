@@ -7,6 +7,9 @@ import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
 import { QueryService } from './query/query-service.js';
 import { SchemaService } from './schema/schema-service.js';
+import { WorkspaceService } from './workspaces.js';
+import { XanoTableService } from './schema/xano-tables.js';
+import { XanoSchemaService } from './schema/xano-schema.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -17,6 +20,10 @@ export class Strata {
   readonly records: RecordService;
   readonly queries: QueryService;
   readonly settings: InstanceSettings;
+  /** The Metadata API's views: workspaces (databases), tables by id, Xano-typed columns. */
+  readonly workspaces: WorkspaceService;
+  readonly xanoTables: XanoTableService;
+  readonly xanoSchema: XanoSchemaService;
 
   constructor(readonly storage: Storage) {
     this.accounts = new AccountService(storage.system);
@@ -26,6 +33,9 @@ export class Strata {
     this.records = new RecordService();
     this.queries = new QueryService(storage.system);
     this.settings = new InstanceSettings(storage.system);
+    this.workspaces = new WorkspaceService(this.databases, this.settings);
+    this.xanoTables = new XanoTableService(this.databases);
+    this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {
