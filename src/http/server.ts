@@ -5,7 +5,9 @@ import type { Strata } from '../core/strata.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandler } from './error-handler.js';
 import { collectRoutes } from './route-table.js';
-import { registerOpenApi } from './openapi.js';
+import { registerApiDocs, registerOpenApi } from './openapi.js';
+import { registerMetaApi } from './meta-api/meta-api.js';
+import { metaApiDocs } from './meta-api/openapi-doc.js';
 import { healthRoutes } from './health-routes.js';
 import { recordRoutes } from './data-api/record-routes.js';
 import { tableRoutes } from './data-api/table-routes.js';
@@ -57,6 +59,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   // The docs (Swagger UI's files and the OpenAPI JSON) are public and hold no data; they come
   // before the route table and the auth guard, which cover every API route after them.
   await registerOpenApi(app, VERSION);
+  await registerApiDocs(app, metaApiDocs(VERSION));
   collectRoutes(app);
   registerAuth(app, strata);
 
@@ -66,5 +69,6 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(queryRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
+  await registerMetaApi(app, strata);
   return app;
 }
