@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { expectXanoError, metaClient } from '../support/xano.js';
+import { xanoRecordFormat } from '../../src/http/meta-api/xano-record-format.js';
 
 /**
  * Every Xano column type (and list styles), created through the Metadata API and written
@@ -130,6 +131,11 @@ describeEachEngine('Metadata API: the 25 column types, written through the data 
     const updated = await s.request('PATCH', `/db/types:main/tables/values/data/${created.body.id}`, { c_password: 'Other-pass2' });
     expect(updated.body.c_password).toMatch(/^scrypt\$/);
     expect(updated.body.c_password).not.toBe(read.body.c_password);
+    // The Metadata API's record dialect leaves password columns out altogether.
+    const ctx = await s.strata.databases.resolve('types', 'main');
+    const xano = await s.strata.records.get(ctx, 'values', String(created.body.id), { format: xanoRecordFormat });
+    expect(xano.id).toBe(Number(created.body.id));
+    expect(JSON.parse(JSON.stringify(xano))).not.toHaveProperty('c_password'); // undefined: not serialised
   });
 
   it('defaults are checked against the type\'s rules and applied on insert', async () => {

@@ -140,4 +140,25 @@ describeEachEngine('Metadata API: table schema', (engine) => {
     expect((await s.request('PATCH', '/db/schemas:main/tables/bumps', { name: 'bumped' })).status).toBe(200);
     expect(await api.ok('GET', `/workspace/${ws}/table/${id}`)).toMatchObject({ name: 'bumped', description: 'kept' });
   });
+
+  it('the data API cannot smuggle in broken Xano metadata, and never shows it', async () => {
+    const bad = [
+      { name: 'x', type: 'string', xano: { type: 'int', style: 'single' } },
+      { name: 'x', type: 'string', xano: { type: 'enum', style: 'single' } },
+      { name: 'x', type: 'text', xano: { type: 'text', style: 'single', filters: { pattern: '(' } } },
+      { name: 'x', type: 'string', xano: 'enum' },
+    ];
+    for (const column of bad) {
+      const res = await s.request('PUT', '/db/schemas:main/tables/smuggled', { columns: [column] });
+      expect(res.status, JSON.stringify(column)).toBe(400);
+    }
+    const id = await table('hidden', [{ name: 'stage', type: 'enum', values: ['a'] }]);
+    const branch = (await s.request('GET', '/db/schemas:main')).body;
+    const hidden = branch.schema.tables.find((t: { name: string }) => t.name === 'hidden');
+    expect(hidden.columns).toEqual([{ name: 'stage', type: 'string' }]);
+    expect((await s.request('GET', '/db/schemas:main/tables/hidden/columns/stage')).body).toEqual({ name: 'stage', type: 'string' });
+    // A data API PUT …/schema that keeps the column keeps its Xano type too.
+    expect((await s.request('PUT', '/db/schemas:main/tables/hidden/schema', { columns: [{ name: 'stage', type: 'string' }, { name: 'more', type: 'int' }] })).status).toBe(200);
+    expect(await api.ok('GET', `/workspace/${ws}/table/${id}/schema/stage`)).toMatchObject({ type: 'enum', values: ['a'] });
+  });
 });

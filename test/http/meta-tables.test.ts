@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { expectXanoError, metaClient } from '../support/xano.js';
+import { xanoRecordFormat } from '../../src/http/meta-api/xano-record-format.js';
 
 /** The Metadata API's table endpoints over real HTTP: paging, search, sort, partial updates, and the data API's view of the same tables. */
 const XANO_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\+0000$/;
@@ -33,6 +34,9 @@ describeEachEngine('Metadata API: tables', (engine) => {
     expect(first.body.created_at).toMatch(ISO);
     expect(second.body.created_at).toBe('2024-01-31T12:00:00.000Z');
     expect((await s.request('GET', '/db/t_same:main/tables/products/data/2')).body.created_at).toBe('2024-01-31T12:00:00.000Z');
+    // The same row in the Metadata API's record dialect: a numeric id, created_at as epoch milliseconds.
+    const ctx = await s.strata.databases.resolve('t_same', 'main');
+    expect(await s.strata.records.get(ctx, 'products', '2', { format: xanoRecordFormat })).toEqual({ id: 2, created_at: Date.parse('2024-01-31T12:00:00Z') });
 
     // And a table the data API creates is listed here too.
     expect((await s.request('PUT', '/db/t_same:main/tables/from_data', { columns: [{ name: 'title', type: 'string' }] })).status).toBe(201);

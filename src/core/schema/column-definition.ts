@@ -67,11 +67,23 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
   return normalized;
 }
 
-/** Xano metadata (the Metadata API builds it; a data API client could send any) must name a Xano type its physical type stores. */
+/**
+ * Xano metadata (the Metadata API builds it; a data API client could send any) must name a Xano
+ * type its physical type stores, and carry what that type's value rules read in a usable shape.
+ */
 function checkXanoMeta(xano: unknown, type: string, path: string): void {
   const meta = xano as Partial<XanoColumn> | null;
+  const pattern = (meta?.filters as { pattern?: unknown } | undefined)?.pattern;
   const valid = typeof meta === 'object' && meta !== null && !Array.isArray(meta)
     && (XANO_TYPES as readonly string[]).includes(meta.type as string) && (meta.style === 'single' || meta.style === 'list')
-    && physicalTypeOf(meta as XanoColumn) === type;
+    && physicalTypeOf(meta as XanoColumn) === type
+    && (meta.filters === undefined || (typeof meta.filters === 'object' && meta.filters !== null))
+    && (meta.type !== 'enum' || (Array.isArray(meta.values) && meta.values.every((v) => typeof v === 'string')))
+    && (meta.children === undefined || Array.isArray(meta.children))
+    && (pattern === undefined || (typeof pattern === 'string' && compiles(pattern)));
   if (!valid) throw invalid(`column [${path}]: invalid xano metadata for a ${type} column`);
+}
+
+function compiles(pattern: string): boolean {
+  try { new RegExp(pattern, 'u'); return true; } catch { return false; }
 }
