@@ -83,6 +83,16 @@ export class DatabaseService {
     await this.catalogChanged();
   }
 
+  async rename(name: string, newName: string): Promise<DatabaseRow> {
+    const database = await this.get(name);
+    assertDatabaseName(newName);
+    if (newName === name) return database;
+    if (await this.storage.system.findDatabase(newName)) throw new StrataError('ALREADY_EXISTS', `database [${newName}] already exists`);
+    await this.storage.system.renameDatabase(database.id, newName);
+    await this.catalogChanged();
+    return { ...database, name: newName };
+  }
+
   async updateSettings(name: string, settings: Record<string, unknown>): Promise<DatabaseRow> {
     const database = await this.get(name);
     const merged = { ...database.settings, ...settings };

@@ -28,11 +28,14 @@ export type ErrorCode = keyof typeof ErrorCodes;
 export class StrataError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  constructor(code: ErrorCode, message: string) {
+  /** The input the error is about (a column, a field), for faces that name it (Xano's payload.param). */
+  readonly param: string | undefined;
+  constructor(code: ErrorCode, message: string, options: { param?: string } = {}) {
     super(message);
     this.name = 'StrataError';
     this.code = code;
     this.status = ErrorCodes[code];
+    this.param = options.param;
   }
 }
 

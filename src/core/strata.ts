@@ -9,6 +9,9 @@ import { QueryService } from './query/query-service.js';
 import { BatchService } from './records/batch-service.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
 import { SchemaService } from './schema/schema-service.js';
+import { WorkspaceService } from './workspaces.js';
+import { XanoTableService } from './schema/xano-tables.js';
+import { XanoSchemaService } from './schema/xano-schema.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -22,6 +25,10 @@ export class Strata {
   readonly batches: BatchService;
   readonly analytics: AnalyticsService;
   readonly settings: InstanceSettings;
+  /** The Metadata API's views: workspaces (databases), tables by id, Xano-typed columns. */
+  readonly workspaces: WorkspaceService;
+  readonly xanoTables: XanoTableService;
+  readonly xanoSchema: XanoSchemaService;
 
   constructor(readonly storage: Storage) {
     this.accounts = new AccountService(storage.system);
@@ -33,6 +40,9 @@ export class Strata {
     this.batches = new BatchService();
     this.analytics = new AnalyticsService();
     this.settings = new InstanceSettings(storage.system);
+    this.workspaces = new WorkspaceService(this.databases, this.settings);
+    this.xanoTables = new XanoTableService(this.databases);
+    this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {

@@ -22,3 +22,6 @@ export const needs = (...scopes: Array<`${Scope['object']}:${Scope['action']}`>)
 });
 
 export const isPublic: { access: RouteAccess } = { access: { public: true } };
+
+/** A valid token, whatever its scopes: for "who am I" (the Metadata API's /auth/me). */
+export const anyToken: { access: RouteAccess } = { access: { scopes: [] } };

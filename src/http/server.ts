@@ -5,7 +5,9 @@ import type { Strata } from '../core/strata.js';
 import { registerAuth } from './auth-hook.js';
 import { registerErrorHandler } from './error-handler.js';
 import { collectRoutes } from './route-table.js';
-import { registerOpenApi } from './openapi.js';
+import { registerApiDocs, registerOpenApi } from './openapi.js';
+import { registerMetaApi } from './meta-api/meta-api.js';
+import { metaApiDocs } from './meta-api/openapi-doc.js';
 import { healthRoutes } from './health-routes.js';
 import { recordRoutes } from './data-api/record-routes.js';
 import { batchRoutes } from './data-api/batch-routes.js';
@@ -59,6 +61,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   // The docs (Swagger UI's files and the OpenAPI JSON) are public and hold no data; they come
   // before the route table and the auth guard, which cover every API route after them.
   await registerOpenApi(app, VERSION);
+  await registerApiDocs(app, metaApiDocs(VERSION));
   collectRoutes(app);
   registerAuth(app, strata);
 
@@ -70,5 +73,6 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(analyticsRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
+  await registerMetaApi(app, strata);
   return app;
 }

@@ -69,7 +69,7 @@ export class BranchSql implements BranchTx {
     return {
       tables: rows.rows.map((r) => ({
         id: Number(r.id), name: r.name, idKind: r.id_kind === 'int' ? 'int' : 'string',
-        columns: JSON.parse(r.columns), createdAt: r.created_at,
+        ...decodeCatalogColumns(r.columns), createdAt: r.created_at,
       })),
       lastMigrationId: last.rows[0]?.id ?? '',
     };
@@ -83,7 +83,7 @@ export class BranchSql implements BranchTx {
   async saveTableRecord(table: TableRecord): Promise<void> {
     await sql`DELETE FROM ${this.t(CATALOG_TABLES)} WHERE "id" = ${table.id}`.execute(this.db);
     await sql`INSERT INTO ${this.t(CATALOG_TABLES)} ("id", "name", "id_kind", "columns", "created_at")
-      VALUES (${table.id}, ${table.name}, ${table.idKind}, ${JSON.stringify(table.columns)}, ${table.createdAt})`.execute(this.db);
+      VALUES (${table.id}, ${table.name}, ${table.idKind}, ${encodeCatalogColumns(table)}, ${table.createdAt})`.execute(this.db);
     this.schemaChanged = true;
   }
 
@@ -366,6 +366,20 @@ export class BranchSql implements BranchTx {
     if (ids.length === 0) return;
     await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IN (${sql.join(ids)})`.execute(this.db);
   }
+}
+
+/**
+ * The catalog's "columns" text: the column definitions as a JSON array, or, for a table with
+ * metadata (Metadata API tables), `{"columns": [...], "meta": {...}}`. Catalogs written before
+ * table metadata existed hold arrays and read unchanged; no catalog DDL had to change.
+ */
+function encodeCatalogColumns(table: TableRecord): string {
+  return JSON.stringify(table.meta ? { columns: table.columns, meta: table.meta } : table.columns);
+}
+
+function decodeCatalogColumns(text: string): Pick<TableRecord, 'columns' | 'meta'> {
+  const stored = JSON.parse(text) as TableRecord['columns'] | { columns: TableRecord['columns']; meta: TableRecord['meta'] };
+  return Array.isArray(stored) ? { columns: stored } : { columns: stored.columns, meta: stored.meta };
 }
 
 interface CompiledSelect { text: string; decoders: Array<(raw: unknown) => unknown> }

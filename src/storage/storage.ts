@@ -38,6 +38,8 @@ export interface SystemStore {
   insertDatabase(row: Omit<DatabaseRow, 'id'>, firstBranch: Omit<BranchRow, 'id' | 'databaseId'>): Promise<{ databaseId: number; branchId: number }>;
   deleteDatabase(id: number): Promise<void>;
   updateDatabaseSettings(id: number, settings: Record<string, unknown>): Promise<void>;
+  /** Renames a database; its branches' storage is keyed by id, so nothing else moves. */
+  renameDatabase(id: number, name: string): Promise<void>;
 
   listBranches(databaseId: number): Promise<BranchRow[]>;
   findBranch(databaseId: number, name: string): Promise<BranchRow | undefined>;

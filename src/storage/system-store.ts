@@ -156,6 +156,10 @@ export class KyselySystemStore implements SystemStore {
     await this.writer.updateTable('databases').set({ settings: JSON.stringify(settings) }).where('id', '=', id).execute();
   }
 
+  async renameDatabase(id: number, name: string): Promise<void> {
+    await this.writer.updateTable('databases').set({ name }).where('id', '=', id).execute();
+  }
+
   async listBranches(databaseId: number): Promise<BranchRow[]> {
     const rows = await this.reader.selectFrom('branches').selectAll().where('database_id', '=', databaseId).orderBy('id').execute();
     return rows.map(toBranch);

@@ -1,3 +1,5 @@
+import type { XanoColumn } from './xano-column.js';
+
 /** Column types of the data model, as the Xata contract names them. */
 export const COLUMN_TYPES = [
   'string', 'text', 'email', 'int', 'float', 'bool', 'datetime',
@@ -16,6 +18,8 @@ export interface ColumnDefinition {
   unique?: boolean;
   defaultValue?: string;
   columns?: ColumnDefinition[];
+  /** The Metadata API's type and options (see xano-column.ts); the data API shows only the physical type. */
+  xano?: XanoColumn;
 }
 
 /** A stored (physical) column: objects are flattened to dotted paths. */
@@ -28,6 +32,8 @@ export interface LeafColumn {
   notNull: boolean;
   unique: boolean;
   defaultValue?: string;
+  /** The value rules of the column's Xano type, enforced on writes from either API. */
+  xano?: XanoColumn;
 }
 
 export function isColumnType(value: unknown): value is ColumnType {
@@ -51,6 +57,7 @@ export function flattenColumns(columns: ColumnDefinition[], prefix = ''): LeafCo
       notNull: column.notNull === true,
       unique: column.unique === true,
       ...(column.defaultValue !== undefined ? { defaultValue: column.defaultValue } : {}),
+      ...(column.xano ? { xano: column.xano } : {}),
     });
   }
   return leaves;
@@ -65,5 +72,14 @@ export function normalizeColumn(column: ColumnDefinition): ColumnDefinition {
   if (column.unique) out.unique = true;
   if (column.defaultValue !== undefined) out.defaultValue = column.defaultValue;
   if (column.type === 'object') out.columns = (column.columns ?? []).map(normalizeColumn);
+  if (column.xano) out.xano = structuredClone(column.xano);
   return out;
+}
+
+/** Columns as the data API shows them: the Xata contract only, Xano metadata left out. */
+export function xataView(columns: ColumnDefinition[]): ColumnDefinition[] {
+  return columns.map((column) => {
+    const { xano: _xano, columns: children, ...rest } = column;
+    return children ? { ...rest, columns: xataView(children) } : rest;
+  });
 }

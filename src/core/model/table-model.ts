@@ -1,4 +1,5 @@
-import { flattenColumns, type ColumnDefinition, type LeafColumn } from './column-types.js';
+import { flattenColumns, xataView, type ColumnDefinition, type LeafColumn } from './column-types.js';
+import type { TableMeta } from './table-meta.js';
 
 /** How a table identifies its records: Xata-style string ids or Xano-style auto-increment integers. */
 export type IdKind = 'string' | 'int';
@@ -10,6 +11,8 @@ export interface TableRecord {
   idKind: IdKind;
   columns: ColumnDefinition[];
   createdAt: string;
+  /** Table metadata Xata has no place for (the Metadata API's description, autocomplete, …). */
+  meta?: TableMeta;
 }
 
 /** An immutable view of one table's schema with the lookups every request needs. */
@@ -17,8 +20,12 @@ export class TableModel {
   readonly id: number;
   readonly name: string;
   readonly idKind: IdKind;
+  /** The columns as the data API shows them (without Xano metadata). */
   readonly columns: ColumnDefinition[];
+  /** The stored definitions, Xano metadata included. */
+  readonly definitions: ColumnDefinition[];
   readonly createdAt: string;
+  readonly meta: TableMeta | undefined;
   readonly leaves: LeafColumn[];
   private readonly byPath: Map<string, LeafColumn>;
   private readonly objectPaths: Set<string>;
@@ -29,8 +36,10 @@ export class TableModel {
     this.id = record.id;
     this.name = record.name;
     this.idKind = record.idKind;
-    this.columns = record.columns;
+    this.definitions = record.columns;
+    this.columns = xataView(record.columns);
     this.createdAt = record.createdAt;
+    this.meta = record.meta;
     this.leaves = flattenColumns(record.columns);
     this.byPath = new Map(this.leaves.map((leaf) => [leaf.path, leaf]));
     this.objectPaths = new Set();
@@ -55,7 +64,7 @@ export class TableModel {
   }
 
   toRecord(): TableRecord {
-    return { id: this.id, name: this.name, idKind: this.idKind, columns: this.columns, createdAt: this.createdAt };
+    return { id: this.id, name: this.name, idKind: this.idKind, columns: this.definitions, createdAt: this.createdAt, ...(this.meta ? { meta: this.meta } : {}) };
   }
 }
 

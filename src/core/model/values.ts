@@ -1,6 +1,7 @@
 import type { LeafColumn } from './column-types.js';
 import { invalidValue } from '../errors.js';
 import { isValidRecordId } from '../names.js';
+import { applyXanoRules } from './xano-value-rules.js';
 
 /**
  * Input values → logical values, per column type. Logical values are what storage
@@ -26,8 +27,13 @@ export function parseDatetime(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-/** Validates and normalises one non-null input value for a column. */
+/** Validates and normalises one non-null input value for a column: its physical type, then its Xano type's rules. */
 export function coerceValue(leaf: LeafColumn, value: unknown): unknown {
+  const coerced = coercePhysical(leaf, value);
+  return leaf.xano ? applyXanoRules(leaf, coerced) : coerced;
+}
+
+function coercePhysical(leaf: LeafColumn, value: unknown): unknown {
   switch (leaf.type) {
     case 'string':
     case 'text':

@@ -2,6 +2,8 @@ import type { LeafColumn } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
 import { StrataError, badRequest, invalidValue } from '../errors.js';
 import { coerceValue } from '../model/values.js';
+import { refusesNull } from '../model/xano-column.js';
+import { hashPassword } from '../auth/passwords.js';
 import type { WriteValue } from '../../storage/storage.js';
 
 /**
@@ -47,7 +49,7 @@ function walk(table: TableModel, obj: Record<string, unknown>, prefix: string, v
 
 function toWrite(leaf: LeafColumn, value: unknown, opts: { allowOperators: boolean }): WriteValue {
   if (value === null) {
-    if (leaf.notNull) throw invalidValue(`column [${leaf.path}]: value is required (the column is notNull)`);
+    if (refusesNull(leaf)) throw invalidValue(`column [${leaf.path}]: value is required (the column is ${leaf.notNull ? 'notNull' : 'not nullable'})`);
     return { kind: 'set', value: null };
   }
   if ((leaf.type === 'int' || leaf.type === 'float') && typeof value === 'object' && !Array.isArray(value)) {
@@ -62,4 +64,20 @@ function toWrite(leaf: LeafColumn, value: unknown, opts: { allowOperators: boole
     return { kind: 'op', op: OPERATORS[name as keyof typeof OPERATORS], operand };
   }
   return { kind: 'set', value: coerceValue(leaf, value) };
+}
+
+/**
+ * Password columns (Xano type `password`) store a scrypt hash, never the clear text: values,
+ * already checked against the column's password policy, are replaced by their hash as they
+ * are written (hashing is asynchronous, so it follows the synchronous parse). Returns a new
+ * map: a retried write hashes the clear text again, never a hash.
+ */
+export async function hashPasswords(values: Map<LeafColumn, WriteValue>): Promise<Map<LeafColumn, WriteValue>> {
+  let out = values;
+  for (const [leaf, write] of values) {
+    if (leaf.xano?.type !== 'password' || write.kind !== 'set' || typeof write.value !== 'string') continue;
+    if (out === values) out = new Map(values);
+    out.set(leaf, { kind: 'set', value: await hashPassword(write.value) });
+  }
+  return out;
 }

@@ -6,7 +6,8 @@ import { assertRecordId } from '../names.js';
 import { defaultFor } from '../model/values.js';
 import type { BranchTx, BranchReader, WriteValue } from '../../storage/storage.js';
 import { buildProjection, materialize, type RecordFormat } from './projection.js';
-import type { ParsedInput } from './record-input.js';
+import { hashPasswords, type ParsedInput } from './record-input.js';
+import { needsValue } from '../model/xano-column.js';
 
 /**
  * The write rules (ids, createOnly, ifVersion, defaults, notNull, links), once, as steps that
@@ -64,7 +65,7 @@ export async function putRecord(w: WriteScope, table: TableModel, key: RecordKey
   }
   if (opts.createOnly) throw alreadyExists(key);
   if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(key, opts.ifVersion, version);
-  const values = withDefaults(table, input.values, w.now);
+  const values = await hashPasswords(withDefaults(table, input.values, w.now));
   await checkLinks(w, values);
   await w.tx.updateRecord(table, key, values, w.now, { replace: true });
   return { created: false };
@@ -84,7 +85,7 @@ export async function patchRecord(w: WriteScope, table: TableModel, id: string, 
   }
   if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(id, opts.ifVersion, version);
   await checkLinks(w, input.values);
-  await w.tx.updateRecord(table, key, input.values, w.now, {});
+  await w.tx.updateRecord(table, key, await hashPasswords(input.values), w.now, {});
   return { created: false };
 }
 
@@ -149,14 +150,14 @@ function withDefaults(table: TableModel, given: Map<LeafColumn, WriteValue>, now
     if (values.has(leaf)) continue;
     const fallback = defaultFor(leaf, now);
     if (fallback !== undefined) values.set(leaf, { kind: 'set', value: fallback });
-    else if (leaf.notNull) throw new StrataError('INVALID_VALUE', `column [${leaf.path}]: value is required (the column is notNull)`);
+    else if (needsValue(leaf)) throw new StrataError('INVALID_VALUE', `column [${leaf.path}]: value is required (the column is ${leaf.notNull ? 'notNull' : 'required'})`);
   }
   return values;
 }
 
 /** Inserts a new record: defaults filled, links checked; an operator starts from zero (upsert of a new id). */
 async function insertValues(w: WriteScope, table: TableModel, id: RecordKey | null, given: Map<LeafColumn, WriteValue>): Promise<RecordKey> {
-  const values = withDefaults(table, given, w.now);
+  const values = await hashPasswords(withDefaults(table, given, w.now));
   await checkLinks(w, values, id === null ? undefined : { table, id });
   const plain = new Map<LeafColumn, unknown>();
   for (const [leaf, write] of values) plain.set(leaf, write.kind === 'set' ? write.value : applyToZero(write));

@@ -1,4 +1,4 @@
-import { flattenColumns, type ColumnDefinition, type LeafColumn } from '../model/column-types.js';
+import { flattenColumns, xataView, type ColumnDefinition, type LeafColumn } from '../model/column-types.js';
 import { TableModel, type IdKind, type TableRecord } from '../model/table-model.js';
 import { StrataError, badRequest } from '../errors.js';
 import { newMigrationId } from '../ids.js';
@@ -117,6 +117,20 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
       for (const leaf of leaves) await tx.renameColumn(current, leaf.path, newName + leaf.path.slice(oldName.length));
       findDefinition(table.columns, oldName.split('.'))!.name = newName.slice(newName.lastIndexOf('.') + 1);
       changed.add(table);
+    } else if ('alterColumn' in op) {
+      const table = get(op.alterColumn?.table);
+      const path = String(op.alterColumn?.column ?? '');
+      const parts = path.split('.');
+      const current = findDefinition(table.columns, parts);
+      if (!current) throw new StrataError('NOT_FOUND', `column [${path}] not found in table [${table.name}]`);
+      const parentPath = parts.slice(0, -1).join('.');
+      const next = validateColumn({ ...(op.alterColumn?.definition as object), name: current.name }, parentPath, (name) => tables.has(name));
+      if (physicalShape(current) !== physicalShape(next)) {
+        throw invalid(`column [${path}]: changing its type, links or constraints is not supported in place; remove it and add it again`);
+      }
+      const siblings = parentPath ? findDefinition(table.columns, parentPath.split('.'))!.columns! : table.columns;
+      siblings[siblings.indexOf(current)] = next;
+      changed.add(table);
     } else {
       throw badRequest(`unknown migration operation [${Object.keys(op as object)[0] ?? ''}]`);
     }
@@ -158,6 +172,15 @@ async function addColumn(
   }
   if (parentPath) findDefinition(table.columns, parentPath.split('.'))!.columns!.push(column);
   else table.columns.push(column);
+}
+
+/** What a column is in SQL: its data API definition without the default (which the core applies on write). */
+function physicalShape(column: ColumnDefinition): string {
+  const strip = (c: ColumnDefinition): ColumnDefinition => {
+    const { defaultValue: _default, columns, ...rest } = c;
+    return columns ? { ...rest, columns: columns.map(strip) } : rest;
+  };
+  return JSON.stringify(strip(xataView([column])[0]!));
 }
 
 function findDefinition(columns: ColumnDefinition[], path: string[]): ColumnDefinition | undefined {

@@ -2,6 +2,7 @@ import { isColumnType, normalizeColumn, flattenColumns, type ColumnDefinition } 
 import { StrataError } from '../errors.js';
 import { assertColumnName, assertColumnPathLength } from '../names.js';
 import { parseDefault } from '../model/values.js';
+import { XANO_TYPES, physicalTypeOf, type XanoColumn } from '../model/xano-column.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 
@@ -22,6 +23,7 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
     if (c[flag] !== undefined && typeof c[flag] !== 'boolean') throw invalid(`column [${path}]: ${flag} must be true or false`);
   }
   if (c.defaultValue !== undefined && typeof c.defaultValue !== 'string') throw invalid(`column [${path}]: defaultValue must be a string`);
+  if (c.xano !== undefined) checkXanoMeta(c.xano, c.type, path);
   const column = { ...c, name } as unknown as ColumnDefinition;
   // `link` and `vector` mean something for their own type only; elsewhere they are dropped.
   if (column.type !== 'link') delete column.link;
@@ -63,4 +65,25 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
     if (leaf.defaultValue !== undefined) parseDefault(leaf, leaf.defaultValue);
   }
   return normalized;
+}
+
+/**
+ * Xano metadata (the Metadata API builds it; a data API client could send any) must name a Xano
+ * type its physical type stores, and carry what that type's value rules read in a usable shape.
+ */
+function checkXanoMeta(xano: unknown, type: string, path: string): void {
+  const meta = xano as Partial<XanoColumn> | null;
+  const pattern = (meta?.filters as { pattern?: unknown } | undefined)?.pattern;
+  const valid = typeof meta === 'object' && meta !== null && !Array.isArray(meta)
+    && (XANO_TYPES as readonly string[]).includes(meta.type as string) && (meta.style === 'single' || meta.style === 'list')
+    && physicalTypeOf(meta as XanoColumn) === type
+    && (meta.filters === undefined || (typeof meta.filters === 'object' && meta.filters !== null))
+    && (meta.type !== 'enum' || (Array.isArray(meta.values) && meta.values.every((v) => typeof v === 'string')))
+    && (meta.children === undefined || Array.isArray(meta.children))
+    && (pattern === undefined || (typeof pattern === 'string' && compiles(pattern)));
+  if (!valid) throw invalid(`column [${path}]: invalid xano metadata for a ${type} column`);
+}
+
+function compiles(pattern: string): boolean {
+  try { new RegExp(pattern, 'u'); return true; } catch { return false; }
 }

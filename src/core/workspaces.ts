@@ -1,0 +1,102 @@
+import { StrataError } from './errors.js';
+import type { DatabaseService } from './databases.js';
+import type { InstanceSettings } from './instance-settings.js';
+import type { BranchRow, DatabaseRow } from '../storage/storage.js';
+
+/**
+ * Workspaces and data sources as the Metadata API sees them: a workspace IS the database of
+ * the same name (its id is the database's id); data source `live` IS branch `main`, any
+ * other data source the branch of the same name. What Xata has no place for (a workspace's
+ * description, data source colours) is kept in an instance settings document per workspace.
+ */
+export interface Workspace { database: DatabaseRow; description: string }
+export interface DataSource { label: string; color: string; branch: BranchRow }
+
+export const LIVE = 'live';
+const LIVE_COLOR = '#008000';
+const NEW_COLOR = '#ebc346';
+interface WorkspaceDoc { description?: string; colors?: Record<string, string> }
+
+const notFound = (id: number) => new StrataError('NOT_FOUND', `workspace [${id}] not found`, { param: 'workspace_id' });
+export const branchOf = (label: string): string => (label === LIVE ? 'main' : label);
+export const labelOf = (branch: string): string => (branch === 'main' ? LIVE : branch);
+
+export class WorkspaceService {
+  constructor(private readonly databases: DatabaseService, private readonly settings: InstanceSettings) {}
+
+  private docKey = (id: number) => `xano:workspace:${id}`;
+  private async doc(id: number): Promise<WorkspaceDoc> {
+    return this.settings.get(this.docKey(id)) as Promise<WorkspaceDoc>;
+  }
+
+  async list(): Promise<Workspace[]> {
+    const databases = await this.databases.list();
+    return Promise.all(databases.map(async (database) => ({ database, description: (await this.doc(database.id)).description ?? '' })));
+  }
+
+  async get(id: number): Promise<Workspace> {
+    const database = (await this.databases.list()).find((d) => d.id === id);
+    if (!database) throw notFound(id);
+    return { database, description: (await this.doc(id)).description ?? '' };
+  }
+
+  async create(name: string, description = ''): Promise<Workspace> {
+    const { database } = await this.databases.create(name);
+    if (description) await this.settings.merge(this.docKey(database.id), { description });
+    return { database, description };
+  }
+
+  async update(id: number, patch: { name?: string; description?: string }): Promise<Workspace> {
+    const current = await this.get(id);
+    const database = patch.name !== undefined ? await this.databases.rename(current.database.name, patch.name) : current.database;
+    if (patch.description !== undefined) await this.settings.merge(this.docKey(id), { description: patch.description });
+    return { database, description: patch.description ?? current.description };
+  }
+
+  async remove(id: number): Promise<void> {
+    const { database } = await this.get(id);
+    await this.databases.remove(database.name);
+    await this.settings.merge(this.docKey(id), { description: undefined, colors: undefined });
+  }
+
+  async dataSources(id: number): Promise<DataSource[]> {
+    const { database } = await this.get(id);
+    const colors = (await this.doc(id)).colors ?? {};
+    const { branches } = await this.databases.branches(database.name);
+    return branches.map((branch) => {
+      const label = labelOf(branch.name);
+      return { label, branch, color: colors[label] ?? (label === LIVE ? LIVE_COLOR : NEW_COLOR) };
+    });
+  }
+
+  /** A new data source starts as a copy of live's schema, without its records (as Xano's do). */
+  async createDataSource(id: number, label: string, color = NEW_COLOR): Promise<DataSource> {
+    const { database } = await this.get(id);
+    if (label === 'main') throw new StrataError('BAD_REQUEST', 'the label [main] is reserved: it is the live data source', { param: 'label' });
+    const branch = await this.databases.createBranch(database.name, branchOf(label), { from: 'main' });
+    await this.setColor(id, label, color);
+    return { label, color, branch };
+  }
+
+  async updateDataSource(id: number, label: string, color: string | undefined): Promise<DataSource> {
+    const source = (await this.dataSources(id)).find((s) => s.label === label);
+    if (!source) throw new StrataError('NOT_FOUND', `data source [${label}] not found`, { param: 'label' });
+    if (color !== undefined) await this.setColor(id, label, color);
+    return { ...source, color: color ?? source.color };
+  }
+
+  async removeDataSource(id: number, label: string): Promise<void> {
+    const { database } = await this.get(id);
+    if (label === LIVE) throw new StrataError('BAD_REQUEST', 'the live data source cannot be deleted', { param: 'label' });
+    if (label === 'main') throw new StrataError('NOT_FOUND', 'data source [main] not found', { param: 'label' });
+    await this.databases.removeBranch(database.name, branchOf(label));
+    const colors = { ...((await this.doc(id)).colors ?? {}) };
+    delete colors[label];
+    await this.settings.merge(this.docKey(id), { colors });
+  }
+
+  private async setColor(id: number, label: string, color: string): Promise<void> {
+    const colors = { ...((await this.doc(id)).colors ?? {}), [label]: color };
+    await this.settings.merge(this.docKey(id), { colors });
+  }
+}

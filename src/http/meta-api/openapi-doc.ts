@@ -1,0 +1,92 @@
+import type { ApiDocs } from '../openapi.js';
+import { literal } from '../openapi.js';
+import { META_PREFIX } from './params.js';
+
+/**
+ * The Metadata API's OpenAPI document (Swagger UI at /api:meta, JSON at
+ * /apispec:meta?type=json): summaries and examples keyed by `METHOD route-url`. They only
+ * describe; validation comes from the route schemas.
+ */
+const PREFIX = literal(META_PREFIX);
+const WS = `${PREFIX}/workspace/:workspace_id`;
+const TBL = `${WS}/table/:table_id`;
+
+const error = (status: number, code: string, message: string, param?: string) => ({
+  description: message, type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, payload: { type: 'object', nullable: true } },
+  example: { code, message, payload: param === undefined ? null : { param } },
+});
+const common = {
+  400: error(400, 'ERROR_CODE_INPUT_ERROR', 'Missing param: name', 'name'),
+  401: error(401, 'ERROR_CODE_UNAUTHORIZED', 'invalid API key'),
+  403: error(403, 'ERROR_CODE_ACCESS_DENIED', 'this token lacks the database:read scope'),
+  404: error(404, 'ERROR_CODE_NOT_FOUND', 'workspace [7] not found'),
+  429: error(429, 'ERROR_CODE_TOO_MANY_REQUESTS', 'too many requests'),
+  500: error(500, 'ERROR_FATAL', 'internal error'),
+};
+const ok = (description: string, example: unknown) => ({ 200: { description, type: Array.isArray(example) ? 'array' : 'object', example }, ...common });
+const body = (example: unknown) => ({ body: { type: 'object', additionalProperties: true, example } });
+
+const workspace = { id: 1, name: 'shop', description: 'The shop\'s data', branch: 'v1' };
+const table = {
+  id: 3, created_at: '2026-01-31 12:00:00+0000', updated_at: '2026-01-31 12:05:00+0000', name: 'products', description: 'What we sell',
+  docs: '', guid: 'YE1fwVhQ-enRlc6Sb42Gqru58-0', auth: false, tag: ['catalog'], autocomplete: [{ name: 'name' }],
+};
+const columns = [
+  { name: 'id', type: 'int', description: '', nullable: false, default: '', required: true, access: 'public', sensitive: false, style: 'single' },
+  { name: 'created_at', type: 'timestamp', description: '', nullable: true, default: 'now', required: false, access: 'public', sensitive: false, style: 'single' },
+  { name: 'status', type: 'enum', description: '', nullable: true, default: 'draft', required: false, access: 'public', sensitive: false, style: 'single', values: ['draft', 'live'] },
+];
+
+const examples: Record<string, Record<string, unknown>> = {
+  [`GET ${PREFIX}/auth/me`]: { summary: 'The account behind the token', response: ok('The account', { id: 'acc_cq38hb2o6r4pdmcccsc0', name: 'Owner', email: 'owner@example.com', extras: { token: { id: 'tok_…', name: 'deploy' }, owner: true } }) },
+  [`GET ${PREFIX}/workspace`]: { summary: 'List workspaces (one per database)', response: ok('Workspaces', [workspace]) },
+  [`POST ${PREFIX}/workspace`]: { summary: 'Create a workspace (Strata extension)', description: 'Strata extension: creates the database of that name with its live data source (branch main).', ...body({ name: 'shop', description: 'The shop\'s data' }), response: ok('The new workspace', workspace) },
+  [`GET ${WS}`]: { summary: 'A workspace', response: ok('The workspace', workspace) },
+  [`PUT ${WS}`]: { summary: 'Rename or describe a workspace (Strata extension)', description: 'Strata extension: partial; a new name renames the database too (the data API then finds it under the new name).', ...body({ description: 'Shop data, v2' }), response: ok('The workspace', workspace) },
+  [`DELETE ${WS}`]: { summary: 'Delete a workspace (Strata extension)', description: 'Strata extension: deletes the database, every data source and all of their records.', response: ok('Deleted', {}) },
+  [`GET ${WS}/branch`]: { summary: 'The workspace\'s branches', description: 'Strata has no code branches: every workspace has one branch, `v1`, which is live. Data lives in data sources.', response: ok('Branches', [{ created_at: '2026-01-31 12:00:00+0000', label: 'v1', live: true, backup: false }]) },
+  [`GET ${WS}/datasource`]: { summary: 'List data sources (`live` is branch main)', response: ok('Data sources', [{ label: 'live', color: '#008000' }, { label: 'test', color: '#ebc346' }]) },
+  [`POST ${WS}/datasource`]: { summary: 'Create a data source', description: 'Creates the branch of the same name, with live\'s tables and no records.', ...body({ label: 'test', color: '#ebc346' }), response: ok('The data source', { label: 'test', color: '#ebc346' }) },
+  [`PUT ${WS}/datasource/:label`]: { summary: 'Change a data source\'s colour', ...body({ color: '#ff0000' }), response: ok('The data source', { label: 'test', color: '#ff0000' }) },
+  [`DELETE ${WS}/datasource/:label`]: { summary: 'Delete a data source (its branch and records; not live)', response: ok('Deleted', {}) },
+  [`GET ${WS}/table`]: { summary: 'List tables (paged, searchable, sorted)', response: ok('A page of tables', { curPage: 1, nextPage: null, prevPage: null, items: [table] }) },
+  [`POST ${WS}/table`]: { summary: 'Create a table', description: 'Integer auto-increment ids; without `schema` the table gets `created_at` (a timestamp defaulting to now). The data API sees it under the same name. `index` is not supported yet (400 unless empty).', ...body({ name: 'products', description: 'What we sell', schema: [{ name: 'id', type: 'int' }, { name: 'created_at', type: 'timestamp', default: 'now' }, { name: 'name', type: 'text', required: true }] }), response: ok('The new table', table) },
+  [`GET ${TBL}`]: { summary: 'A table', response: ok('The table', table) },
+  [`PUT ${TBL}/meta`]: { summary: 'Update a table\'s name, description, docs, tags or auth flag (partial)', ...body({ description: 'What we sell, by season' }), response: ok('The table', table) },
+  [`PUT ${TBL}/autocomplete`]: { summary: 'Set a table\'s autocomplete columns', ...body({ autocomplete: [{ name: 'name' }] }), response: ok('Updated', { id: 3, autocomplete: [{ name: 'name' }] }) },
+  [`DELETE ${TBL}`]: { summary: 'Delete a table and all of its content', response: ok('Deleted', {}) },
+  [`GET ${TBL}/schema`]: { summary: 'A table\'s columns (`id` first)', response: ok('Columns', columns) },
+  [`PUT ${TBL}/schema`]: { summary: 'Replace a table\'s whole schema (one transaction)', description: 'New columns are added, missing ones removed, changed options updated in place, all in one migration: any bad column leaves the table unchanged. Changing a kept column\'s type is refused.', ...body({ schema: columns }), response: ok('The new columns', columns) },
+  [`GET ${TBL}/schema/:schema_name`]: { summary: 'One column', response: ok('The column', columns[2]) },
+  [`DELETE ${TBL}/schema/:schema_name`]: { summary: 'Remove a column and its data', response: ok('Removed', {}) },
+  [`POST ${TBL}/schema/rename`]: { summary: 'Rename a column (no data is rewritten)', ...body({ old_name: 'title', new_name: 'name' }), response: ok('Renamed', {}) },
+};
+
+export const metaApiDocs = (version: string): ApiDocs => ({
+  docsPath: META_PREFIX,
+  specPath: '/apispec:meta',
+  decorator: 'metaSwagger',
+  info: {
+    title: 'Strata Metadata API (Xano-style)',
+    version,
+    description: 'Workspaces, data sources, tables and their schema, in the dialect of Xano\'s Metadata API. A workspace is the data API\'s database of the same name; data source `live` is branch `main`. '
+      + 'Authenticate with a personal access token: `Authorization: Bearer xau_…`. Errors are `{code, message, payload}`; an input error\'s `payload.param` names the bad input.',
+  },
+  servers: [{ url: META_PREFIX, description: 'This instance' }],
+  tags: [
+    { name: 'authentication', description: 'Who the token belongs to' },
+    { name: 'workspace', description: 'Workspaces (databases), branches and data sources' },
+    { name: 'table', description: 'Tables of a workspace\'s live data source' },
+    { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
+  ],
+  includes: (url) => url.startsWith(`${PREFIX}/`),
+  pathOf: (url) => url.slice(PREFIX.length),
+  tagFor: (url) => (url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication' : 'workspace'),
+  examples: {
+    ...examples,
+    ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']
+      .map((type) => [`POST ${TBL}/schema/type/${type}`, { summary: `Add a ${type} column`, response: ok('The new column\'s name', { name: 'status' }) }])),
+  },
+  anyTokenNote: '**Required scope:** none (any valid token).',
+});

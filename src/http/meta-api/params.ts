@@ -1,0 +1,28 @@
+import { Type } from 'typebox';
+import type { BranchContext } from '../../core/databases.js';
+import type { Strata } from '../../core/strata.js';
+
+/** Route schemas shared by the Metadata API's routes (validation and the OpenAPI document come from these). */
+export const META_PREFIX = '/api:meta';
+
+const Id = (description: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
+export const WorkspaceParams = Type.Object({ workspace_id: Id('The workspace id (its database\'s id)') });
+export const TableParams = Type.Object({ workspace_id: Id('The workspace id'), table_id: Id('The table id') });
+export const ColumnParams = Type.Object({ workspace_id: Id('The workspace id'), table_id: Id('The table id'), schema_name: Type.String({ minLength: 1, description: 'The column name (`group.name` for an object\'s field)' }) });
+export const LabelParams = Type.Object({ workspace_id: Id('The workspace id'), label: Type.String({ minLength: 1, maxLength: 255, description: 'The data source label (`live` is branch main)' }) });
+
+/** Xano's meta-object paging: `{curPage, nextPage, prevPage, items}`. */
+export function metaPage<T>(page: number, items: T[], more: boolean) {
+  return { curPage: page, nextPage: more ? page + 1 : null, prevPage: page > 1 ? page - 1 : null, items };
+}
+
+/** Xano's meta timestamps: `2023-04-19 21:01:32+0000` (from Strata's RFC 3339 UTC text). */
+export function xanoTime(iso: string): string {
+  return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')}+0000`;
+}
+
+/** The live data source (branch main) of a workspace: table and schema endpoints work on it. */
+export async function liveBranch(strata: Strata, workspaceId: number): Promise<BranchContext> {
+  const { database } = await strata.workspaces.get(workspaceId);
+  return strata.databases.resolve(database.name, 'main');
+}

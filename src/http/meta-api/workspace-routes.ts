@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Strata } from '../../core/strata.js';
+import type { Workspace } from '../../core/workspaces.js';
+import { needs } from '../route-access.js';
+import { WorkspaceParams, xanoTime } from './params.js';
+
+/** Strata has no code branches: a workspace has one, `v1`, and it is live. Data lives in data sources. */
+export const XANO_BRANCH = 'v1';
+
+export const workspaceView = (w: Workspace) => ({ id: w.database.id, name: w.database.name, description: w.description, branch: XANO_BRANCH });
+
+const CreateBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255, description: 'Also the data API\'s database name: letters, digits, _ - ~' }),
+  description: Type.Optional(Type.String()),
+});
+const UpdateBody = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })), description: Type.Optional(Type.String()) });
+
+/** Workspaces: `/workspace[/{workspace_id}[/branch]]`. A workspace IS the database of the same name. */
+export const workspaceRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/workspace', { config: needs('database:read') }, async () => (await strata.workspaces.list()).map(workspaceView));
+
+  app.post('/workspace', { config: needs('database:create'), schema: { body: CreateBody } }, async (request) => {
+    return workspaceView(await strata.workspaces.create(request.body.name, request.body.description));
+  });
+
+  app.get('/workspace/:workspace_id', { config: needs('database:read'), schema: { params: WorkspaceParams } }, async (request) => {
+    return workspaceView(await strata.workspaces.get(request.params.workspace_id));
+  });
+
+  app.put('/workspace/:workspace_id', { config: needs('database:update'), schema: { params: WorkspaceParams, body: UpdateBody } }, async (request) => {
+    return workspaceView(await strata.workspaces.update(request.params.workspace_id, request.body));
+  });
+
+  app.delete('/workspace/:workspace_id', { config: needs('database:delete'), schema: { params: WorkspaceParams } }, async (request) => {
+    await strata.workspaces.remove(request.params.workspace_id);
+    return {};
+  });
+
+  app.get('/workspace/:workspace_id/branch', { config: needs('database:read'), schema: { params: WorkspaceParams } }, async (request) => {
+    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    return [{ created_at: xanoTime(database.createdAt), label: XANO_BRANCH, live: true, backup: false }];
+  });
+};
