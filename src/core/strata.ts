@@ -7,6 +7,7 @@ import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
 import { QueryService } from './query/query-service.js';
 import { SchemaService } from './schema/schema-service.js';
+import { SearchService } from './search/search-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -16,6 +17,7 @@ export class Strata {
   readonly schema: SchemaService;
   readonly records: RecordService;
   readonly queries: QueryService;
+  readonly search: SearchService;
   readonly settings: InstanceSettings;
 
   constructor(readonly storage: Storage) {
@@ -25,6 +27,7 @@ export class Strata {
     this.schema = new SchemaService(this.databases);
     this.records = new RecordService();
     this.queries = new QueryService(storage.system);
+    this.search = new SearchService();
     this.settings = new InstanceSettings(storage.system);
   }
 
