@@ -12,6 +12,7 @@ import { SchemaService } from './schema/schema-service.js';
 import { WorkspaceService } from './workspaces.js';
 import { XanoTableService } from './schema/xano-tables.js';
 import { XanoSchemaService } from './schema/xano-schema.js';
+import { SearchService } from './search/search-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -24,6 +25,7 @@ export class Strata {
   /** Bulk inserts and transactions: many records, one transaction. */
   readonly batches: BatchService;
   readonly analytics: AnalyticsService;
+  readonly search: SearchService;
   readonly settings: InstanceSettings;
   /** The Metadata API's views: workspaces (databases), tables by id, Xano-typed columns. */
   readonly workspaces: WorkspaceService;
@@ -39,6 +41,7 @@ export class Strata {
     this.queries = new QueryService(storage.system);
     this.batches = new BatchService();
     this.analytics = new AnalyticsService();
+    this.search = new SearchService();
     this.settings = new InstanceSettings(storage.system);
     this.workspaces = new WorkspaceService(this.databases, this.settings);
     this.xanoTables = new XanoTableService(this.databases);

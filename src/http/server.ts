@@ -16,6 +16,7 @@ import { branchRoutes } from './data-api/branch-routes.js';
 import { workspaceRoutes } from './data-api/workspace-routes.js';
 import { queryRoutes } from './data-api/query-routes.js';
 import { analyticsRoutes } from './data-api/analytics-routes.js';
+import { searchRoutes } from './data-api/search-routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -71,6 +72,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(tableRoutes(strata));
   await app.register(queryRoutes(strata));
   await app.register(analyticsRoutes(strata));
+  await app.register(searchRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
   await registerMetaApi(app, strata);

@@ -9,6 +9,9 @@ import type { ArrayQuery, RunQuery } from './array-query.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 import { runGroupPlan } from './group-sql.js';
 import { runNearestPlan } from './vector-sql.js';
+import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
+import { SearchIndexSql } from './search-index-sql.js';
+import { runSearch } from './search-sql.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -57,6 +60,10 @@ export class BranchSql implements BranchTx {
   private t(name: string): RawBuilder<unknown> {
     return this.opts.table(name);
   }
+  /** The search index follows schema changes here, in their transaction (search-index-sql.ts). */
+  private get searchIndex(): SearchIndexSql {
+    return new SearchIndexSql(this.db, this.opts);
+  }
 
   // ---- catalog ----
 
@@ -85,11 +92,17 @@ export class BranchSql implements BranchTx {
     await sql`INSERT INTO ${this.t(CATALOG_TABLES)} ("id", "name", "id_kind", "columns", "created_at")
       VALUES (${table.id}, ${table.name}, ${table.idKind}, ${encodeCatalogColumns(table)}, ${table.createdAt})`.execute(this.db);
     this.schemaChanged = true;
+    await this.searchIndex.sync(new TableModel(table));
   }
 
   async deleteTableRecord(tableId: number): Promise<void> {
     await sql`DELETE FROM ${this.t(CATALOG_TABLES)} WHERE "id" = ${tableId}`.execute(this.db);
     this.schemaChanged = true;
+    await this.searchIndex.drop(tableId);
+  }
+
+  syncSearchIndex(table: TableModel): Promise<void> {
+    return this.searchIndex.sync(table);
   }
 
   async insertMigration(row: MigrationRow): Promise<void> {
@@ -170,10 +183,12 @@ export class BranchSql implements BranchTx {
 
   async renameColumn(table: TableModel, from: string, to: string): Promise<void> {
     await sql`ALTER TABLE ${this.t(table.name)} RENAME COLUMN ${sql.id(from)} TO ${sql.id(to)}`.execute(this.db);
+    await this.searchIndex.renameColumn(table, from, to);
     this.ddlDone();
   }
 
   async dropColumn(table: TableModel, leaf: LeafColumn): Promise<void> {
+    await this.searchIndex.beforeDropColumn(table, leaf);
     await this.d.beforeDropColumn?.(this.db, table.name, leaf.path);
     await sql`ALTER TABLE ${this.t(table.name)} DROP COLUMN ${sql.id(leaf.path)}`.execute(this.db);
     this.ddlDone();
@@ -266,6 +281,18 @@ export class BranchSql implements BranchTx {
     if (ids.length === 0) return new Set();
     const r = await sql<{ id: string | number }>`SELECT "id" FROM ${this.t(table.name)} WHERE "id" IN (${sql.join(ids)})${sql.raw(this.d.forKeyShare)}`.execute(this.db);
     return new Set(r.rows.map((row) => String(row.id)));
+  }
+
+  searchIndexReady(table: TableModel): Promise<boolean> {
+    return this.searchIndex.isReady(table);
+  }
+
+  searchTermVariants(table: TableModel, terms: TermToExpand[]): Promise<string[][]> {
+    return this.searchIndex.variants(table, terms);
+  }
+
+  search(plan: SearchPlan): Promise<SearchHits> {
+    return runSearch(this.db, this.opts, plan);
   }
 
   async countRows(table: TableModel): Promise<number> {

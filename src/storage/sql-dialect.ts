@@ -4,6 +4,7 @@ import type { LeafColumn } from '../core/model/column-types.js';
 import type { IdKind } from '../core/model/table-model.js';
 import type { StrataError } from '../core/errors.js';
 import type { CalendarUnit, SimilarityFunction } from '../core/analytics/group-plan.js';
+import type { SearchDialect } from './search-dialect.js';
 
 /**
  * What differs between the engines when storing user tables: SQL types, how logical
@@ -55,4 +56,7 @@ export interface SqlDialect {
   beforeDropColumn?(db: Kysely<any>, tableName: string, path: string): Promise<void>;
   /** After a row was inserted with an explicit id into an auto-increment table (keep the sequence ahead). */
   afterExplicitId?(db: Kysely<any>, table: RawBuilder<unknown>, id: string | number): Promise<void>;
+
+  /** Full-text search: the engine's index and how queries match it (search-dialect.ts). */
+  search: SearchDialect;
 }

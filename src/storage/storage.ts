@@ -3,6 +3,7 @@ import type { LeafColumn } from '../core/model/column-types.js';
 import type { TableModel } from '../core/model/table-model.js';
 import type { SelectPlan } from '../core/query/select-plan.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
+import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -77,6 +78,14 @@ export interface BranchReader {
   group(plan: GroupPlan): Promise<PlanRow[]>;
   /** The rows nearest to a vector, best first (exact: scores every row matching the filter). */
   nearest(plan: NearestPlan): Promise<NearestHit[]>;
+
+  // full-text search (search-index-sql.ts, search-sql.ts)
+  /** Whether the table's search index exists and covers its current searchable columns. */
+  searchIndexReady(table: TableModel): Promise<boolean>;
+  /** For each term, the index terms within its edits (of a prefix of them, for prefix terms), nearest first. */
+  searchTermVariants(table: TableModel, terms: TermToExpand[]): Promise<string[][]>;
+  /** Runs a search: a page of hits, best first, and the number of matches. */
+  search(plan: SearchPlan): Promise<SearchHits>;
 }
 
 export interface BranchTx extends BranchReader {
@@ -93,6 +102,11 @@ export interface BranchTx extends BranchReader {
   insertMigration(row: MigrationRow): Promise<void>;
   /** Marks the branch schema as changed: caches on every node are dropped when this commits. */
   markSchemaChanged(): void;
+  /**
+   * Builds or updates the table's search index to cover its searchable columns. Schema changes
+   * do this themselves (saveTableRecord); this is for tables without one yet.
+   */
+  syncSearchIndex(table: TableModel): Promise<void>;
 
   // records
   insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number>;

@@ -750,3 +750,106 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: analytics and vector search'
     });
   }
 });
+
+/**
+ * Full-text search through the SDK: `xata.db.<table>.search`, `xata.search.all` and
+ * `xata.search.byTable`. The plugin reads every table's columns from the generated `tables`
+ * (without them it fails after the request, as Xata's own does), so the client is built
+ * with them; it reaches Strata through an origin-rewriting fetch (construction B).
+ */
+describeEachEngine('Xata SDK 0.30.1 against Strata: search', (engine) => {
+  let s: RunningStrata;
+  let xata: XataClient;
+
+  beforeAll(async () => {
+    s = await startStrata(engine);
+    expect((await s.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
+    for (const table of tables) {
+      expect((await s.request('PUT', `/db/app:main/tables/${table.name}`, { columns: table.columns })).status).toBe(201);
+    }
+    xata = new XataClient({
+      apiKey: s.token, branch: 'main', clientName: 'conformance-search',
+      databaseURL: `${API_ORIGIN_IN_URL}/db/app`,
+      fetch: (url: string, init?: RequestInit) => globalThis.fetch(String(url).replace(/^https?:\/\/[^/]+/, s.url), init),
+    });
+    await xata.db.teams.create('fruits', { name: 'Team fruits', city: 'Oslo' });
+    await xata.db.teams.create('animals', { name: 'Team animals', city: 'Lima' });
+    await xata.db.users.create('alice', { name: 'Alice', bio: 'Grows fruits on a farm', age: 30, active: true, tags: ['farmer'], birth: new Date('1990-05-01T00:00:00Z'), team: 'fruits' });
+    await xata.db.users.create('alicia', { name: 'Alicia', bio: 'Paints fruits and flowers', age: 50, active: true });
+    await xata.db.users.create('albert', { name: 'Albert', bio: 'Keeps bees', age: 70, active: false });
+    await xata.db.users.create('bob', { name: 'Bob', bio: 'Owner of team animals', age: 40, active: true });
+  });
+  afterAll(async () => { await s?.close(); });
+
+  it('db.<table>.search: targets, weights, filter, boosters, paging and highlights, as records with search metadata', async () => {
+    // The call of the wire log ("table search"), against real data.
+    const result = await xata.db.users.search('ali', {
+      fuzziness: 0, prefix: 'phrase', target: ['name', { column: 'bio', weight: 2 }], filter: { active: true },
+      boosters: [{ numericBooster: { column: 'age', factor: 2 } }], page: { size: 5, offset: 0 }, highlight: { enabled: true },
+    });
+    expect(result.totalCount).toBe(2);
+    expect(result.records.map((r) => r.id)).toEqual(['alicia', 'alice']); // age 50 boosts past age 30
+    const [alicia, alice] = result.records;
+    expect(alicia!.name).toBe('Alicia');
+    expect(alice!.birth).toEqual(new Date('1990-05-01T00:00:00Z'));
+    expect(alice!.team!.id).toBe('fruits');
+    expect(alice!.tags).toEqual(['farmer']);
+    const meta = alice!.getMetadata();
+    expect(meta.score).toBeGreaterThan(60);
+    expect(meta.highlight).toEqual({ name: ['<em>Alice</em>'] });
+    expect(meta.version).toBe(0);
+    expect(meta.createdAt).toBeInstanceOf(Date);
+    expect(alicia!.getMetadata().score!).toBeGreaterThan(meta.score!);
+    // The records are live SDK records.
+    expect((await alice!.read())!.name).toBe('Alice');
+
+    const typo = await xata.db.users.search('frutis', { fuzziness: 2, target: ['bio'], highlight: { encodeHTML: false } });
+    expect(typo.records.map((r) => r.id).sort()).toEqual(['alice', 'alicia']);
+    expect(typo.records.find((r) => r.id === 'alice')!.getMetadata().highlight).toEqual({ bio: ['Grows <em>fruits</em> on a farm'] });
+    expect((await xata.db.users.search('frutis', { fuzziness: 0 })).records).toEqual([]);
+    const paged = await xata.db.users.search('fruits bees animals', { fuzziness: 0, page: { size: 2, offset: 2 } });
+    expect(paged.totalCount).toBe(4);
+    expect(paged.records).toHaveLength(2);
+  });
+
+  it('search.all: one list of {table, record} across tables, best first, with xata.table', async () => {
+    // The call of the wire log ("branch search (all tables)"); the SDK's types cannot infer a mix of names and objects.
+    const result = await xata.search.all<'users' | 'teams'>('fruits', { tables: ['users', { table: 'teams', target: ['name'] }], fuzziness: 0 });
+    expect(result.totalCount).toBe(3);
+    expect(result.records.map((r) => `${r.table}/${r.record.id}`).sort()).toEqual(['teams/fruits', 'users/alice', 'users/alicia']);
+    const scores = result.records.map((r) => r.record.getMetadata().score!);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    for (const { table, record } of result.records) {
+      expect(record.getMetadata().table).toBe(table);
+      expect(record.getMetadata().highlight).toBeDefined();
+    }
+    const team = result.records.find((r) => r.table === 'teams')!;
+    if (team.table === 'teams') {
+      expect(team.record.name).toBe('Team fruits');
+      expect(team.record.city).toBe('Oslo');
+    }
+    const filtered = await xata.search.all('fruits', { tables: [{ table: 'users', filter: { age: { $gt: 40 } } }], fuzziness: 0 });
+    expect(filtered.records.map((r) => r.record.id)).toEqual(['alicia']);
+  });
+
+  it('search.byTable: the same response grouped by table; all tables by default', async () => {
+    // The call of the wire log ("branch search byTable").
+    const result = await xata.search.byTable('animals', { fuzziness: 0 });
+    expect(result.totalCount).toBe(2);
+    expect(result.records.teams?.map((r) => r.id)).toEqual(['animals']);
+    expect(result.records.users?.map((r) => r.id)).toEqual(['bob']);
+    expect(result.records.users![0]!.bio).toBe('Owner of team animals');
+    expect(result.records.users![0]!.getMetadata().table).toBe('users');
+    const typos = await xata.search.byTable('frts', { fuzziness: 2, prefix: 'phrase' });
+    expect(typos.records.users?.map((r) => r.id).sort()).toEqual(['alice', 'alicia']);
+    expect(typos.records.teams?.map((r) => r.id)).toEqual(['fruits']);
+  });
+
+  it('bad searches reject with FetcherError 400, an unknown table with 404', async () => {
+    const unknownTarget = await fetcherError(xata.db.users.search('x', { target: ['nope' as 'name'] }), 400);
+    expect(unknownTarget.message).toMatch(/target column \[nope\] not found/);
+    await fetcherError(xata.db.users.search('x', { target: ['age' as 'name'] }), 400);
+    await fetcherError(xata.db.users.search('', {}), 400);
+    await fetcherError(xata.search.all('x', { tables: ['ghosts'] } as never), 404);
+  });
+});

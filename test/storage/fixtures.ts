@@ -187,7 +187,8 @@ export async function inspector(opened: OpenedStorage, branchId: number): Promis
       const r = await client.query(`SELECT i.indisunique AS u, ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS cols
         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary`, [schema, table]);
+        WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary AND i.indexprs IS NULL`, [schema, table]);
+      // Expression indexes are the search index's (postgres-search.ts), as _strata tables are Strata's own.
       return r.rows.map((row) => ({ columns: row.cols as string[], unique: row.u === true })).sort(byColumns);
     },
     async storageIdentity(table) {

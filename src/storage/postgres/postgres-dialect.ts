@@ -4,6 +4,7 @@ import type { IdKind } from '../../core/model/table-model.js';
 import { StrataError } from '../../core/errors.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
+import { postgresSearch } from './postgres-search.js';
 
 /** PostgreSQL storage of logical values, with native types (timestamptz, boolean, text[], jsonb). */
 export const postgresDialect: SqlDialect = {
@@ -108,4 +109,6 @@ export const postgresDialect: SqlDialect = {
     await sql`SELECT setval(s."seq"::regclass, ${id}) FROM (SELECT pg_get_serial_sequence(${ref}, 'id') AS "seq") s
       WHERE s."seq" IS NOT NULL AND COALESCE(pg_sequence_last_value(s."seq"::regclass), 0) < ${id}`.execute(db);
   },
+
+  search: postgresSearch,
 };

@@ -5,6 +5,7 @@ import { StrataError } from '../../core/errors.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import type { PatternPart } from '../../core/query/filter-ast.js';
+import { sqliteSearch } from './sqlite-search.js';
 
 /** Xata patterns as GLOB patterns (case-sensitive, unlike SQLite's LIKE): `*` `?` `[` are bracketed. */
 function globPattern(parts: PatternPart[]): string {
@@ -107,4 +108,6 @@ export const sqliteDialect: SqlDialect = {
       WHERE il."origin" = 'c' AND EXISTS (SELECT 1 FROM pragma_index_info(il."name") ii WHERE ii."name" = ${path})`.execute(db);
     for (const index of indexes.rows) await sql`DROP INDEX ${sql.id(index.name)}`.execute(db);
   },
+
+  search: sqliteSearch,
 };

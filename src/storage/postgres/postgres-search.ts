@@ -1,0 +1,203 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { LeafColumn } from '../../core/model/column-types.js';
+import type { TableModel } from '../../core/model/table-model.js';
+import type { SearchTerm, TermToExpand } from '../../core/search/search-plan.js';
+import { sameColumns, type SearchContext, type SearchDialect } from '../search-dialect.js';
+
+/**
+ * Search on PostgreSQL: per searchable column a GIN expression index over its tsvector
+ * (`simple` config, ASCII punctuation turned into spaces so that emails, paths and
+ * hyphenated words split into words as in SQLite), which PostgreSQL keeps in step with every
+ * write, follows renames of, drops with the column and copies with the table. Typo tolerance
+ * needs the index's words, which SQL cannot list: a per-branch `_strata_search_words` table
+ * gets each new word from an AFTER INSERT/UPDATE trigger, in the writer's transaction. Words
+ * are never removed on delete (an unused word only costs a comparison); fuzzystrmatch measures
+ * them in the server when it can be installed, otherwise the words in the length window are
+ * measured in Node. Relevance is ts_rank (normalised by length) weighted per target.
+ */
+const WORDS = '_strata_search_words';
+/** The system schema (postgres-engine.ts): a function shared by every branch, which copied indexes may use. */
+const SYSTEM_SCHEMA = 'strata';
+const ARRAY_TEXT = sql`${sql.id(SYSTEM_SCHEMA, '_strata_search_text')}`;
+const fn = (tableId: number) => `_strata_search_${tableId}`;
+const triggerName = (tableId: number) => `_strata_search_${tableId}`;
+// Every ASCII punctuation and symbol character → a space (translate() is immutable, as index expressions must be).
+const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
+const SPACES = ' '.repeat(PUNCTUATION.length);
+
+/** The tsvector of a column: the one expression the index, the ranking and the word trigger share. */
+function document(leaf: LeafColumn, ref: RawBuilder<unknown>): RawBuilder<unknown> {
+  const text = leaf.type === 'multiple' ? sql`${ARRAY_TEXT}(${ref})` : ref;
+  return sql`to_tsvector('simple'::regconfig, translate(${text}, ${sql.lit(PUNCTUATION)}, ${sql.lit(SPACES)}))`;
+}
+
+/** The words of these columns of a row, for the word list. */
+const wordsOf = (leaves: LeafColumn[], row: string) =>
+  sql`unnest(tsvector_to_array(${sql.join(leaves.map((l) => sql`COALESCE(${document(l, sql`${sql.raw(row)}.${sql.id(l.path)}`)}, ''::tsvector)`), sql` || `)}))`;
+
+const qualifiedText = (c: SearchContext, name: string) => c.table(name).compile(c.db).sql;
+
+async function hasTrigger(c: SearchContext, table: TableModel): Promise<boolean> {
+  const r = await sql`SELECT 1 FROM pg_trigger WHERE "tgrelid" = to_regclass(${qualifiedText(c, table.name)}) AND "tgname" = ${triggerName(table.id)}`.execute(c.db);
+  return r.rows.length > 0;
+}
+
+async function ensureArrayText(c: SearchContext): Promise<void> {
+  // array_to_string is only STABLE; an index over a multiple column needs an IMMUTABLE wrapper.
+  await sql`SELECT pg_advisory_xact_lock(727276)`.execute(c.db);
+  const exists = await sql<{ f: string | null }>`SELECT to_regprocedure(${`${SYSTEM_SCHEMA}._strata_search_text(text[])`})::text AS "f"`.execute(c.db);
+  if (exists.rows[0]?.f) return;
+  await sql`CREATE FUNCTION ${ARRAY_TEXT}(text[]) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS 'SELECT array_to_string($1, '' '')'`.execute(c.db);
+}
+
+/** One GIN index per searchable column; found by what they depend on, since copies of a branch rename them. */
+async function syncIndexes(c: SearchContext, table: TableModel, leaves: LeafColumn[]): Promise<void> {
+  const r = await sql<{ index: string; column: string }>`
+    SELECT ic."relname" AS "index", a."attname" AS "column" FROM pg_index i
+    JOIN pg_class ic ON ic."oid" = i."indexrelid"
+    JOIN pg_depend d ON d."classid" = 'pg_class'::regclass AND d."objid" = i."indexrelid" AND d."refclassid" = 'pg_class'::regclass AND d."refobjid" = i."indrelid"
+    JOIN pg_attribute a ON a."attrelid" = i."indrelid" AND a."attnum" = d."refobjsubid"
+    WHERE i."indrelid" = to_regclass(${qualifiedText(c, table.name)}) AND i."indexprs" IS NOT NULL`.execute(c.db);
+  const wanted = new Set(leaves.map((l) => l.path));
+  const indexed = new Set<string>();
+  for (const { index, column } of r.rows) {
+    if (wanted.has(column) && !indexed.has(column)) indexed.add(column);
+    else await sql`DROP INDEX IF EXISTS ${c.table(index)}`.execute(c.db);
+  }
+  for (const leaf of leaves) {
+    if (indexed.has(leaf.path)) continue;
+    const name = `sx_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    await sql`CREATE INDEX ${sql.id(name)} ON ${c.table(table.name)} USING gin (${document(leaf, sql.id(leaf.path))})`.execute(c.db);
+  }
+}
+
+/** tsquery text: any of the terms (and their variants); a prefix term as `word:*`. */
+function tsquery(terms: SearchTerm[], withVariants: boolean): string {
+  const quote = (word: string) => `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+  return terms.flatMap((t) => [quote(t.text) + (t.prefix ? ':*' : ''), ...(withVariants ? t.variants.map(quote) : [])]).join(' | ');
+}
+
+/** Where fuzzystrmatch lives in this database, if it is (or can be) installed; per storage (pool). */
+const fuzzyFunctions = new WeakMap<Kysely<any>, Promise<string | null>>();
+
+function fuzzystrmatch(db: Kysely<any>): Promise<string | null> {
+  let found = fuzzyFunctions.get(db);
+  if (!found) {
+    const schemaOf = async () => (await sql<{ s: string }>`SELECT n."nspname" AS "s" FROM pg_extension e
+      JOIN pg_namespace n ON n."oid" = e."extnamespace" WHERE e."extname" = 'fuzzystrmatch'`.execute(db)).rows[0]?.s ?? null;
+    found = (async () => {
+      const schema = await schemaOf();
+      if (schema) return schema;
+      // A trusted extension since PostgreSQL 13; without it, distances are measured in Node.
+      try { await sql`CREATE EXTENSION IF NOT EXISTS fuzzystrmatch`.execute(db); } catch { /* not available or not allowed */ }
+      return schemaOf();
+    })();
+    fuzzyFunctions.set(db, found);
+  }
+  return found;
+}
+
+export const postgresSearch: SearchDialect = {
+  async hasStateTable(c) {
+    const r = await sql<{ e: boolean }>`SELECT to_regclass(${qualifiedText(c, '_strata_search')}) IS NOT NULL AS "e"`.execute(c.db);
+    return r.rows[0]?.e === true;
+  },
+
+  async sync(c, table, leaves, covered) {
+    const words = c.table(WORDS);
+    await sql`CREATE TABLE IF NOT EXISTS ${words} ("table_id" integer NOT NULL, "word" text COLLATE "C" NOT NULL)`.execute(c.db);
+    await sql`CREATE INDEX IF NOT EXISTS "_strata_search_words_ix" ON ${words} ("table_id", "word")`.execute(c.db);
+    if (leaves.some((l) => l.type === 'multiple')) await ensureArrayText(c);
+    await syncIndexes(c, table, leaves);
+    const target = c.table(table.name);
+    const name = sql.id(triggerName(table.id));
+    if (leaves.length === 0) {
+      await sql`DROP TRIGGER IF EXISTS ${name} ON ${target}`.execute(c.db);
+      await sql`DROP FUNCTION IF EXISTS ${c.table(fn(table.id))}()`.execute(c.db);
+      await sql`DELETE FROM ${words} WHERE "table_id" = ${table.id}`.execute(c.db);
+      return;
+    }
+    // One indexed lookup per distinct word of the row (a join could be planned, and cached, as a
+    // scan of the whole list). Concurrent writers may add the same new word twice: harmless (read
+    // with DISTINCT), and without a unique index they never wait on each other.
+    const body = sql`DECLARE w text;
+    BEGIN
+      FOR w IN SELECT DISTINCT x FROM ${wordsOf(leaves, 'NEW')} AS x LOOP
+        IF NOT EXISTS (SELECT 1 FROM ${words} s WHERE s."table_id" = ${sql.lit(table.id)} AND s."word" = w) THEN
+          INSERT INTO ${words} ("table_id", "word") VALUES (${sql.lit(table.id)}, w);
+        END IF;
+      END LOOP;
+      RETURN NULL;
+    END`;
+    // Column names live in the function body, so it is rewritten on every schema change. Its
+    // plans are cached from the first call, maybe while the list was nearly empty: keep them on the index.
+    await sql`CREATE OR REPLACE FUNCTION ${c.table(fn(table.id))}() RETURNS trigger LANGUAGE plpgsql
+      SET enable_seqscan = off AS $strata$ ${body} $strata$`.execute(c.db);
+    const paths = leaves.map((l) => l.path);
+    if (!covered || !sameColumns(covered, paths) || !(await hasTrigger(c, table))) {
+      // The trigger's lock waits for writes in flight and holds new ones until commit, so the
+      // words read below are all there are.
+      await sql`DROP TRIGGER IF EXISTS ${name} ON ${target}`.execute(c.db);
+      await sql`CREATE TRIGGER ${name} AFTER INSERT OR UPDATE OF ${sql.join(leaves.map((l) => sql.id(l.path)))} ON ${target}
+        FOR EACH ROW EXECUTE FUNCTION ${c.table(fn(table.id))}()`.execute(c.db);
+    }
+    if (!covered) await sql`DELETE FROM ${words} WHERE "table_id" = ${table.id}`.execute(c.db);
+    const fill = covered ? leaves.filter((l) => !covered.includes(l.path)) : leaves;
+    if (fill.length > 0) {
+      await sql`INSERT INTO ${words} ("table_id", "word")
+        SELECT DISTINCT ${sql.lit(table.id)}, w FROM ${target} AS "t", ${wordsOf(fill, '"t"')} AS w
+        WHERE NOT EXISTS (SELECT 1 FROM ${words} s WHERE s."table_id" = ${sql.lit(table.id)} AND s."word" = w)`.execute(c.db);
+    }
+  },
+
+  async drop(c, tableId) {
+    await sql`DROP FUNCTION IF EXISTS ${c.table(fn(tableId))}() CASCADE`.execute(c.db);
+    const exists = await sql<{ e: boolean }>`SELECT to_regclass(${qualifiedText(c, WORDS)}) IS NOT NULL AS "e"`.execute(c.db);
+    if (exists.rows[0]?.e) await sql`DELETE FROM ${c.table(WORDS)} WHERE "table_id" = ${tableId}`.execute(c.db);
+  },
+
+  // The trigger's UPDATE OF list depends on the column, so it goes first; the schema change's
+  // sync re-creates it. The column's index goes with the column; the word list stays valid.
+  async beforeDropColumn(c, table) {
+    await sql`DROP TRIGGER IF EXISTS ${sql.id(triggerName(table.id))} ON ${c.table(table.name)}`.execute(c.db);
+    return false;
+  },
+
+  async candidateTerms(c, table, term) {
+    const length = [...term.text].length;
+    const k = term.edits;
+    const words = c.table(WORDS);
+    const longest = term.prefix ? sql`` : sql` AND length("word") <= ${length + k}`;
+    const schema = length + k <= 255 ? await fuzzystrmatch(c.db) : null; // levenshtein takes at most 255 characters
+    let distance = sql``;
+    if (schema) {
+      const lev = (word: RawBuilder<unknown>) => sql`${sql.id(schema, 'levenshtein_less_equal')}(${word}, ${term.text}, ${k}) <= ${k}`;
+      // A prefix term is near a word when it is near one of the word's prefixes of about its length.
+      const tests = term.prefix
+        ? Array.from({ length: 2 * k + 1 }, (_, i) => length - k + i).filter((n) => n > 0).map((n) => lev(sql`left("word", ${n})`))
+        : [sql`CASE WHEN length("word") <= 255 THEN ${lev(sql`"word"`)} ELSE false END`];
+      distance = sql` AND (${sql.join(tests, sql` OR `)})`;
+    }
+    const r = await sql<{ word: string }>`SELECT DISTINCT "word" FROM ${words}
+      WHERE "table_id" = ${table.id} AND length("word") >= ${length - k}${longest}${distance}`.execute(c.db);
+    return r.rows.map((row) => row.word);
+  },
+
+  match(_c, plan) {
+    const query = sql`to_tsquery('simple'::regconfig, ${tsquery(plan.terms, true)})`;
+    const docs = plan.targets.map((t) => ({ doc: document(t.leaf, sql.id('t0', t.leaf.path)), weight: t.weight }));
+    const matches = (q: RawBuilder<unknown>) => sql`(${sql.join(docs.map((d) => sql`${d.doc} @@ ${q}`), sql` OR `)})`;
+    const hasVariants = plan.terms.some((t) => t.variants.length > 0);
+    return {
+      where: matches(query),
+      // ts_rank normalisation 1: divided by 1 + log(length), so a word in a short value counts more (as bm25's does).
+      // A column without a value ranks NULL: it counts as 0, not as a NULL total.
+      rank: sql`(${sql.join(docs.map((d) => sql`${sql.lit(d.weight)} * COALESCE(ts_rank(${d.doc}, ${query}, 1), 0)`), sql` + `)})`,
+      ...(hasVariants ? { exact: matches(sql`to_tsquery('simple'::regconfig, ${tsquery(plan.terms, false)})`) } : {}),
+    };
+  },
+
+  float: (value) => sql`CAST(${value} AS double precision)`,
+  epochMs: (value) => sql`CAST(extract(epoch from ${value}) * 1000 AS double precision)`,
+};

@@ -1,0 +1,103 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { LeafColumn } from '../../core/model/column-types.js';
+import type { SearchTerm } from '../../core/search/search-plan.js';
+import { sameColumns, type SearchContext, type SearchDialect } from '../search-dialect.js';
+
+/**
+ * Search on SQLite: per table a contentless FTS5 table (`_strata_fts_<table id>`, one column
+ * per searchable column, rowid = the record's rowid) fed by AFTER INSERT/UPDATE/DELETE
+ * triggers, so it changes in the writer's transaction; an fts5vocab table over it lists its
+ * terms for typo tolerance. Relevance is FTS5's bm25 with the targets' weights.
+ *
+ * Renames need nothing (SQLite rewrites triggers; the index is keyed by table id and column
+ * position); a column added or dropped rebuilds the index. VACUUM INTO (branch copies) keeps
+ * rowids, and a schema-only copy empties its tables through the triggers.
+ */
+const fts = (tableId: number) => `_strata_fts_${tableId}`;
+const vocab = (tableId: number) => `_strata_fts_${tableId}_vocab`;
+const trigger = (tableId: number, event: 'ins' | 'del' | 'upd') => `_strata_fts_${tableId}_${event}`;
+// unicode61 over letters, digits, private use and marks; diacritics kept (as PostgreSQL's `simple` config does).
+const TOKENIZE = `unicode61 remove_diacritics 0 categories 'L* N* Co M*'`;
+
+/** A column's indexed text: a multiple column's elements joined by spaces (not its JSON, whose escapes would leak words). */
+function textOf(leaf: LeafColumn, row: string): RawBuilder<unknown> {
+  const ref = sql`${sql.raw(row)}.${sql.id(leaf.path)}`;
+  return leaf.type === 'multiple' ? sql`(SELECT group_concat("value", ' ') FROM json_each(${ref}))` : ref;
+}
+
+const ftsColumns = (leaves: LeafColumn[]) => leaves.map((_, i) => sql.id(`c${i}`));
+
+async function dropIndex(c: SearchContext, tableId: number): Promise<void> {
+  for (const event of ['ins', 'del', 'upd'] as const) await sql`DROP TRIGGER IF EXISTS ${sql.id(trigger(tableId, event))}`.execute(c.db);
+  await sql`DROP TABLE IF EXISTS ${sql.id(vocab(tableId))}`.execute(c.db);
+  await sql`DROP TABLE IF EXISTS ${sql.id(fts(tableId))}`.execute(c.db);
+}
+
+/** An FTS5 query: any of the terms (and their variants) in the target columns. */
+function ftsQuery(columns: string[], terms: SearchTerm[], withVariants: boolean): string {
+  const quote = (word: string) => `"${word.replaceAll('"', '""')}"`;
+  const parts = terms.flatMap((t) => [quote(t.text) + (t.prefix ? ' *' : ''), ...(withVariants ? t.variants.map(quote) : [])]);
+  return `{${columns.join(' ')}} : (${parts.join(' OR ')})`;
+}
+
+export const sqliteSearch: SearchDialect = {
+  async hasStateTable(c) {
+    const r = await sql`SELECT 1 FROM "sqlite_master" WHERE "type" = 'table' AND "name" = '_strata_search'`.execute(c.db);
+    return r.rows.length > 0;
+  },
+
+  async sync(c, table, leaves, covered) {
+    if (covered && sameColumns(covered, leaves.map((l) => l.path))) return;
+    await dropIndex(c, table.id);
+    if (leaves.length === 0) return;
+    const index = sql.id(fts(table.id));
+    const columns = ftsColumns(leaves);
+    await sql`CREATE VIRTUAL TABLE ${index} USING fts5(${sql.join(columns)}, content='', contentless_delete=1, tokenize=${sql.lit(TOKENIZE)})`.execute(c.db);
+    await sql`CREATE VIRTUAL TABLE ${sql.id(vocab(table.id))} USING fts5vocab(${sql.lit(fts(table.id))}, 'row')`.execute(c.db);
+    const target = c.table(table.name);
+    const insert = sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)}) VALUES (new.rowid, ${sql.join(leaves.map((l) => textOf(l, 'new')))});`;
+    const remove = sql`DELETE FROM ${index} WHERE "rowid" = old.rowid;`;
+    await sql`CREATE TRIGGER ${sql.id(trigger(table.id, 'ins'))} AFTER INSERT ON ${target} BEGIN ${insert} END`.execute(c.db);
+    await sql`CREATE TRIGGER ${sql.id(trigger(table.id, 'del'))} AFTER DELETE ON ${target} BEGIN ${remove} END`.execute(c.db);
+    // Only writes that set a searchable column touch the index.
+    await sql`CREATE TRIGGER ${sql.id(trigger(table.id, 'upd'))} AFTER UPDATE OF ${sql.join(leaves.map((l) => sql.id(l.path)))} ON ${target}
+      BEGIN ${remove} ${insert} END`.execute(c.db);
+    await sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)})
+      SELECT "t".rowid, ${sql.join(leaves.map((l) => textOf(l, '"t"')))} FROM ${target} AS "t"`.execute(c.db);
+  },
+
+  async drop(c, tableId) {
+    await dropIndex(c, tableId);
+  },
+
+  async beforeDropColumn(c, table) {
+    // SQLite refuses to drop a column a trigger names; the index is rebuilt without it afterwards.
+    for (const event of ['ins', 'del', 'upd'] as const) await sql`DROP TRIGGER IF EXISTS ${sql.id(trigger(table.id, event))}`.execute(c.db);
+    return true;
+  },
+
+  async candidateTerms(c, table, term) {
+    const length = [...term.text].length;
+    const longest = term.prefix ? sql`` : sql` AND length("term") <= ${length + term.edits}`;
+    const r = await sql<{ term: string }>`SELECT "term" FROM ${sql.id(vocab(table.id))}
+      WHERE "doc" > 0 AND length("term") >= ${length - term.edits}${longest}`.execute(c.db);
+    return r.rows.map((row) => row.term);
+  },
+
+  match(_c, plan, leaves) {
+    const index = sql.id(fts(plan.table.id));
+    const columns = plan.targets.map((t) => `c${leaves.indexOf(t.leaf)}`);
+    // bm25 weighs each index column; columns outside the targets weigh nothing (and are not matched).
+    const weights = leaves.map((leaf) => sql.lit(plan.targets.find((t) => t.leaf === leaf)?.weight ?? 0));
+    const hasVariants = plan.terms.some((t) => t.variants.length > 0);
+    return {
+      join: sql` JOIN (SELECT "rowid" AS "rid", -bm25(${index}, ${sql.join(weights)}) AS "rank" FROM ${index}
+        WHERE ${index} MATCH ${ftsQuery(columns, plan.terms, true)}) AS "_m" ON "_m"."rid" = "t0".rowid`,
+      rank: sql`"_m"."rank"`,
+      ...(hasVariants ? { exact: sql`"_m"."rid" IN (SELECT "rowid" FROM ${index} WHERE ${index} MATCH ${ftsQuery(columns, plan.terms, false)})` } : {}),
+    };
+  },
+
+  float: (value) => sql`CAST(${value} AS REAL)`,
+  epochMs: (value) => sql`CAST(${value} AS REAL)`,
+};
