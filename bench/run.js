@@ -11,7 +11,7 @@
  * .bench/results.json and a markdown table (.bench/results.md, also printed).
  *
  * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WARMUP (3 s per scenario),
- * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan;
+ * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan,search,search-common;
  * `health` is GET /health: Strata's HTTP stack with no token check and no storage, the framework floor),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; an admin connection used to create
  * and drop the bench database), BENCH_CPU_PROF=1 (run Strata under --cpu-prof, profiles in
@@ -45,7 +45,7 @@ const cfg = {
   warmup: intEnv('BENCH_WARMUP', 3, 0, 60),
   rows: intEnv('BENCH_ROWS', 100_000, 1000, 999_999),
   engines: listEnv('BENCH_ENGINES', 'sqlite,postgres'),
-  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan'),
+  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan,search,search-common'),
   pgUrl: process.env.BENCH_PG_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
 };
@@ -313,11 +313,11 @@ function patchRequests() {
   return requests;
 }
 
-/** POST /query with a fresh random filter per request; the body builder gets a random row number. */
-function queryRequests(bodyFor) {
+/** POST /query (or /search) with a fresh random body per request; the body builder gets a random row number. */
+function queryRequests(bodyFor, endpoint = 'query') {
   return [{
     method: 'POST',
-    path: `/db/${DB}:${BRANCH}/tables/${TABLE}/query`,
+    path: `/db/${DB}:${BRANCH}/tables/${TABLE}/${endpoint}`,
     headers: { 'content-type': 'application/json' },
     setupRequest(req) {
       req.body = JSON.stringify(bodyFor(1 + Math.floor(Math.random() * cfg.rows)));
@@ -326,6 +326,8 @@ function queryRequests(bodyFor) {
   }];
 }
 
+const searchRequests = (bodyFor) => queryRequests(bodyFor, 'search');
+
 const SCENARIOS = {
   health: { label: 'GET /health', requests: () => [{ method: 'GET', path: '/health' }] },
   get: { label: 'GET by id', requests: getRequests },
@@ -333,6 +335,10 @@ const SCENARIOS = {
   patch: { label: 'PATCH ifVersion', requests: patchRequests },
   // A range filter and sort on an indexed (unique) column: an index range scan, 20 rows.
   'query-indexed': { label: 'query, indexed filter+sort', requests: () => queryRequests((i) => ({ filter: { code: { $ge: codeOf(i) } }, sort: [{ code: 'asc' }], page: { size: 20 } })) },
+  // Full-text search for one row's number (a rare word, typo-tolerant: fuzziness 1 expands it to its neighbours).
+  search: { label: 'search, rare word', requests: () => searchRequests((i) => ({ query: String(i), page: { size: 20 } })) },
+  // A word every row has ("item"): relevance over all 100k matches, exact totalCount, top 20.
+  'search-common': { label: 'search, word in every row', requests: () => searchRequests(() => ({ query: 'item', fuzziness: 0, page: { size: 20 } })) },
   // Equality on unindexed columns (1% of rows match), sorted by another: a scan and a top-20 sort.
   'query-scan': { label: 'query, unindexed filter+sort', requests: () => queryRequests((i) => ({ filter: { age: i % 100, active: i % 2 === 0 }, sort: [{ score: 'desc' }], page: { size: 20 } })) },
 };

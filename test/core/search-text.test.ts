@@ -13,6 +13,14 @@ describe('search words', () => {
 });
 
 describe('edit distances', () => {
+  it('count a transposition of neighbours as one edit (as Elasticsearch fuzzy queries do)', () => {
+    expect(editDistance('lmap', 'lamp', 1)).toBe(1);
+    expect(editDistance('abcd', 'badc', 2)).toBe(2);
+    expect(editDistance('ca', 'abc', 3)).toBe(3); // optimal string alignment: no edits inside a transposed pair
+    expect(prefixEditDistance('lmap', 'lampshade', 1)).toBe(1);
+    expect(nearestTerms('lmap', ['lamp', 'map', 'clamp'], 1, false)).toEqual(['map', 'lamp']);
+  });
+
   it('are Levenshtein distances, capped at max + 1', () => {
     expect(editDistance('kitten', 'sitting', 3)).toBe(3);
     expect(editDistance('kitten', 'sitting', 2)).toBe(3);

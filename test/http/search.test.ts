@@ -240,6 +240,10 @@ describeEachEngine('search: one table', (engine) => {
     expect(ids(await search(t, { query: 'gray', fuzziness: 1 }))).toEqual(['gray', 'grey']);
     expect(ids(await search(t, { query: 'grey', fuzziness: 1 }))).toEqual(['grey', 'gray']);
     expect(ids(await search(t, { query: 'gray', fuzziness: 0 }))).toEqual(['gray']);
+    // Swapped neighbours are one edit (as in Elasticsearch, Xata's engine), also as a prefix.
+    expect(ids(await search(t, { query: 'thoery', fuzziness: 1 }))).toEqual(['gray', 'grey']);
+    expect(ids(await search(t, { query: 'thoery', fuzziness: 0 }))).toEqual([]);
+    expect(ids(await search(t, { query: 'phtoo', fuzziness: 1, prefix: 'phrase' }))).toEqual(['photo']);
     // A one-letter word is never fuzzy.
     expect(ids(await search(t, { query: 'x', fuzziness: 2 }))).toEqual([]);
   });

@@ -1,6 +1,9 @@
 /**
- * Typo tolerance: bounded Levenshtein distances over code points. Storage lists index terms
- * near a query term with these, so every engine agrees on what "within n edits" means.
+ * Typo tolerance: bounded edit distances over code points, where an edit is an insertion,
+ * a deletion, a substitution or a transposition of two neighbours ("lmap" → "lamp" is one
+ * edit, as in Elasticsearch's fuzzy queries behind Xata: optimal string alignment).
+ * Storage lists index terms near a query term with these, so every engine agrees on what
+ * "within n edits" means.
  */
 
 /** Most index terms one query term expands to (Elasticsearch's fuzzy max_expansions, as Xata's search had). */
@@ -31,17 +34,21 @@ export function prefixEditDistance(term: string, word: string, max: number): num
 
 /** The last row of the edit-distance table of `s` against every prefix of `t` (rows past `max` are cut short). */
 function distanceRows(s: string[], t: string[], max: number): number[] {
+  let beforePrevious: number[] = [];
   let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
   for (let i = 1; i <= s.length; i++) {
     const current = [i];
     let best = i;
     for (let j = 1; j <= t.length; j++) {
       const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      const value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) value = Math.min(value, beforePrevious[j - 2]! + 1);
       current.push(value);
       if (value < best) best = value;
     }
+    // A row entirely past `max` ends it: every later cell (a transposition included) costs at least as much.
     if (best > max) return current.map(() => max + 1);
+    beforePrevious = previous;
     previous = current;
   }
   return previous;

@@ -172,7 +172,9 @@ export const postgresSearch: SearchDialect = {
     const schema = length + k <= 255 ? await fuzzystrmatch(c.db) : null; // levenshtein takes at most 255 characters
     let distance = sql``;
     if (schema) {
-      const lev = (word: RawBuilder<unknown>) => sql`${sql.id(schema, 'levenshtein_less_equal')}(${word}, ${term.text}, ${k}) <= ${k}`;
+      // A prefilter: levenshtein counts a transposition as two edits, so it allows 2k; the exact
+      // distance (transpositions as one edit) is applied in Node by nearestTerms.
+      const lev = (word: RawBuilder<unknown>) => sql`${sql.id(schema, 'levenshtein_less_equal')}(${word}, ${term.text}, ${2 * k}) <= ${2 * k}`;
       // A prefix term is near a word when it is near one of the word's prefixes of about its length.
       const tests = term.prefix
         ? Array.from({ length: 2 * k + 1 }, (_, i) => length - k + i).filter((n) => n > 0).map((n) => lev(sql`left("word", ${n})`))
