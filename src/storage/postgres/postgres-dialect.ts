@@ -5,6 +5,7 @@ import { StrataError } from '../../core/errors.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import { postgresSearch } from './postgres-search.js';
+import { postgresIndexes } from './postgres-indexes.js';
 
 /** PostgreSQL storage of logical values, with native types (timestamptz, boolean, text[], jsonb). */
 export const postgresDialect: SqlDialect = {
@@ -111,4 +112,5 @@ export const postgresDialect: SqlDialect = {
   },
 
   search: postgresSearch,
+  indexes: postgresIndexes,
 };

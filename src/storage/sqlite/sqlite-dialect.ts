@@ -6,6 +6,7 @@ import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import type { PatternPart } from '../../core/query/filter-ast.js';
 import { sqliteSearch } from './sqlite-search.js';
+import { sqliteIndexes } from './sqlite-indexes.js';
 
 /** Xata patterns as GLOB patterns (case-sensitive, unlike SQLite's LIKE): `*` `?` `[` are bracketed. */
 function globPattern(parts: PatternPart[]): string {
@@ -110,4 +111,5 @@ export const sqliteDialect: SqlDialect = {
   },
 
   search: sqliteSearch,
+  indexes: sqliteIndexes,
 };
