@@ -12,6 +12,8 @@ export interface EngineCatalog {
   indexes(table: string): Promise<EngineIndex[]>;
   /** SQL text of objects whose name starts with `prefix`: SQLite tables/triggers, PostgreSQL index definitions. */
   objects(table: string, prefix: string): Promise<string[]>;
+  /** Rows of a query. */
+  rows(query: string, params: unknown[]): Promise<Array<Record<string, unknown>>>;
   /** The query plan of a SELECT, as text. */
   explain(query: string, params: unknown[]): Promise<string>;
   close(): Promise<void>;
@@ -32,6 +34,9 @@ export async function engineCatalog(config: { dataDir: string; databaseUrl?: str
       },
       async objects(_table, prefix) {
         return (db.prepare(`SELECT sql FROM sqlite_master WHERE substr(name, 1, length(?)) = ? ORDER BY name`).all(prefix, prefix) as Array<{ sql: string }>).map((r) => r.sql);
+      },
+      async rows(query, params) {
+        return db.prepare(query).all(...params) as Array<Record<string, unknown>>;
       },
       async explain(query, params) {
         return (db.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join('\n');
@@ -60,6 +65,9 @@ export async function engineCatalog(config: { dataDir: string; databaseUrl?: str
         JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class ic ON ic.oid = i.indexrelid
         WHERE n.nspname = $1 AND c.relname = $2 AND left(ic.relname, length($3)) = $3 ORDER BY ic.relname`, [schema, table, prefix]);
       return r.rows.map((row) => row.def as string);
+    },
+    async rows(query, params) {
+      return (await client.query(query, params)).rows;
     },
     async explain(query, params) {
       // A small table would be scanned whatever its indexes; ask whether the index CAN serve the query.
