@@ -13,6 +13,12 @@ import type { SearchContext } from './search-dialect.js';
  * (SQLite). btree and unique indexes are plain SQL here; search, spatial and vector indexes
  * are the engine's business (index-dialect.ts).
  */
+/** The message of a unique violation on these columns (one for a column's own constraint, several for a composite index). */
+export function notUnique(columns: string[] | undefined): string {
+  if (!columns?.length) return 'a unique constraint was violated';
+  return columns.length === 1 ? `column [${columns[0]}]: value is not unique` : `columns [${columns.join(', ')}]: the combination of values is not unique`;
+}
+
 export const indexName = (table: TableModel, index: TableIndex) => `xi_${table.id}_${index.id}`;
 
 export class TableIndexSql {
