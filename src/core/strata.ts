@@ -12,6 +12,7 @@ import { SchemaService } from './schema/schema-service.js';
 import { WorkspaceService } from './workspaces.js';
 import { XanoTableService } from './schema/xano-tables.js';
 import { XanoSchemaService } from './schema/xano-schema.js';
+import { XanoIndexService } from './schema/xano-indexes.js';
 import { SearchService } from './search/search-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
@@ -31,6 +32,7 @@ export class Strata {
   readonly workspaces: WorkspaceService;
   readonly xanoTables: XanoTableService;
   readonly xanoSchema: XanoSchemaService;
+  readonly xanoIndexes: XanoIndexService;
 
   constructor(readonly storage: Storage) {
     this.accounts = new AccountService(storage.system);
@@ -46,6 +48,7 @@ export class Strata {
     this.workspaces = new WorkspaceService(this.databases, this.settings);
     this.xanoTables = new XanoTableService(this.databases);
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
+    this.xanoIndexes = new XanoIndexService(this.databases, this.xanoTables);
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {

@@ -12,6 +12,8 @@ import { runNearestPlan } from './vector-sql.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
 import { SearchIndexSql } from './search-index-sql.js';
 import { runSearch } from './search-sql.js';
+import { TableIndexSql } from './index-sql.js';
+import type { TableIndex } from '../core/model/table-index.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -103,6 +105,17 @@ export class BranchSql implements BranchTx {
 
   syncSearchIndex(table: TableModel): Promise<void> {
     return this.searchIndex.sync(table);
+  }
+
+  /** The Metadata API's indexes (index-sql.ts). */
+  async createIndex(table: TableModel, index: TableIndex): Promise<void> {
+    await new TableIndexSql(this.db, this.opts).create(table, index);
+    this.schemaChanged = true;
+  }
+
+  async dropIndex(table: TableModel, index: TableIndex): Promise<void> {
+    await new TableIndexSql(this.db, this.opts).drop(table, index);
+    this.schemaChanged = true;
   }
 
   async insertMigration(row: MigrationRow): Promise<void> {

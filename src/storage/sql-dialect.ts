@@ -5,6 +5,7 @@ import type { IdKind } from '../core/model/table-model.js';
 import type { StrataError } from '../core/errors.js';
 import type { CalendarUnit, SimilarityFunction } from '../core/analytics/group-plan.js';
 import type { SearchDialect } from './search-dialect.js';
+import type { IndexDialect } from './index-dialect.js';
 
 /**
  * What differs between the engines when storing user tables: SQL types, how logical
@@ -59,4 +60,6 @@ export interface SqlDialect {
 
   /** Full-text search: the engine's index and how queries match it (search-dialect.ts). */
   search: SearchDialect;
+  /** The Metadata API's indexes: what the engine builds natively and what it lacks (index-dialect.ts). */
+  indexes: IndexDialect;
 }

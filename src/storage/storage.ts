@@ -4,6 +4,7 @@ import type { TableModel } from '../core/model/table-model.js';
 import type { SelectPlan } from '../core/query/select-plan.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
+import type { TableIndex } from '../core/model/table-index.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -107,6 +108,12 @@ export interface BranchTx extends BranchReader {
    * do this themselves (saveTableRecord); this is for tables without one yet.
    */
   syncSearchIndex(table: TableModel): Promise<void>;
+  /**
+   * Builds one of the Metadata API's indexes as a real engine index (index-sql.ts): a unique
+   * index over duplicates, or a kind the engine lacks, fails with a 4xx StrataError.
+   */
+  createIndex(table: TableModel, index: TableIndex): Promise<void>;
+  dropIndex(table: TableModel, index: TableIndex): Promise<void>;
 
   // records
   insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number>;

@@ -10,6 +10,8 @@ export interface RunningStrata {
   token: string;
   strata: Strata;
   app: FastifyInstance;
+  /** Where its storage lives (to look at the engine's own catalog). */
+  config: { dataDir: string; databaseUrl?: string };
   /** Another token of the owner with the given scope bits. */
   createToken(scopes: number, opts?: { expiresAt?: Date }): Promise<string>;
   /** fetch against the server with the owner's token (override headers to change it). */
@@ -31,6 +33,7 @@ export async function startStrata(engine: EngineUnderTest, options: { instanceNa
     url,
     token: secret,
     strata,
+    config,
     app,
     async createToken(scopes = FULL_ACCESS, opts = {}) {
       return (await strata.tokens.create(account, { name: `t${Math.random()}`, scopes, expiresAt: opts.expiresAt })).secret;

@@ -1,3 +1,5 @@
+import type { TableIndex } from './table-index.js';
+
 /**
  * Table metadata the Xata model has no place for: what the Metadata API shows about a table
  * besides its columns. It lives in the branch catalog next to the columns, so it changes in
@@ -14,6 +16,8 @@ export interface TableMeta {
   tag?: string[];
   /** Xano: the columns shown when the table is referenced in the UI. */
   autocomplete?: Array<{ name: string }>;
+  /** Xano: the table's indexes (besides its primary key), each backed by a real engine index (table-index.ts). */
+  index?: TableIndex[];
   /** When the table's metadata or schema last changed through the Metadata API (RFC 3339). */
   updatedAt?: string;
 }

@@ -7,6 +7,7 @@ import { defaultFor } from '../model/values.js';
 import type { BranchTx } from '../../storage/storage.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
+import { dropIndexesUsing, dropTableIndexes, renameIndexFields } from './index-follow.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 const tableNotFound = (name: string) => new StrataError('NOT_FOUND', `table [${name}] not found`);
@@ -56,6 +57,7 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
         const link = flattenColumns(other.columns).find((leaf) => leaf.link?.table === table.name);
         if (link) throw new StrataError('UNPROCESSABLE', `table [${table.name}] is linked from column [${other.name}.${link.path}]; remove that column first`);
       }
+      await dropTableIndexes(tx, table);
       await tx.dropTable(model(table));
       tables.delete(table.name);
       changed.delete(table);
@@ -92,6 +94,7 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
       const current = model(table);
       const leaves = current.leaf(path) ? [current.leaf(path)!] : current.leavesUnder(path);
       if (leaves.length === 0) throw new StrataError('NOT_FOUND', `column [${path}] not found in table [${table.name}]`);
+      await dropIndexesUsing(tx, table, path);
       for (const leaf of leaves) await tx.dropColumn(current, leaf);
       table.columns = removeDefinition(table.columns, path.split('.'));
       changed.add(table);
@@ -116,6 +119,7 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
       }
       for (const leaf of leaves) await tx.renameColumn(current, leaf.path, newName + leaf.path.slice(oldName.length));
       findDefinition(table.columns, oldName.split('.'))!.name = newName.slice(newName.lastIndexOf('.') + 1);
+      renameIndexFields(table, oldName, newName);
       changed.add(table);
     } else if ('alterColumn' in op) {
       const table = get(op.alterColumn?.table);

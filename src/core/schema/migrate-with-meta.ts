@@ -1,6 +1,7 @@
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { StrataError } from '../errors.js';
-import type { IdKind } from '../model/table-model.js';
+import { TableModel, type IdKind } from '../model/table-model.js';
+import type { BranchTx } from '../../storage/storage.js';
 import type { TableMeta } from '../model/table-meta.js';
 import { applyMigration } from './apply-migration.js';
 import type { MigrationOp } from './migration-ops.js';
@@ -8,11 +9,13 @@ import type { MigrationOp } from './migration-ops.js';
 /**
  * Schema edits and a table's catalog metadata in ONE transaction: the migration (if any) is
  * applied, then the table's metadata is rewritten from the catalog as it now stands, so a
- * failure anywhere leaves both unchanged. `table` names the table after the edits.
+ * failure anywhere leaves both unchanged. `table` names the table after the edits; `within`
+ * does more in the same transaction (building indexes) and may add to the metadata.
  */
 export async function migrateWithMeta(
   databases: DatabaseService, ctx: BranchContext, ops: MigrationOp[], table: string,
-  meta: (current: TableMeta | undefined) => TableMeta, options: { idKind?: IdKind } = {},
+  meta: (current: TableMeta | undefined) => TableMeta,
+  options: { idKind?: IdKind; within?: (tx: BranchTx, table: TableModel) => Promise<Partial<TableMeta>> } = {},
 ): Promise<void> {
   try {
     await ctx.store.transaction(async (tx) => {
@@ -21,7 +24,8 @@ export async function migrateWithMeta(
       const catalog = await tx.loadCatalog(ops.length === 0);
       const record = catalog.tables.find((t) => t.name === table);
       if (!record) throw new StrataError('NOT_FOUND', `table [${table}] not found`);
-      await tx.saveTableRecord({ ...record, meta: meta(record.meta) });
+      const more = options.within ? await options.within(tx, new TableModel(record)) : {};
+      await tx.saveTableRecord({ ...record, meta: { ...meta(record.meta), ...more } });
     });
   } finally {
     databases.schemaChanged(ctx.branch.id);

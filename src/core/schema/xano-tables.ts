@@ -9,6 +9,7 @@ import { applyMigration } from './apply-migration.js';
 import type { MigrationOp } from './migration-ops.js';
 import { migrateWithMeta } from './migrate-with-meta.js';
 import { xanoColumnDefinition, type XanoColumnTables } from './xano-column-input.js';
+import { applyIndexChange, planIndexes } from './xano-indexes.js';
 
 /**
  * Tables as the Metadata API manages them: addressed by integer id (the catalog id), with
@@ -62,7 +63,6 @@ export class XanoTableService {
 
   async create(ctx: BranchContext, input: TableCreateInput): Promise<TableModel> {
     try { assertTableName(input.name); } catch (err) { throw inputError('name', (err as Error).message); }
-    if (!isEmpty(input.index)) throw inputError('index', 'creating indexes is not supported yet; create the table without `index`');
     const schema = await ctx.schema();
     const columns = input.schema == null ? [CREATED_AT] : schemaColumns(input.schema, tablesById(schema.tables.values()));
     checkAutocomplete(input.autocomplete, columns);
@@ -70,7 +70,16 @@ export class XanoTableService {
     await migrateWithMeta(this.databases, ctx, ops, input.name, () => ({
       description: input.description ?? '', docs: input.docs ?? '', auth: input.auth ?? false, guid: input.guid ?? newGuid(),
       tag: input.tag ?? [], autocomplete: input.autocomplete ?? [], updatedAt: now(),
-    }), { idKind: 'int' });
+    }), {
+      idKind: 'int',
+      // Indexes are built after the columns, in the same transaction: a bad one leaves no table behind.
+      within: async (tx, table) => {
+        if (isEmpty(input.index)) return {};
+        const change = planIndexes(table, input.index, 'index');
+        await applyIndexChange(tx, table, change);
+        return { index: change.next };
+      },
+    });
     return (await ctx.schema()).tables.get(input.name)!;
   }
 

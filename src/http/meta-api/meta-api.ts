@@ -3,6 +3,7 @@ import type { Strata } from '../../core/strata.js';
 import { literal } from '../openapi.js';
 import { authRoutes } from './auth-routes.js';
 import { datasourceRoutes } from './datasource-routes.js';
+import { indexRoutes } from './index-routes.js';
 import { META_PREFIX } from './params.js';
 import { schemaRoutes } from './schema-routes.js';
 import { tableRoutes } from './table-routes.js';
@@ -22,5 +23,6 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata): Pro
     await meta.register(datasourceRoutes(strata));
     await meta.register(tableRoutes(strata));
     await meta.register(schemaRoutes(strata));
+    await meta.register(indexRoutes(strata));
   }, { prefix: literal(META_PREFIX) });
 }

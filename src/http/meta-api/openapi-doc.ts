@@ -38,6 +38,25 @@ const columns = [
   { name: 'status', type: 'enum', description: '', nullable: true, default: 'draft', required: false, access: 'public', sensitive: false, style: 'single', values: ['draft', 'live'] },
 ];
 
+const primary = { id: 'primary', type: 'primary', fields: [{ name: 'id', op: 'asc' }] };
+const btree = { id: 'baa524c4', type: 'btree', fields: [{ name: 'created_at', op: 'desc' }] };
+const search = { id: '1f0c9e2a', type: 'search', name: 'search_label', lang: 'english', fields: [{ name: 'name', priority: 2 }, { name: 'description', priority: 1 }] };
+const created = (summary: string, description: string, example: unknown) => ({ summary, description, ...body(example), response: ok('The new index\'s id', { id: 'baa524c4' }) });
+const indexExamples = {
+  [`GET ${TBL}/index`]: { summary: 'A table\'s indexes (the primary key first)', response: ok('Indexes', [primary, btree, search]) },
+  [`PUT ${TBL}/index`]: {
+    summary: 'Replace all of a table\'s indexes (one transaction)',
+    description: 'Listed indexes that exist already are kept as they are (not rebuilt), new ones are built, the others dropped, all in one transaction with the catalog: an index that cannot be built (duplicates under a unique index, a kind the engine lacks) leaves every index as it was. `primary` may be listed; it is the table\'s id and always stays.',
+    ...body({ index: [primary, { type: 'btree', fields: [{ name: 'created_at', op: 'desc' }] }] }), response: ok('The indexes now', [primary, btree]),
+  },
+  [`POST ${TBL}/index/btree`]: created('Create a btree index', 'A real SQL index on both engines, composite and with a direction per field. PostgreSQL keeps missing values last in a descending field, as Strata sorts.', { fields: [{ name: 'name', op: 'desc' }] }),
+  [`POST ${TBL}/index/unique`]: created('Create a unique index', 'A unique SQL index: refused (400) while records share values there; afterwards writes through either API that would break it fail.', { fields: [{ name: 'email', op: 'asc' }] }),
+  [`POST ${TBL}/index/search`]: created('Create a full-text search index', 'Built on the engine\'s full-text search. PostgreSQL: one GIN index in the text search configuration named by `lang` (any of Xano\'s 22), fields weighted by priority. SQLite: an FTS5 index, `simple` (unicode61) or `english` (porter stemmer); other languages are refused (FTS5 has no stemmer for them).', { name: 'search_label', lang: 'english', fields: [{ name: 'name', priority: 1 }] }),
+  [`POST ${TBL}/index/spatial`]: created('Create a spatial index', 'Needs PostGIS (PostgreSQL; installed on first use when the server offers it). Elsewhere a 400 names the engine and what it lacks.', { fields: [{ name: 'location', op: 'gist_geometry_ops_2d' }] }),
+  [`POST ${TBL}/index/vector`]: created('Create a vector index', 'Needs pgvector (PostgreSQL; installed on first use when the server offers it). Elsewhere a 400 names the engine and what it lacks; vector search stays exact.', { fields: [{ name: 'embedding', op: 'vector_cosine_ops' }] }),
+  [`DELETE ${TBL}/index/:index_id`]: { summary: 'Delete an index', response: ok('Deleted', {}) },
+};
+
 const examples: Record<string, Record<string, unknown>> = {
   [`GET ${PREFIX}/auth/me`]: { summary: 'The account behind the token', response: ok('The account', { id: 'acc_cq38hb2o6r4pdmcccsc0', name: 'Owner', email: 'owner@example.com', extras: { token: { id: 'tok_…', name: 'deploy' }, owner: true } }) },
   [`GET ${PREFIX}/workspace`]: { summary: 'List workspaces (one per database)', response: ok('Workspaces', [workspace]) },
@@ -51,7 +70,7 @@ const examples: Record<string, Record<string, unknown>> = {
   [`PUT ${WS}/datasource/:label`]: { summary: 'Change a data source\'s colour', ...body({ color: '#ff0000' }), response: ok('The data source', { label: 'test', color: '#ff0000' }) },
   [`DELETE ${WS}/datasource/:label`]: { summary: 'Delete a data source (its branch and records; not live)', response: ok('Deleted', {}) },
   [`GET ${WS}/table`]: { summary: 'List tables (paged, searchable, sorted)', response: ok('A page of tables', { curPage: 1, nextPage: null, prevPage: null, items: [table] }) },
-  [`POST ${WS}/table`]: { summary: 'Create a table', description: 'Integer auto-increment ids; without `schema` the table gets `created_at` (a timestamp defaulting to now). The data API sees it under the same name. `index` is not supported yet (400 unless empty).', ...body({ name: 'products', description: 'What we sell', schema: [{ name: 'id', type: 'int' }, { name: 'created_at', type: 'timestamp', default: 'now' }, { name: 'name', type: 'text', required: true }] }), response: ok('The new table', table) },
+  [`POST ${WS}/table`]: { summary: 'Create a table', description: 'Integer auto-increment ids; without `schema` the table gets `created_at` (a timestamp defaulting to now). The data API sees it under the same name. `index` (as `PUT …/index` takes it) is built in the same transaction: a bad index creates no table.', ...body({ name: 'products', description: 'What we sell', schema: [{ name: 'id', type: 'int' }, { name: 'created_at', type: 'timestamp', default: 'now' }, { name: 'name', type: 'text', required: true }] }), response: ok('The new table', table) },
   [`GET ${TBL}`]: { summary: 'A table', response: ok('The table', table) },
   [`PUT ${TBL}/meta`]: { summary: 'Update a table\'s name, description, docs, tags or auth flag (partial)', ...body({ description: 'What we sell, by season' }), response: ok('The table', table) },
   [`PUT ${TBL}/autocomplete`]: { summary: 'Set a table\'s autocomplete columns', ...body({ autocomplete: [{ name: 'name' }] }), response: ok('Updated', { id: 3, autocomplete: [{ name: 'name' }] }) },
@@ -60,6 +79,7 @@ const examples: Record<string, Record<string, unknown>> = {
   [`PUT ${TBL}/schema`]: { summary: 'Replace a table\'s whole schema (one transaction)', description: 'New columns are added, missing ones removed, changed options updated in place, all in one migration: any bad column leaves the table unchanged. Changing a kept column\'s type is refused.', ...body({ schema: columns }), response: ok('The new columns', columns) },
   [`GET ${TBL}/schema/:schema_name`]: { summary: 'One column', response: ok('The column', columns[2]) },
   [`DELETE ${TBL}/schema/:schema_name`]: { summary: 'Remove a column and its data', response: ok('Removed', {}) },
+  ...indexExamples,
   [`POST ${TBL}/schema/rename`]: { summary: 'Rename a column (no data is rewritten)', ...body({ old_name: 'title', new_name: 'name' }), response: ok('Renamed', {}) },
 };
 
@@ -79,10 +99,11 @@ export const metaApiDocs = (version: string): ApiDocs => ({
     { name: 'workspace', description: 'Workspaces (databases), branches and data sources' },
     { name: 'table', description: 'Tables of a workspace\'s live data source' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
+    { name: 'table / index', description: 'A table\'s indexes: btree and unique (real SQL indexes), search (the engine\'s full-text search), spatial and vector (where the engine has them)' },
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
-  tagFor: (url) => (url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication' : 'workspace'),
+  tagFor: (url) => (url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication' : 'workspace'),
   examples: {
     ...examples,
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']

@@ -33,7 +33,7 @@ const CreateBody = Type.Object({
   auth: Nullable(Type.Boolean()),
   guid: Nullable(Type.String()),
   schema: Nullable(Type.Array(Type.Unknown(), { description: 'Columns (Xano descriptors); `id` may come first. Without a schema the table gets `created_at`.' })),
-  index: Nullable(Type.Unknown({ description: 'Not supported yet: must be absent, null or empty' })),
+  index: Nullable(Type.Unknown({ description: 'Indexes, as `PUT …/index` takes them; built with the table, in the same transaction' })),
   tag: Nullable(Type.Array(Type.String())),
   autocomplete: Nullable(Autocomplete),
 });

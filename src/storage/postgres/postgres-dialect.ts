@@ -5,6 +5,8 @@ import { StrataError } from '../../core/errors.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import { postgresSearch } from './postgres-search.js';
+import { postgresIndexes } from './postgres-indexes.js';
+import { notUnique } from '../index-sql.js';
 
 /** PostgreSQL storage of logical values, with native types (timestamptz, boolean, text[], jsonb). */
 export const postgresDialect: SqlDialect = {
@@ -53,8 +55,8 @@ export const postgresDialect: SqlDialect = {
   mapError(err: unknown): StrataError | undefined {
     const e = err as { code?: string; detail?: string; column?: string };
     if (e.code === '23505') {
-      const column = /Key \(("?)(.+?)\1\)=/.exec(e.detail ?? '')?.[2];
-      return new StrataError('CONSTRAINT_VIOLATION', column ? `column [${column}]: value is not unique` : 'a unique constraint was violated');
+      const key = /Key \((.+?)\)=/.exec(e.detail ?? '')?.[1];
+      return new StrataError('CONSTRAINT_VIOLATION', notUnique(key?.split(', ').map((c) => c.replace(/^"(.*)"$/, '$1').replaceAll('""', '"'))));
     }
     if (e.code === '23502') {
       return new StrataError('INVALID_VALUE', e.column ? `column [${e.column}]: value is required` : 'a required value is missing');
@@ -111,4 +113,5 @@ export const postgresDialect: SqlDialect = {
   },
 
   search: postgresSearch,
+  indexes: postgresIndexes,
 };

@@ -25,10 +25,13 @@ const triggerName = (tableId: number) => `_strata_search_${tableId}`;
 const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const SPACES = ' '.repeat(PUNCTUATION.length);
 
-/** The tsvector of a column: the one expression the index, the ranking and the word trigger share. */
-function document(leaf: LeafColumn, ref: RawBuilder<unknown>): RawBuilder<unknown> {
+/**
+ * The tsvector of a column: the one expression the index, the ranking and the word trigger share.
+ * `config` is a text search configuration (`simple` here; the Metadata API's search indexes pass their language).
+ */
+export function document(leaf: LeafColumn, ref: RawBuilder<unknown>, config = 'simple'): RawBuilder<unknown> {
   const text = leaf.type === 'multiple' ? sql`${ARRAY_TEXT}(${ref})` : ref;
-  return sql`to_tsvector('simple'::regconfig, translate(${text}, ${sql.lit(PUNCTUATION)}, ${sql.lit(SPACES)}))`;
+  return sql`to_tsvector(${sql.lit(config)}::regconfig, translate(${text}, ${sql.lit(PUNCTUATION)}, ${sql.lit(SPACES)}))`;
 }
 
 /** The words of these columns of a row, for the word list. */
@@ -42,7 +45,7 @@ async function hasTrigger(c: SearchContext, table: TableModel): Promise<boolean>
   return r.rows.length > 0;
 }
 
-async function ensureArrayText(c: SearchContext): Promise<void> {
+export async function ensureArrayText(c: SearchContext): Promise<void> {
   // array_to_string is only STABLE; an index over a multiple column needs an IMMUTABLE wrapper.
   await sql`SELECT pg_advisory_xact_lock(727276)`.execute(c.db);
   const exists = await sql<{ f: string | null }>`SELECT to_regprocedure(${`${SYSTEM_SCHEMA}._strata_search_text(text[])`})::text AS "f"`.execute(c.db);
@@ -58,7 +61,8 @@ async function syncIndexes(c: SearchContext, table: TableModel, leaves: LeafColu
     JOIN pg_class ic ON ic."oid" = i."indexrelid"
     JOIN pg_depend d ON d."classid" = 'pg_class'::regclass AND d."objid" = i."indexrelid" AND d."refclassid" = 'pg_class'::regclass AND d."refobjid" = i."indrelid"
     JOIN pg_attribute a ON a."attrelid" = i."indrelid" AND a."attnum" = d."refobjsubid"
-    WHERE i."indrelid" = to_regclass(${qualifiedText(c, table.name)}) AND i."indexprs" IS NOT NULL`.execute(c.db);
+    WHERE i."indrelid" = to_regclass(${qualifiedText(c, table.name)}) AND i."indexprs" IS NOT NULL
+      AND COALESCE(obj_description(i."indexrelid", 'pg_class'), '') NOT LIKE 'strata:index:%'`.execute(c.db); // the Metadata API's (postgres-indexes.ts)
   const wanted = new Set(leaves.map((l) => l.path));
   const indexed = new Set<string>();
   for (const { index, column } of r.rows) {

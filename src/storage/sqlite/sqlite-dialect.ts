@@ -6,6 +6,8 @@ import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import type { PatternPart } from '../../core/query/filter-ast.js';
 import { sqliteSearch } from './sqlite-search.js';
+import { sqliteIndexes } from './sqlite-indexes.js';
+import { notUnique } from '../index-sql.js';
 
 /** Xata patterns as GLOB patterns (case-sensitive, unlike SQLite's LIKE): `*` `?` `[` are bracketed. */
 function globPattern(parts: PatternPart[]): string {
@@ -58,8 +60,9 @@ export const sqliteDialect: SqlDialect = {
     const code = (err as { code?: string }).code;
     const message = String((err as Error).message ?? '');
     if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
-      const column = /UNIQUE constraint failed: [^.]+\.(.+)$/.exec(message)?.[1];
-      return new StrataError('CONSTRAINT_VIOLATION', column ? `column [${column}]: value is not unique` : 'a unique constraint was violated');
+      // `t.a` or, for a composite unique index, `t.a, t.b`.
+      const columns = /UNIQUE constraint failed: (.+)$/.exec(message)?.[1]?.split(', ').map((c) => c.slice(c.indexOf('.') + 1));
+      return new StrataError('CONSTRAINT_VIOLATION', notUnique(columns));
     }
     if (code === 'SQLITE_CONSTRAINT_NOTNULL') {
       const column = /NOT NULL constraint failed: [^.]+\.(.+)$/.exec(message)?.[1];
@@ -110,4 +113,5 @@ export const sqliteDialect: SqlDialect = {
   },
 
   search: sqliteSearch,
+  indexes: sqliteIndexes,
 };

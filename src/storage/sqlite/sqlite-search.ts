@@ -17,7 +17,7 @@ const fts = (tableId: number) => `_strata_fts_${tableId}`;
 const vocab = (tableId: number) => `_strata_fts_${tableId}_vocab`;
 const trigger = (tableId: number, event: 'ins' | 'del' | 'upd') => `_strata_fts_${tableId}_${event}`;
 // unicode61 over letters, digits, private use and marks; diacritics kept (as PostgreSQL's `simple` config does).
-const TOKENIZE = `unicode61 remove_diacritics 0 categories 'L* N* Co M*'`;
+export const TOKENIZE = `unicode61 remove_diacritics 0 categories 'L* N* Co M*'`;
 
 /** A column's indexed text: a multiple column's elements joined by spaces (not its JSON, whose escapes would leak words). */
 function textOf(leaf: LeafColumn, row: string): RawBuilder<unknown> {
@@ -27,10 +27,36 @@ function textOf(leaf: LeafColumn, row: string): RawBuilder<unknown> {
 
 const ftsColumns = (leaves: LeafColumn[]) => leaves.map((_, i) => sql.id(`c${i}`));
 
-async function dropIndex(c: SearchContext, tableId: number): Promise<void> {
-  for (const event of ['ins', 'del', 'upd'] as const) await sql`DROP TRIGGER IF EXISTS ${sql.id(trigger(tableId, event))}`.execute(c.db);
-  await sql`DROP TABLE IF EXISTS ${sql.id(vocab(tableId))}`.execute(c.db);
-  await sql`DROP TABLE IF EXISTS ${sql.id(fts(tableId))}`.execute(c.db);
+/** An FTS5 index's objects: the FTS table, its triggers and (for the table's own index) its vocabulary. */
+export interface FtsNames { fts: string; vocab?: string; trigger: (event: 'ins' | 'del' | 'upd') => string }
+const tableIndex = (tableId: number): FtsNames => ({ fts: fts(tableId), vocab: vocab(tableId), trigger: (event) => trigger(tableId, event) });
+
+export async function dropFts(c: SearchContext, names: FtsNames): Promise<void> {
+  for (const event of ['ins', 'del', 'upd'] as const) await sql`DROP TRIGGER IF EXISTS ${sql.id(names.trigger(event))}`.execute(c.db);
+  if (names.vocab) await sql`DROP TABLE IF EXISTS ${sql.id(names.vocab)}`.execute(c.db);
+  await sql`DROP TABLE IF EXISTS ${sql.id(names.fts)}`.execute(c.db);
+}
+
+/**
+ * A contentless FTS5 index over `leaves` of a table (column i is `c<i>`), fed by triggers in
+ * the writer's transaction and filled from the table's records. Also used by the Metadata
+ * API's search indexes (sqlite-indexes.ts), with their own names and tokenizer.
+ */
+export async function createFts(c: SearchContext, tableName: string, leaves: LeafColumn[], names: FtsNames, tokenize = TOKENIZE): Promise<void> {
+  const index = sql.id(names.fts);
+  const columns = ftsColumns(leaves);
+  await sql`CREATE VIRTUAL TABLE ${index} USING fts5(${sql.join(columns)}, content='', contentless_delete=1, tokenize=${sql.lit(tokenize)})`.execute(c.db);
+  if (names.vocab) await sql`CREATE VIRTUAL TABLE ${sql.id(names.vocab)} USING fts5vocab(${sql.lit(names.fts)}, 'row')`.execute(c.db);
+  const target = c.table(tableName);
+  const insert = sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)}) VALUES (new.rowid, ${sql.join(leaves.map((l) => textOf(l, 'new')))});`;
+  const remove = sql`DELETE FROM ${index} WHERE "rowid" = old.rowid;`;
+  await sql`CREATE TRIGGER ${sql.id(names.trigger('ins'))} AFTER INSERT ON ${target} BEGIN ${insert} END`.execute(c.db);
+  await sql`CREATE TRIGGER ${sql.id(names.trigger('del'))} AFTER DELETE ON ${target} BEGIN ${remove} END`.execute(c.db);
+  // Only writes that set an indexed column touch the index.
+  await sql`CREATE TRIGGER ${sql.id(names.trigger('upd'))} AFTER UPDATE OF ${sql.join(leaves.map((l) => sql.id(l.path)))} ON ${target}
+    BEGIN ${remove} ${insert} END`.execute(c.db);
+  await sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)})
+    SELECT "t".rowid, ${sql.join(leaves.map((l) => textOf(l, '"t"')))} FROM ${target} AS "t"`.execute(c.db);
 }
 
 /** An FTS5 query: any of the terms (and their variants) in the target columns. */
@@ -48,26 +74,12 @@ export const sqliteSearch: SearchDialect = {
 
   async sync(c, table, leaves, covered) {
     if (covered && sameColumns(covered, leaves.map((l) => l.path))) return;
-    await dropIndex(c, table.id);
-    if (leaves.length === 0) return;
-    const index = sql.id(fts(table.id));
-    const columns = ftsColumns(leaves);
-    await sql`CREATE VIRTUAL TABLE ${index} USING fts5(${sql.join(columns)}, content='', contentless_delete=1, tokenize=${sql.lit(TOKENIZE)})`.execute(c.db);
-    await sql`CREATE VIRTUAL TABLE ${sql.id(vocab(table.id))} USING fts5vocab(${sql.lit(fts(table.id))}, 'row')`.execute(c.db);
-    const target = c.table(table.name);
-    const insert = sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)}) VALUES (new.rowid, ${sql.join(leaves.map((l) => textOf(l, 'new')))});`;
-    const remove = sql`DELETE FROM ${index} WHERE "rowid" = old.rowid;`;
-    await sql`CREATE TRIGGER ${sql.id(trigger(table.id, 'ins'))} AFTER INSERT ON ${target} BEGIN ${insert} END`.execute(c.db);
-    await sql`CREATE TRIGGER ${sql.id(trigger(table.id, 'del'))} AFTER DELETE ON ${target} BEGIN ${remove} END`.execute(c.db);
-    // Only writes that set a searchable column touch the index.
-    await sql`CREATE TRIGGER ${sql.id(trigger(table.id, 'upd'))} AFTER UPDATE OF ${sql.join(leaves.map((l) => sql.id(l.path)))} ON ${target}
-      BEGIN ${remove} ${insert} END`.execute(c.db);
-    await sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)})
-      SELECT "t".rowid, ${sql.join(leaves.map((l) => textOf(l, '"t"')))} FROM ${target} AS "t"`.execute(c.db);
+    await dropFts(c, tableIndex(table.id));
+    if (leaves.length > 0) await createFts(c, table.name, leaves, tableIndex(table.id));
   },
 
   async drop(c, tableId) {
-    await dropIndex(c, tableId);
+    await dropFts(c, tableIndex(tableId));
   },
 
   async beforeDropColumn(c, table) {

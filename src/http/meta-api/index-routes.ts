@@ -1,0 +1,54 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from 'typebox';
+import { SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS } from '../../core/model/table-index.js';
+import type { Strata } from '../../core/strata.js';
+import { needs } from '../route-access.js';
+import { liveBranch, TableParams } from './params.js';
+
+/** The bodies of `POST …/index/{type}`, as Xano's Swagger declares them (the core checks the columns). */
+const Name = Type.String({ minLength: 1, description: 'A column (`group.name` for an object\'s field)' });
+const Fields = (field: TSchema) => Type.Array(field, { minItems: 1 });
+const Ordered = Type.Object({ fields: Fields(Type.Object({ name: Name, op: Type.Union([Type.Literal('asc'), Type.Literal('desc')]) })) });
+const BODIES = {
+  btree: Ordered,
+  unique: Ordered,
+  search: Type.Object({
+    name: Type.String({ minLength: 1 }),
+    lang: Type.Union(SEARCH_LANGUAGES.map((l) => Type.Literal(l))),
+    fields: Fields(Type.Object({ name: Name, priority: Type.Integer({ minimum: 0 }) })),
+  }),
+  spatial: Type.Object({ fields: Fields(Type.Object({ name: Name, op: Type.Literal(SPATIAL_OP) })) }),
+  vector: Type.Object({ fields: Fields(Type.Object({ name: Name, op: Type.Union(VECTOR_OPS.map((o) => Type.Literal(o))) })) }),
+} as const;
+const IndexParams = Type.Object({ ...TableParams.properties, index_id: Type.String({ minLength: 1, description: 'The index id' }) });
+const ReplaceBody = Type.Object({ index: Type.Array(Type.Unknown(), { description: 'Every index; `primary` (the id) may be listed' }) });
+
+/** A table's indexes: `/workspace/{workspace_id}/table/{table_id}/index[/{type}|/{index_id}]`. */
+export const indexRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const base = '/workspace/:workspace_id/table/:table_id/index';
+
+  app.get(base, { config: needs('database:read'), schema: { params: TableParams } }, async (request) => {
+    const ctx = await liveBranch(strata, request.params.workspace_id);
+    return strata.xanoIndexes.list(ctx, request.params.table_id);
+  });
+
+  app.put(base, { config: needs('database:update'), schema: { params: TableParams, body: ReplaceBody } }, async (request) => {
+    const ctx = await liveBranch(strata, request.params.workspace_id);
+    return strata.xanoIndexes.replace(ctx, request.params.table_id, request.body.index);
+  });
+
+  for (const type of ['btree', 'unique', 'search', 'spatial', 'vector'] as const) {
+    app.post(`${base}/${type}`, { config: needs('database:create'), schema: { params: TableParams, body: BODIES[type] } }, async (request) => {
+      const ctx = await liveBranch(strata, request.params.workspace_id);
+      return strata.xanoIndexes.create(ctx, request.params.table_id, type, request.body);
+    });
+  }
+
+  app.delete(`${base}/:index_id`, { config: needs('database:delete'), schema: { params: IndexParams } }, async (request) => {
+    const ctx = await liveBranch(strata, request.params.workspace_id);
+    await strata.xanoIndexes.remove(ctx, request.params.table_id, request.params.index_id);
+    return {};
+  });
+};
