@@ -204,4 +204,18 @@ describeEachEngine('Metadata API: content', (engine) => {
     const contentOnly = await s.createToken(['create', 'read', 'update', 'delete'].reduce((b, a) => b | scopeBit('content', a as 'read'), 0));
     expect((await api.call('POST', url, { name: 'ok' }, { authorization: `Bearer ${contentOnly}` })).status).toBe(200);
   });
+
+  it('documents the content endpoints: tag, x-data-source header, examples, scopes', async () => {
+    const spec = await (await fetch(`${s.url}/apispec:meta?type=json`)).json();
+    const content = '/workspace/{workspace_id}/table/{table_id}/content';
+    const search = spec.paths[`${content}/search`].post;
+    expect(search.tags).toEqual(['table / content']);
+    expect(search.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'x-data-source', in: 'header' })]));
+    expect(search.requestBody.content['application/json'].schema.example.search).toEqual(expect.arrayContaining([{ 'price|>': 20 }]));
+    expect(search.requestBody.content['application/json'].schema.properties).toHaveProperty('per_page');
+    expect(search.description).toContain('`content:read`');
+    expect(spec.paths[`${content}/bulk`].post.responses['200'].content['application/json'].schema.example).toEqual([1, 2]);
+    expect(spec.paths['/workspace/{workspace_id}/table/{table_id}/truncate'].delete.description).toContain('`content:delete`');
+    expect(spec.tags.map((t: { name: string }) => t.name)).toContain('table / content');
+  });
 });
