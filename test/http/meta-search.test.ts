@@ -124,6 +124,7 @@ describeEachEngine('Metadata API: content search', (engine) => {
       expectXanoError(await bad([{ 'active|>': true }]), 400, 'search.0.active|>');
       expectXanoError(await bad([{ 'price|like': '1%' }]), 400, 'search.0.price|like');
       expectXanoError(await bad([{ 'released|>': 'soon' }]), 400, 'search.0.released|>');
+      expectXanoError(await bad([{ 'released|>': 9e15 }]), 400, 'search.0.released|>'); // beyond any engine's dates
       expectXanoError(await bad([{ 'meta|=': 1 }]), 400, 'search.0.meta|=');
       expectXanoError(await bad([{ 'price|>|<': 1 }]), 400, 'search.0.price|>|<');
       expectXanoError(await bad([{ 'price|>': null }]), 400, 'search.0.price|>');
@@ -210,7 +211,7 @@ describeEachEngine('Metadata API: content search', (engine) => {
     expect(await api.ok('POST', `${url}/search/patch`, { search: { id: 99 }, updates: { price: 1 } })).toEqual({ success: [], success_total: 0 });
 
     expectXanoError(await api.call('POST', `${url}/search/patch`, { search: [{ active: true }], updates: { price: 'cheap' } }), 400, 'updates.price');
-    expectXanoError(await api.call('POST', `${url}/search/patch`, { search: [{ active: true }], updates: { category: 77 } }), 400, 'category');
+    expectXanoError(await api.call('POST', `${url}/search/patch`, { search: [{ active: true }], updates: { category: 77 } }), 400, 'updates.category');
     expectXanoError(await api.call('POST', `${url}/search/patch`, { search: [{ 'active|?': true }], updates: { price: 1 } }), 400, 'search.0.active|?');
     expectXanoError(await api.call('POST', `${url}/search/patch`, { search: [] }), 400, 'updates');
     expect(await ids({ 'category|!=': 77 })).toEqual([1, 2, 3, 4, 5, 6]);

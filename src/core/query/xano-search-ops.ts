@@ -139,11 +139,14 @@ export function typedValue(target: SearchTarget, v: unknown, param: string): unk
 
 /** Xano timestamps are epoch milliseconds; RFC 3339 text and plain dates (midnight UTC) are accepted too. */
 export function timestampOf(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
-  if (typeof v !== 'string') return undefined;
-  if (/^-?\d{1,15}$/.test(v)) return Number(v);
-  return parseDatetime(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  const ms = typeof v === 'number' ? v
+    : typeof v !== 'string' ? undefined
+    : /^-?\d{1,16}$/.test(v) ? Number(v)
+    : parseDatetime(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+  // Within JavaScript's date range, which every engine can store.
+  return ms !== undefined && Number.isSafeInteger(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 }
+const MAX_DATE_MS = 8.64e15;
 
 /** An SQL LIKE pattern (`%` any characters, `_` one, `\` escapes the next) as pattern parts. */
 export function sqlLikePattern(text: string): PatternPart[] {

@@ -79,8 +79,12 @@ export class XanoBulkService {
       const current = tableById(w.schema, tableId);
       const input = recordInput(current, updates, false, 'updates');
       const ids = await matchingIds(w.tx, w.schema, current, search);
-      // Each record gets its own copy: the write rules may rewrite values (link ids, hashes).
-      for (const key of ids) await patchRecord(w, current, String(key), key, { values: new Map([...input.values].map(([leaf, v]) => [leaf, { ...v }])) }, { upsert: false });
+      try {
+        // Each record gets its own copy: the write rules may rewrite values (link ids, hashes).
+        for (const key of ids) await patchRecord(w, current, String(key), key, { values: new Map([...input.values].map(([leaf, v]) => [leaf, { ...v }])) }, { upsert: false });
+      } catch (err) {
+        throw inputNamed(err, 'updates'); // a link to nothing, a unique value: it is about the updates
+      }
       return ids;
     });
   }
@@ -115,10 +119,15 @@ function recordInput(table: TableModel, body: unknown, keepId: boolean, param?: 
   try {
     return parseRecordInput(table, fromXanoRecord(table, body, { keepId }), { allowOperators: false });
   } catch (err) {
-    if (!param || !(err instanceof StrataError)) throw err;
-    const column = err.param ?? /column \[([^\]]+)\]/.exec(err.message)?.[1];
-    throw new StrataError(err.code, err.message, { param: column ? `${param}.${column}` : param });
+    throw param ? inputNamed(err, param) : err;
   }
+}
+
+/** A client error about a column, re-named under the body field it came from (`updates.price`). */
+function inputNamed(err: unknown, field: string): unknown {
+  if (!(err instanceof StrataError) || err.status >= 500) return err;
+  const column = err.param ?? /column \[([^\]]+)\]/.exec(err.message)?.[1];
+  return new StrataError(err.code, err.message, { param: column ? `${field}.${column}` : field });
 }
 
 async function clearAllLinksTo(w: WriteScope, table: TableModel): Promise<void> {
