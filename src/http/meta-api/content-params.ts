@@ -3,10 +3,10 @@ import type { BranchContext } from '../../core/databases.js';
 import { MAX_BATCH_SIZE } from '../../core/records/batch-runner.js';
 import type { Strata } from '../../core/strata.js';
 import { LIVE } from '../../core/workspaces.js';
+import { TableParams } from './params.js';
 
 /** Route schemas of the content endpoints, the record paging shape and the data source header. */
-const Id = (description: string) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description });
-export const ContentParams = Type.Object({ workspace_id: Id('The workspace id'), table_id: Id('The table id') });
+export const ContentParams = TableParams;
 export const RecordParams = Type.Object({ ...ContentParams.properties, content_id: Type.String({ minLength: 1, description: 'The record id' }) });
 export const DataSourceHeader = Type.Object({
   'x-data-source': Type.Optional(Type.String({ minLength: 1, maxLength: 255, default: LIVE, description: 'The data source (`live` is branch main; another label is the branch of that name)' })),
