@@ -14,6 +14,8 @@ import { XanoTableService } from './schema/xano-tables.js';
 import { XanoSchemaService } from './schema/xano-schema.js';
 import { XanoIndexService } from './schema/xano-indexes.js';
 import { SearchService } from './search/search-service.js';
+import { XanoContentService } from './records/xano-content.js';
+import { XanoBulkService } from './records/xano-bulk.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -33,6 +35,9 @@ export class Strata {
   readonly xanoTables: XanoTableService;
   readonly xanoSchema: XanoSchemaService;
   readonly xanoIndexes: XanoIndexService;
+  /** The Metadata API's records: reads and single writes; writes of many records. */
+  readonly xanoContent = new XanoContentService();
+  readonly xanoBulk = new XanoBulkService();
 
   constructor(readonly storage: Storage) {
     this.accounts = new AccountService(storage.system);

@@ -1,5 +1,5 @@
 import { StrataError } from './errors.js';
-import type { DatabaseService } from './databases.js';
+import type { BranchContext, DatabaseService } from './databases.js';
 import type { InstanceSettings } from './instance-settings.js';
 import type { BranchRow, DatabaseRow } from '../storage/storage.js';
 
@@ -67,6 +67,18 @@ export class WorkspaceService {
       const label = labelOf(branch.name);
       return { label, branch, color: colors[label] ?? (label === LIVE ? LIVE_COLOR : NEW_COLOR) };
     });
+  }
+
+  /** The branch behind a data source label (the content endpoints' `x-data-source` header). */
+  async dataSourceBranch(id: number, label: string): Promise<BranchContext> {
+    const { database } = await this.get(id);
+    const missing = () => new StrataError('NOT_FOUND', `data source [${label}] not found`, { param: 'x-data-source' });
+    if (label === 'main') throw missing();
+    try {
+      return await this.databases.resolve(database.name, branchOf(label));
+    } catch (err) {
+      throw err instanceof StrataError && err.code === 'NOT_FOUND' ? missing() : err;
+    }
   }
 
   /** A new data source starts as a copy of live's schema, without its records (as Xano's do). */

@@ -402,7 +402,18 @@ export class BranchSql implements BranchTx {
     return Number(r.numAffectedRows ?? 0n);
   }
 
-  async clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number>): Promise<void> {
+  async truncateRecords(table: TableModel, opts: { resetIds: boolean }): Promise<number> {
+    // DELETE rather than TRUNCATE: row triggers (the search index) fire, and it is transactional on both engines.
+    const r = await sql`DELETE FROM ${this.t(table.name)}`.execute(this.db);
+    if (opts.resetIds && table.idKind === 'int') await this.d.resetIdentity(this.db, this.t(table.name), table.name);
+    return Number(r.numAffectedRows ?? 0n);
+  }
+
+  async clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number> | 'all'): Promise<void> {
+    if (ids === 'all') {
+      await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IS NOT NULL`.execute(this.db);
+      return;
+    }
     if (ids.length === 0) return;
     await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IN (${sql.join(ids)})`.execute(this.db);
   }

@@ -57,6 +57,8 @@ export interface SqlDialect {
   beforeDropColumn?(db: Kysely<any>, tableName: string, path: string): Promise<void>;
   /** After a row was inserted with an explicit id into an auto-increment table (keep the sequence ahead). */
   afterExplicitId?(db: Kysely<any>, table: RawBuilder<unknown>, id: string | number): Promise<void>;
+  /** Restarts an integer-id table's auto-increment at 1 (after its records were deleted). */
+  resetIdentity(db: Kysely<any>, table: RawBuilder<unknown>, name: string): Promise<void>;
 
   /** Full-text search: the engine's index and how queries match it (search-dialect.ts). */
   search: SearchDialect;

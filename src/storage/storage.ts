@@ -120,8 +120,10 @@ export interface BranchTx extends BranchReader {
   /** Updates a record; `replace` nulls every column not given. Returns the number of rows changed. */
   updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number>;
   deleteRecord(table: TableModel, id: string | number): Promise<number>;
-  /** Sets link columns pointing at deleted ids to null (links behave like ON DELETE SET NULL). */
-  clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number>): Promise<void>;
+  /** Deletes every record of the table; `resetIds` restarts an integer id sequence at 1. Returns the number deleted. */
+  truncateRecords(table: TableModel, opts: { resetIds: boolean }): Promise<number>;
+  /** Sets link columns pointing at deleted ids (or, after a truncate, at any id) to null (links behave like ON DELETE SET NULL). */
+  clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number> | 'all'): Promise<void>;
 }
 
 export interface BranchStore extends BranchReader {

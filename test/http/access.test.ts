@@ -16,7 +16,7 @@ const REQUEST_ID = /^req_[0-9a-v]{20}$/;
 const SAMPLE_PARAMS: Record<string, string> = {
   ws: 'local', db: 'acc', dbBranch: 'acc:main', table: 't', id: 'r1', column: 'c',
   // The Metadata API's: workspace 1 is the database `acc` created below.
-  workspace_id: '1', table_id: '1', label: 'test', schema_name: 'c', index_id: 'abc',
+  workspace_id: '1', table_id: '1', label: 'test', schema_name: 'c', index_id: 'abc', content_id: '1',
 };
 /** Routes that need a valid token but no scope (who am I). */
 const TOKEN_ONLY = new Set(['GET /api::meta/auth/me', 'HEAD /api::meta/auth/me']);

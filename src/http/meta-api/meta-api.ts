@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Strata } from '../../core/strata.js';
 import { literal } from '../openapi.js';
 import { authRoutes } from './auth-routes.js';
+import { contentBulkRoutes } from './content-bulk-routes.js';
+import { contentRoutes } from './content-routes.js';
 import { datasourceRoutes } from './datasource-routes.js';
 import { indexRoutes } from './index-routes.js';
 import { META_PREFIX } from './params.js';
@@ -24,5 +26,7 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata): Pro
     await meta.register(tableRoutes(strata));
     await meta.register(schemaRoutes(strata));
     await meta.register(indexRoutes(strata));
+    await meta.register(contentRoutes(strata));
+    await meta.register(contentBulkRoutes(strata));
   }, { prefix: literal(META_PREFIX) });
 }

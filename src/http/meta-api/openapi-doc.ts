@@ -1,5 +1,6 @@
 import type { ApiDocs } from '../openapi.js';
 import { literal } from '../openapi.js';
+import { contentExamples } from './content-openapi.js';
 import { META_PREFIX } from './params.js';
 
 /**
@@ -24,7 +25,7 @@ const common = {
   429: error(429, 'ERROR_CODE_TOO_MANY_REQUESTS', 'too many requests'),
   500: error(500, 'ERROR_FATAL', 'internal error'),
 };
-const ok = (description: string, example: unknown) => ({ 200: { description, type: Array.isArray(example) ? 'array' : 'object', example }, ...common });
+const ok = (description: string, example: unknown) => ({ 200: { description, type: Array.isArray(example) ? 'array' : 'object', ...(example === null ? { nullable: true } : {}), example }, ...common });
 const body = (example: unknown) => ({ body: { type: 'object', additionalProperties: true, example } });
 
 const workspace = { id: 1, name: 'shop', description: 'The shop\'s data', branch: 'v1' };
@@ -100,12 +101,14 @@ export const metaApiDocs = (version: string): ApiDocs => ({
     { name: 'table', description: 'Tables of a workspace\'s live data source' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
     { name: 'table / index', description: 'A table\'s indexes: btree and unique (real SQL indexes), search (the engine\'s full-text search), spatial and vector (where the engine has them)' },
+    { name: 'table / content', description: 'A table\'s records, in the data source `x-data-source` names: browse, search, single and bulk writes' },
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
-  tagFor: (url) => (url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication' : 'workspace'),
+  tagFor: (url) => (url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication' : 'workspace'),
   examples: {
     ...examples,
+    ...contentExamples(ok, TBL),
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']
       .map((type) => [`POST ${TBL}/schema/type/${type}`, { summary: `Add a ${type} column`, response: ok('The new column\'s name', { name: 'status' }) }])),
   },

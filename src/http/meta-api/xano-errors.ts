@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StrataError } from '../../core/errors.js';
+import { BatchFailure } from '../../core/records/batch-runner.js';
 
 /**
  * The Metadata API's error envelope, Xano's `{code, message, payload}`, with the status its
@@ -17,19 +18,31 @@ export const XANO_CODES = {
 } as const;
 type XanoStatus = keyof typeof XANO_CODES;
 
-export interface XanoErrorBody { code: (typeof XANO_CODES)[XanoStatus]; message: string; payload: { param: string } | null }
+/** A bulk request's failed items ride along in an input error's payload: `errors: [{index, message, param}]`. */
+interface ItemErrors { errors: Array<{ index: number; message: string; param: string }> }
+export interface XanoErrorBody { code: (typeof XANO_CODES)[XanoStatus]; message: string; payload: ({ param: string } & Partial<ItemErrors>) | null }
 
 const xanoStatus = (status: number): XanoStatus => (status in XANO_CODES ? status as XanoStatus : status >= 500 ? 500 : 400);
 
-export function sendXanoError(reply: FastifyReply, status: number, message: string, param?: string): FastifyReply {
+export function sendXanoError(reply: FastifyReply, status: number, message: string, param?: string, items?: ItemErrors): FastifyReply {
   const xano = xanoStatus(status);
-  const body: XanoErrorBody = { code: XANO_CODES[xano], message, payload: xano === 400 ? { param: param ?? '' } : null };
+  const body: XanoErrorBody = { code: XANO_CODES[xano], message, payload: xano === 400 ? { param: param ?? '', ...items } : null };
   return reply.status(xano).send(body);
 }
 
 /** The input a core error is about: named by the core, or else the column its message names. */
 function paramOf(err: StrataError): string | undefined {
   return err.param ?? /column \[([^\]]+)\]/.exec(err.message)?.[1];
+}
+
+/** Bulk items (`items.<index>`) that failed, each named down to its column where the message names one. */
+function itemErrors(err: BatchFailure): ItemErrors {
+  return {
+    errors: err.errors.map(({ index, message }) => {
+      const column = /column \[([^\]]+)\]/.exec(message)?.[1];
+      return { index, message, param: column ? `items.${index}.${column}` : `items.${index}` };
+    }),
+  };
 }
 
 /** A schema validation failure's input as a dotted path: `name`, `schema.2.type`, `workspace_id`. */
@@ -42,6 +55,10 @@ function validationParam(err: FastifyError): string {
 /** Installs the envelope on the Metadata API's (encapsulated) context, its 404s included. */
 export function registerXanoErrors(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (err instanceof BatchFailure) {
+      const items = itemErrors(err);
+      return sendXanoError(reply, 400, err.message, items.errors[0]?.param, items);
+    }
     if (err instanceof StrataError) {
       if (err.status >= 500) request.log.error({ err }, 'request failed');
       return sendXanoError(reply, err.status, err.message, paramOf(err));

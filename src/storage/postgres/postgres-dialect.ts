@@ -112,6 +112,13 @@ export const postgresDialect: SqlDialect = {
       WHERE s."seq" IS NOT NULL AND COALESCE(pg_sequence_last_value(s."seq"::regclass), 0) < ${id}`.execute(db);
   },
 
+  async resetIdentity(db, table) {
+    // is_called = false: the next id handed out is 1 itself. Same lock as afterExplicitId.
+    const ref = table.compile(db).sql;
+    await sql`SELECT pg_advisory_xact_lock(727275, hashtext(${ref}))`.execute(db);
+    await sql`SELECT setval(pg_get_serial_sequence(${ref}, 'id'), 1, false)`.execute(db);
+  },
+
   search: postgresSearch,
   indexes: postgresIndexes,
 };

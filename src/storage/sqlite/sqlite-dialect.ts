@@ -80,6 +80,11 @@ export const sqliteDialect: SqlDialect = {
     return sql`json_each(${column}) AS ${sql.id(alias)}`;
   },
 
+  async resetIdentity(db, _table, name) {
+    // AUTOINCREMENT keeps each table's high-water mark in sqlite_sequence; without a row it starts at 1.
+    await sql`DELETE FROM sqlite_sequence WHERE name = ${name}`.execute(db);
+  },
+
   // Datetimes are stored as epoch ms already.
   epochMs: (value) => value,
 
