@@ -11,9 +11,11 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
  * exactly as written, and each `# {…}` comment is the output they must print ("…" = anything).
  */
 const README = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
-const section = README.slice(README.indexOf('## Walk-through with curl'), README.indexOf('## Using an app built on the Xata SDK'));
+const between = (from: string, to: string) => README.slice(README.indexOf(from), README.indexOf(to));
+// The data API walk-through, then the Metadata API's (it builds on the first: workspace ids).
+const sections = [between('## Walk-through with curl', '## Using an app built on the Xata SDK'), between('## Metadata API', '## The API at a glance')];
 const run = promisify(execFile);
-const blocks = [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const blocks = sections.flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
 function expectation(block: string): RegExp | undefined {
   const comment = block.split('\n').find((line) => line.startsWith('# {'));
@@ -28,7 +30,7 @@ describe('README walk-through', () => {
   afterAll(async () => { await s?.close(); });
 
   it('has the blocks it promises', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(7);
+    expect(blocks.length).toBeGreaterThanOrEqual(20);
   });
 
   it('runs every command as written, with the documented output', async () => {
