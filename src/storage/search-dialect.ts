@@ -43,6 +43,8 @@ export interface SearchDialect {
   beforeDropColumn(c: SearchContext, table: TableModel): Promise<boolean>;
   /** Index terms that may be within the term's edits: a superset, the caller measures exactly. */
   candidateTerms(c: SearchContext, table: TableModel, term: TermToExpand): Promise<string[]>;
+  /** Of these words (in order), those the index holds now, if candidates may be stale. */
+  liveTerms?(c: SearchContext, table: TableModel, words: string[]): Promise<string[]>;
   /** The index side of a search; `leaves` are the table's searchable columns (the index's order). */
   match(c: SearchContext, plan: SearchPlan, leaves: LeafColumn[]): SearchMatch;
   /** A numeric expression as a float (so arithmetic never truncates). */

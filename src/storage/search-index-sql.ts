@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { TableModel } from '../core/model/table-model.js';
-import { nearestTerms } from '../core/search/fuzzy.js';
+import { MAX_EXPANSIONS, nearestTerms } from '../core/search/fuzzy.js';
 import type { TermToExpand } from '../core/search/search-plan.js';
 import { isSearchable, searchableLeaves } from '../core/search/search-text.js';
 import type { BranchSqlOptions } from './branch-sql.js';
@@ -15,8 +15,10 @@ import { sameColumns, type SearchContext } from './search-dialect.js';
  * triggers keep the index in step with them.
  */
 export const SEARCH_STATE_TABLE = '_strata_search';
-/** Bumped when the index layout changes: an index of another version is rebuilt. */
-const INDEX_VERSION = 1;
+/** Bumped when the index layout changes: an index of another version is rebuilt (2: the word list has one-deletion keys; SQLite has a word list). */
+const INDEX_VERSION = 2;
+/** Variants are checked against the index (liveTerms) this many at a time, nearest first. */
+const LIVE_CHECK_BATCH = 64;
 
 export class SearchIndexSql {
   constructor(private readonly db: Kysely<any>, private readonly opts: BranchSqlOptions) {}
@@ -69,7 +71,17 @@ export class SearchIndexSql {
     const out: string[][] = [];
     for (const term of terms) {
       const candidates = term.edits > 0 ? await this.engine.candidateTerms(this.c, table, term) : [];
-      out.push(nearestTerms(term.text, candidates, term.edits, term.prefix));
+      const live = this.engine.liveTerms?.bind(this.engine);
+      if (!live) {
+        out.push(nearestTerms(term.text, candidates, term.edits, term.prefix));
+        continue;
+      }
+      const nearest = nearestTerms(term.text, candidates, term.edits, term.prefix, Infinity);
+      const kept: string[] = [];
+      for (let i = 0; i < nearest.length && kept.length < MAX_EXPANSIONS; i += LIVE_CHECK_BATCH) {
+        kept.push(...(await live(this.c, table, nearest.slice(i, i + LIVE_CHECK_BATCH))));
+      }
+      out.push(kept.slice(0, MAX_EXPANSIONS));
     }
     return out;
   }

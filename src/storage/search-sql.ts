@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { PlanField } from '../core/query/select-plan.js';
-import type { NumericModifier, ScoreBooster, SearchHits, SearchPlan } from '../core/search/search-plan.js';
+import { TOTAL_COUNT_LIMIT, type NumericModifier, type ScoreBooster, type SearchHits, type SearchPlan } from '../core/search/search-plan.js';
 import { searchableLeaves } from '../core/search/search-text.js';
 import type { BranchSqlOptions } from './branch-sql.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
@@ -8,9 +8,12 @@ import type { SearchDialect } from './search-dialect.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /**
- * A SearchPlan → one SELECT, for both engines: the engine's match and rank, the filter, the
- * boosters folded into the score, ordered best first (ties by id) with the total number of
- * matches alongside (a window count, so one statement answers both).
+ * A SearchPlan → SQL, for both engines, in three steps so that a word found in most records
+ * costs no more than ranking them: (1) the page's ids and scores — the engine's match and
+ * rank, the filter (with its joins), the boosters folded into the score, best first (ties by
+ * id), LIMIT/OFFSET — which reads only the index, the table's rows and the filter's joins;
+ * (2) the page's fields, joined for its few records only; (3) the number of matches, counted
+ * up to TOTAL_COUNT_LIMIT + 1 (and not counted at all when the page ends before its size).
  */
 /** A record that matched only through typo variants scores this fraction of an exact match. */
 const VARIANT_ONLY_WEIGHT = 0.5;
@@ -20,25 +23,30 @@ export async function runSearch(db: Kysely<any>, opts: BranchSqlOptions, plan: S
   const engine = d.search;
   const match = engine.match({ db, table: opts.table }, plan, searchableLeaves(plan.table));
   const score = scoreSql(engine, new FilterSql(d), match.rank, match.exact, plan.boosters);
+  const joinsSql = (joins: SearchPlan['joins']) => sql.join(joins.map((j) =>
+    sql` LEFT JOIN ${opts.table(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`), sql``);
 
-  const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
-  const joins = plan.joins.map((j) =>
-    sql` LEFT JOIN ${opts.table(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`);
   const where = [match.where, new FilterSql(d).compile(plan.where)].filter((w): w is RawBuilder<unknown> => w !== undefined);
-  const from = sql`FROM ${opts.table(plan.table.name)} AS "t0"${match.join ?? sql``}${sql.join(joins, sql``)} WHERE ${sql.join(where, sql` AND `)}`;
-  const query = sql<Record<string, unknown>>`SELECT ${sql.join(fields)}, ${score} AS "_score", COUNT(*) OVER () AS "_total" ${from}
+  const from = sql`FROM ${opts.table(plan.table.name)} AS "t0"${match.join ?? sql``}${joinsSql(plan.filterJoins)} WHERE ${sql.join(where, sql` AND `)}`;
+  const page = sql`SELECT "t0"."id" AS "_id", ${score} AS "_score" ${from}
     ORDER BY "_score" DESC, "t0"."id" ASC LIMIT ${sql.lit(plan.limit)} OFFSET ${sql.lit(plan.offset)}`;
+  const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
+  const query = sql<Record<string, unknown>>`SELECT ${sql.join(fields)}, "_h"."_score" AS "_score"
+    FROM (${page}) AS "_h" JOIN ${opts.table(plan.table.name)} AS "t0" ON "t0"."id" = "_h"."_id"${joinsSql(plan.joins)}
+    ORDER BY "_h"."_score" DESC, "t0"."id" ASC`;
   const result = await query.execute(db);
-  let total = Number(result.rows[0]?._total ?? 0);
-  if (result.rows.length === 0 && plan.offset > 0) {
-    // A page past the end has no row to carry the count.
-    total = Number((await sql<{ n: unknown }>`SELECT COUNT(*) AS "n" ${from}`.execute(db)).rows[0]?.n ?? 0);
+  const found = result.rows.length;
+  // A short page that is not past the end holds the last match: the count is known.
+  let total = plan.offset + found;
+  if (found === plan.limit || (found === 0 && plan.offset > 0)) {
+    const counted = await sql<{ n: unknown }>`SELECT COUNT(*) AS "n" FROM (SELECT 1 AS "one" ${from} LIMIT ${sql.lit(TOTAL_COUNT_LIMIT + 1)}) AS "_c"`.execute(db);
+    total = Number(counted.rows[0]?.n ?? 0);
   }
   const decoders = plan.fields.map((f) => decoderFor(d, f));
   return {
     rows: result.rows.map((row) => decoders.map((decode, i) => decode(row[`c${i}`]))),
     scores: result.rows.map((row) => Number(row._score)),
-    total,
+    total: Math.min(total, TOTAL_COUNT_LIMIT),
   };
 }
 

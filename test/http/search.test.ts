@@ -392,6 +392,40 @@ describeEachEngine('search: one table', (engine) => {
       expect((await search(t, { query: 'epsilon eta beta', fuzziness: 0 })).body.totalCount).toBe(1);
     });
 
+    it('typo variants follow inserts, updates and deletes (the word list and its one-deletion keys)', async () => {
+      const t = await seed('wordlist', [{ name: 'title', type: 'string' }, { name: 'tags', type: 'multiple' }], [{ id: 'w1', title: 'granite quarry' }], false);
+      expect(ids(await search(t, { query: 'granit' }))).toEqual(['w1']); // a deletion
+      expect(ids(await search(t, { query: 'graniet' }))).toEqual(['w1']); // a transposition
+      expect(ids(await search(t, { query: 'grxnite' }))).toEqual(['w1']); // a substitution
+      expect(ids(await search(t, { query: 'granites' }))).toEqual(['w1']); // an insertion
+      expect((await s.request('PATCH', `${BRANCH}/tables/${t}/data/w1`, { title: 'marble', tags: ['basalt'] })).status).toBe(200);
+      expect(ids(await search(t, { query: 'granit' }))).toEqual([]);
+      expect(ids(await search(t, { query: 'marbel' }))).toEqual(['w1']);
+      expect(ids(await search(t, { query: 'basalx' }))).toEqual(['w1']);
+      expect(ids(await search(t, { query: 'basaltic', fuzziness: 2 }))).toEqual(['w1']); // two edits: the length window
+      expect((await s.request('DELETE', `${BRANCH}/tables/${t}/data/w1`)).status).toBe(200);
+      expect((await search(t, { query: 'marbel' })).body).toEqual({ records: [], totalCount: 0 });
+      expect((await s.request('POST', `${BRANCH}/tables/${t}/data`, { id: 'w2', title: 'marble again' })).status).toBe(201);
+      expect(ids(await search(t, { query: 'marbel' }))).toEqual(['w2']);
+    });
+
+    it('totalCount is exact up to 10 000 matches and 10 000 beyond (Xata, on Elasticsearch, stops counting there)', async () => {
+      const t = await seed('manymatches', [{ name: 'title', type: 'string' }], [], false);
+      const ctx = await s.strata.databases.resolve('app', 'main');
+      const table = (await ctx.schema()).tables.get(t)!;
+      const title = table.leaf('title')!;
+      await ctx.store.transaction(async (tx) => {
+        for (let i = 0; i < 10_001; i++) await tx.insertRecord(table, `m${String(i).padStart(5, '0')}`, new Map([[title, `common word ${i}`]]), Date.now());
+      });
+      const page = await search(t, { query: 'common', fuzziness: 0, page: { size: 3 } });
+      expect(page.body.totalCount).toBe(10_000);
+      expect(ids(page)).toEqual(['m00000', 'm00001', 'm00002']); // equal relevance: by id
+      expect((await search(t, { query: 'common', fuzziness: 0, page: { size: 3, offset: 800 } })).body.totalCount).toBe(10_000);
+      expect(ids(await search(t, { query: 'common', fuzziness: 0, page: { size: 3, offset: 800 } }))).toEqual(['m00800', 'm00801', 'm00802']);
+      expect((await search(t, { query: 'common', fuzziness: 0, filter: { title: { $endsWith: ' 7' } } })).body.totalCount).toBe(1);
+      expect((await search(t, { query: '9999 10000', fuzziness: 0 })).body.totalCount).toBe(2);
+    }, 120_000);
+
     it('a rolled-back transaction leaves the index as it was', async () => {
       const t = await seed('rollback', docColumns, [{ id: 'keep', title: 'steady' }, { id: 'gone', title: 'fleeting' }]);
       const ctx = await s.strata.databases.resolve('app', 'main');

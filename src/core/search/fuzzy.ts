@@ -55,11 +55,25 @@ function distanceRows(s: string[], t: string[], max: number): number[] {
 }
 
 /**
+ * A word's one-deletion neighbourhood: the distinct strings left by removing one of its
+ * characters. Two words within one edit (transpositions included) share a key, where a word
+ * counts as its own key: insertion and deletion give the shorter word as a key of the longer,
+ * a substitution at i removes i from both, a transposition at i removes i from one and i + 1
+ * from the other. Storage indexes these keys to find a word's neighbours without a scan.
+ */
+export function deletionKeys(word: string): string[] {
+  const chars = [...word];
+  const keys = new Set<string>();
+  for (let i = 0; i < chars.length; i++) keys.add(chars.slice(0, i).join('') + chars.slice(i + 1).join(''));
+  return [...keys];
+}
+
+/**
  * The index terms within `edits` of `term` (of a prefix of them, for a prefix term), nearest
- * first, at most MAX_EXPANSIONS. The term itself, and for a prefix term every word it
+ * first, at most `limit`. The term itself, and for a prefix term every word it
  * begins, are left out: the exact query matches those already.
  */
-export function nearestTerms(term: string, candidates: Iterable<string>, edits: number, prefix: boolean): string[] {
+export function nearestTerms(term: string, candidates: Iterable<string>, edits: number, prefix: boolean, limit = MAX_EXPANSIONS): string[] {
   if (edits <= 0) return [];
   const found: Array<{ word: string; distance: number }> = [];
   const seen = new Set<string>();
@@ -70,5 +84,5 @@ export function nearestTerms(term: string, candidates: Iterable<string>, edits: 
     if (distance <= edits) found.push({ word, distance });
   }
   found.sort((a, b) => a.distance - b.distance || a.word.length - b.word.length || (a.word < b.word ? -1 : 1));
-  return found.slice(0, MAX_EXPANSIONS).map((f) => f.word);
+  return found.slice(0, limit).map((f) => f.word);
 }

@@ -36,8 +36,10 @@ export type ScoreBooster =
 
 export interface SearchPlan {
   table: TableModel;
-  /** Joins for the projection and for link sub-columns in the filter and boosters. */
+  /** Joins for the projection (only the page's records are joined). */
   joins: PlanJoin[];
+  /** Joins for link sub-columns in the filter and boosters (every match is joined). */
+  filterJoins: PlanJoin[];
   fields: PlanField[];
   terms: SearchTerm[];
   /** Never empty: the columns searched and their weights (1–10). */
@@ -48,7 +50,14 @@ export interface SearchPlan {
   offset: number;
 }
 
-/** A page of hits, best first, and how many records matched in all. */
+/**
+ * `totalCount` is exact up to this many matches and this number beyond (Xata's search runs on
+ * Elasticsearch, whose `track_total_hits` stops counting at 10 000 and reports 10 000), so
+ * a common word never costs a count of every match.
+ */
+export const TOTAL_COUNT_LIMIT = 10_000;
+
+/** A page of hits, best first, and how many records matched in all (at most TOTAL_COUNT_LIMIT). */
 export interface SearchHits {
   rows: unknown[][];
   scores: number[];

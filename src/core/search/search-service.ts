@@ -4,7 +4,7 @@ import { TableModel, type BranchSchema } from '../model/table-model.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
 import { allowedEdits } from './fuzzy.js';
 import { highlightRecord, termMatcher } from './highlight.js';
-import type { SearchPlan, SearchTerm } from './search-plan.js';
+import { TOTAL_COUNT_LIMIT, type SearchPlan, type SearchTerm } from './search-plan.js';
 import { parseSearchOptions, parseTableSearch, type SearchOptions, type SearchOptionsInput, type TableSearch, type TableSearchInput } from './search-request.js';
 import { searchableLeaves } from './search-text.js';
 
@@ -51,7 +51,7 @@ export class SearchService {
     }
     // Best first; equal scores keep table order, then each table's own order.
     hits.sort((a, b) => b.score - a.score || a.order - b.order);
-    return { records: hits.slice(options.offset, options.offset + options.size).map((h) => h.record), totalCount };
+    return { records: hits.slice(options.offset, options.offset + options.size).map((h) => h.record), totalCount: Math.min(totalCount, TOTAL_COUNT_LIMIT) };
   }
 
   private async run(
@@ -66,7 +66,7 @@ export class SearchService {
     const terms: SearchTerm[] = options.words.map((w, i) => ({ ...w, variants: variants[i] ?? [] }));
     const projection = buildProjection(schema, table, ['*']);
     const plan: SearchPlan = {
-      table, joins: [...projection.plan.joins, ...search.paths.joins], fields: projection.plan.fields,
+      table, joins: projection.plan.joins, filterJoins: search.paths.joins, fields: projection.plan.fields,
       terms, targets, where: search.where, boosters: search.boosters, limit, offset,
     };
     const found = await ctx.store.search(plan);

@@ -3,19 +3,20 @@ import type { LeafColumn } from '../../core/model/column-types.js';
 import type { TableModel } from '../../core/model/table-model.js';
 import type { SearchTerm, TermToExpand } from '../../core/search/search-plan.js';
 import { sameColumns, type SearchContext, type SearchDialect } from '../search-dialect.js';
+import { candidateWords, KEYS, MAX_KEYED_LENGTH, WORDS } from '../search-words-sql.js';
 
 /**
  * Search on PostgreSQL: per searchable column a GIN expression index over its tsvector
  * (`simple` config, ASCII punctuation turned into spaces so that emails, paths and
  * hyphenated words split into words as in SQLite), which PostgreSQL keeps in step with every
  * write, follows renames of, drops with the column and copies with the table. Typo tolerance
- * needs the index's words, which SQL cannot list: a per-branch `_strata_search_words` table
- * gets each new word from an AFTER INSERT/UPDATE trigger, in the writer's transaction. Words
- * are never removed on delete (an unused word only costs a comparison); fuzzystrmatch measures
- * them in the server when it can be installed, otherwise the words in the length window are
- * measured in Node. Relevance is ts_rank (normalised by length) weighted per target.
+ * needs the index's words, which SQL cannot list: the per-branch word list
+ * (search-words-sql.ts) gets each new word from an AFTER INSERT/UPDATE trigger, in the
+ * writer's transaction, and its one-deletion keys from a trigger on the list. Words are never
+ * removed on delete (an unused word only costs a comparison). One edit of a whole word is a
+ * key lookup; otherwise fuzzystrmatch measures the length window in the server when it can be
+ * installed, or Node does. Relevance is ts_rank (normalised by length) weighted per target.
  */
-const WORDS = '_strata_search_words';
 /** The system schema (postgres-engine.ts): a function shared by every branch, which copied indexes may use. */
 const SYSTEM_SCHEMA = 'strata';
 const ARRAY_TEXT = sql`${sql.id(SYSTEM_SCHEMA, '_strata_search_text')}`;
@@ -45,6 +46,28 @@ async function hasTrigger(c: SearchContext, table: TableModel): Promise<boolean>
   return r.rows.length > 0;
 }
 
+/** The word list, its keys, and the trigger that derives the one from the other (once per branch). */
+async function ensureWordList(c: SearchContext): Promise<void> {
+  const words = c.table(WORDS);
+  const keys = c.table(KEYS);
+  await sql`CREATE TABLE IF NOT EXISTS ${words} ("table_id" integer NOT NULL, "word" text COLLATE "C" NOT NULL)`.execute(c.db);
+  await sql`CREATE INDEX IF NOT EXISTS "_strata_search_words_ix" ON ${words} ("table_id", "word")`.execute(c.db);
+  await sql`CREATE TABLE IF NOT EXISTS ${keys} ("table_id" integer NOT NULL, "key" text COLLATE "C" NOT NULL, "word" text COLLATE "C" NOT NULL)`.execute(c.db);
+  await sql`CREATE INDEX IF NOT EXISTS "_strata_search_keys_ix" ON ${keys} ("table_id", "key")`.execute(c.db);
+  const r = await sql`SELECT 1 FROM pg_trigger WHERE "tgrelid" = to_regclass(${qualifiedText(c, WORDS)}) AND "tgname" = '_strata_search_keys'`.execute(c.db);
+  if (r.rows.length > 0) return;
+  // Keys over characters (left/substr count characters), as fuzzy.ts's deletionKeys does over code points.
+  await sql`CREATE OR REPLACE FUNCTION ${c.table('_strata_search_word_keys')}() RETURNS trigger LANGUAGE plpgsql AS $strata$
+    BEGIN
+      IF length(NEW."word") <= ${sql.lit(MAX_KEYED_LENGTH)} THEN
+        INSERT INTO ${keys} ("table_id", "key", "word")
+          SELECT DISTINCT NEW."table_id", left(NEW."word", i - 1) || substr(NEW."word", i + 1), NEW."word" FROM generate_series(1, length(NEW."word")) AS i;
+      END IF;
+      RETURN NULL;
+    END $strata$`.execute(c.db);
+  await sql`CREATE TRIGGER "_strata_search_keys" AFTER INSERT ON ${words} FOR EACH ROW EXECUTE FUNCTION ${c.table('_strata_search_word_keys')}()`.execute(c.db);
+}
+
 export async function ensureArrayText(c: SearchContext): Promise<void> {
   // array_to_string is only STABLE; an index over a multiple column needs an IMMUTABLE wrapper.
   await sql`SELECT pg_advisory_xact_lock(727276)`.execute(c.db);
@@ -54,8 +77,13 @@ export async function ensureArrayText(c: SearchContext): Promise<void> {
     AS 'SELECT array_to_string($1, '' '')'`.execute(c.db);
 }
 
-/** One GIN index per searchable column; found by what they depend on, since copies of a branch rename them. */
-async function syncIndexes(c: SearchContext, table: TableModel, leaves: LeafColumn[]): Promise<void> {
+/**
+ * One GIN index per searchable column; found by what they depend on, since copies of a branch
+ * rename them. Without `fastupdate` a write updates the index itself: with it, writes pile up
+ * in a pending list (up to 4 MB) that every search scans until vacuum merges it (60 ms per
+ * rare-word search after 100 000 inserts). `rebuild` turns it off on indexes from before.
+ */
+async function syncIndexes(c: SearchContext, table: TableModel, leaves: LeafColumn[], rebuild: boolean): Promise<void> {
   const r = await sql<{ index: string; column: string }>`
     SELECT ic."relname" AS "index", a."attname" AS "column" FROM pg_index i
     JOIN pg_class ic ON ic."oid" = i."indexrelid"
@@ -66,13 +94,18 @@ async function syncIndexes(c: SearchContext, table: TableModel, leaves: LeafColu
   const wanted = new Set(leaves.map((l) => l.path));
   const indexed = new Set<string>();
   for (const { index, column } of r.rows) {
-    if (wanted.has(column) && !indexed.has(column)) indexed.add(column);
-    else await sql`DROP INDEX IF EXISTS ${c.table(index)}`.execute(c.db);
+    if (wanted.has(column) && !indexed.has(column)) {
+      indexed.add(column);
+      if (rebuild) {
+        await sql`ALTER INDEX ${c.table(index)} SET (fastupdate = off)`.execute(c.db);
+        await sql`SELECT gin_clean_pending_list(to_regclass(${qualifiedText(c, index)}))`.execute(c.db);
+      }
+    } else await sql`DROP INDEX IF EXISTS ${c.table(index)}`.execute(c.db);
   }
   for (const leaf of leaves) {
     if (indexed.has(leaf.path)) continue;
     const name = `sx_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    await sql`CREATE INDEX ${sql.id(name)} ON ${c.table(table.name)} USING gin (${document(leaf, sql.id(leaf.path))})`.execute(c.db);
+    await sql`CREATE INDEX ${sql.id(name)} ON ${c.table(table.name)} USING gin (${document(leaf, sql.id(leaf.path))}) WITH (fastupdate = off)`.execute(c.db);
   }
 }
 
@@ -110,16 +143,16 @@ export const postgresSearch: SearchDialect = {
 
   async sync(c, table, leaves, covered) {
     const words = c.table(WORDS);
-    await sql`CREATE TABLE IF NOT EXISTS ${words} ("table_id" integer NOT NULL, "word" text COLLATE "C" NOT NULL)`.execute(c.db);
-    await sql`CREATE INDEX IF NOT EXISTS "_strata_search_words_ix" ON ${words} ("table_id", "word")`.execute(c.db);
+    await ensureWordList(c);
     if (leaves.some((l) => l.type === 'multiple')) await ensureArrayText(c);
-    await syncIndexes(c, table, leaves);
+    await syncIndexes(c, table, leaves, !covered);
     const target = c.table(table.name);
     const name = sql.id(triggerName(table.id));
     if (leaves.length === 0) {
       await sql`DROP TRIGGER IF EXISTS ${name} ON ${target}`.execute(c.db);
       await sql`DROP FUNCTION IF EXISTS ${c.table(fn(table.id))}()`.execute(c.db);
       await sql`DELETE FROM ${words} WHERE "table_id" = ${table.id}`.execute(c.db);
+      await sql`DELETE FROM ${c.table(KEYS)} WHERE "table_id" = ${table.id}`.execute(c.db);
       return;
     }
     // One indexed lookup per distinct word of the row (a join could be planned, and cached, as a
@@ -146,7 +179,10 @@ export const postgresSearch: SearchDialect = {
       await sql`CREATE TRIGGER ${name} AFTER INSERT OR UPDATE OF ${sql.join(leaves.map((l) => sql.id(l.path)))} ON ${target}
         FOR EACH ROW EXECUTE FUNCTION ${c.table(fn(table.id))}()`.execute(c.db);
     }
-    if (!covered) await sql`DELETE FROM ${words} WHERE "table_id" = ${table.id}`.execute(c.db);
+    if (!covered) {
+      await sql`DELETE FROM ${words} WHERE "table_id" = ${table.id}`.execute(c.db);
+      await sql`DELETE FROM ${c.table(KEYS)} WHERE "table_id" = ${table.id}`.execute(c.db);
+    }
     const fill = covered ? leaves.filter((l) => !covered.includes(l.path)) : leaves;
     if (fill.length > 0) {
       await sql`INSERT INTO ${words} ("table_id", "word")
@@ -158,7 +194,10 @@ export const postgresSearch: SearchDialect = {
   async drop(c, tableId) {
     await sql`DROP FUNCTION IF EXISTS ${c.table(fn(tableId))}() CASCADE`.execute(c.db);
     const exists = await sql<{ e: boolean }>`SELECT to_regclass(${qualifiedText(c, WORDS)}) IS NOT NULL AS "e"`.execute(c.db);
-    if (exists.rows[0]?.e) await sql`DELETE FROM ${c.table(WORDS)} WHERE "table_id" = ${tableId}`.execute(c.db);
+    if (exists.rows[0]?.e) {
+      await sql`DELETE FROM ${c.table(WORDS)} WHERE "table_id" = ${tableId}`.execute(c.db);
+      await sql`DELETE FROM ${c.table(KEYS)} WHERE "table_id" = ${tableId}`.execute(c.db);
+    }
   },
 
   // The trigger's UPDATE OF list depends on the column, so it goes first; the schema change's
@@ -171,23 +210,16 @@ export const postgresSearch: SearchDialect = {
   async candidateTerms(c, table, term) {
     const length = [...term.text].length;
     const k = term.edits;
-    const words = c.table(WORDS);
-    const longest = term.prefix ? sql`` : sql` AND length("word") <= ${length + k}`;
     const schema = length + k <= 255 ? await fuzzystrmatch(c.db) : null; // levenshtein takes at most 255 characters
-    let distance = sql``;
-    if (schema) {
-      // A prefilter: levenshtein counts a transposition as two edits, so it allows 2k; the exact
-      // distance (transpositions as one edit) is applied in Node by nearestTerms.
-      const lev = (word: RawBuilder<unknown>) => sql`${sql.id(schema, 'levenshtein_less_equal')}(${word}, ${term.text}, ${2 * k}) <= ${2 * k}`;
-      // A prefix term is near a word when it is near one of the word's prefixes of about its length.
-      const tests = term.prefix
-        ? Array.from({ length: 2 * k + 1 }, (_, i) => length - k + i).filter((n) => n > 0).map((n) => lev(sql`left("word", ${n})`))
-        : [sql`CASE WHEN length("word") <= 255 THEN ${lev(sql`"word"`)} ELSE false END`];
-      distance = sql` AND (${sql.join(tests, sql` OR `)})`;
-    }
-    const r = await sql<{ word: string }>`SELECT DISTINCT "word" FROM ${words}
-      WHERE "table_id" = ${table.id} AND length("word") >= ${length - k}${longest}${distance}`.execute(c.db);
-    return r.rows.map((row) => row.word);
+    if (!schema) return candidateWords(c, table.id, term);
+    // A prefilter for the length window: levenshtein counts a transposition as two edits, so it
+    // allows 2k; the exact distance (transpositions as one edit) is applied in Node by nearestTerms.
+    const lev = (word: RawBuilder<unknown>) => sql`${sql.id(schema, 'levenshtein_less_equal')}(${word}, ${term.text}, ${2 * k}) <= ${2 * k}`;
+    // A prefix term is near a word when it is near one of the word's prefixes of about its length.
+    const tests = term.prefix
+      ? Array.from({ length: 2 * k + 1 }, (_, i) => length - k + i).filter((n) => n > 0).map((n) => lev(sql`left("word", ${n})`))
+      : [sql`CASE WHEN length("word") <= 255 THEN ${lev(sql`"word"`)} ELSE false END`];
+    return candidateWords(c, table.id, term, sql`(${sql.join(tests, sql` OR `)})`);
   },
 
   match(_c, plan) {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { registerSearchFunctions } from './sqlite-search-functions.js';
 import { registerVectorFunctions } from './sqlite-vector-functions.js';
 
 /**
@@ -31,6 +32,7 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
   raw.pragma('cache_size = -16000');
   raw.defaultSafeIntegers(false);
   registerVectorFunctions(raw);
+  registerSearchFunctions(raw);
 
   const statements = new Map<string, Database.Statement>();
   // Kysely's SQLite driver calls prepare() for every query and then all() (readers,

@@ -2,18 +2,22 @@ import { sql, type RawBuilder } from 'kysely';
 import type { LeafColumn } from '../../core/model/column-types.js';
 import type { SearchTerm } from '../../core/search/search-plan.js';
 import { sameColumns, type SearchContext, type SearchDialect } from '../search-dialect.js';
+import { candidateWords, KEYS, WORDS } from '../search-words-sql.js';
 
 /**
  * Search on SQLite: per table a contentless FTS5 table (`_strata_fts_<table id>`, one column
  * per searchable column, rowid = the record's rowid) fed by AFTER INSERT/UPDATE/DELETE
- * triggers, so it changes in the writer's transaction; an fts5vocab table over it lists its
- * terms for typo tolerance. Relevance is FTS5's bm25 with the targets' weights.
+ * triggers, so it changes in the writer's transaction. The same triggers add the record's
+ * words to the branch's word list (search-words-sql.ts) through `strata_search_words`
+ * (sqlite-search-functions.ts), for typo tolerance; a variant found there is used only if the
+ * FTS table still holds it. Relevance is FTS5's bm25 with the targets' weights.
  *
  * Renames need nothing (SQLite rewrites triggers; the index is keyed by table id and column
  * position); a column added or dropped rebuilds the index. VACUUM INTO (branch copies) keeps
  * rowids, and a schema-only copy empties its tables through the triggers.
  */
 const fts = (tableId: number) => `_strata_fts_${tableId}`;
+/** The fts5vocab table of index version 1, dropped on rebuild. */
 const vocab = (tableId: number) => `_strata_fts_${tableId}_vocab`;
 const trigger = (tableId: number, event: 'ins' | 'del' | 'upd') => `_strata_fts_${tableId}_${event}`;
 // unicode61 over letters, digits, private use and marks; diacritics kept (as PostgreSQL's `simple` config does).
@@ -27,14 +31,37 @@ function textOf(leaf: LeafColumn, row: string): RawBuilder<unknown> {
 
 const ftsColumns = (leaves: LeafColumn[]) => leaves.map((_, i) => sql.id(`c${i}`));
 
-/** An FTS5 index's objects: the FTS table, its triggers and (for the table's own index) its vocabulary. */
-export interface FtsNames { fts: string; vocab?: string; trigger: (event: 'ins' | 'del' | 'upd') => string }
-const tableIndex = (tableId: number): FtsNames => ({ fts: fts(tableId), vocab: vocab(tableId), trigger: (event) => trigger(tableId, event) });
+/** The record's words into the word list (whose trigger adds their keys). */
+function addWords(tableId: number, leaves: LeafColumn[], row: string): RawBuilder<unknown> {
+  const text = sql.join(leaves.map((l) => sql`coalesce(${textOf(l, row)}, '')`), sql` || ' ' || `);
+  return sql`INSERT OR IGNORE INTO ${sql.id(WORDS)} ("table_id", "word") SELECT ${sql.lit(tableId)}, "word" FROM strata_search_words(${text});`;
+}
+
+async function ensureWordList(c: SearchContext): Promise<void> {
+  await sql`CREATE TABLE IF NOT EXISTS ${sql.id(WORDS)} ("table_id" integer NOT NULL, "word" text NOT NULL, PRIMARY KEY ("table_id", "word")) WITHOUT ROWID`.execute(c.db);
+  await sql`CREATE TABLE IF NOT EXISTS ${sql.id(KEYS)} ("table_id" integer NOT NULL, "key" text NOT NULL, "word" text NOT NULL, PRIMARY KEY ("table_id", "key", "word")) WITHOUT ROWID`.execute(c.db);
+  await sql`CREATE TRIGGER IF NOT EXISTS "_strata_search_words_keys" AFTER INSERT ON ${sql.id(WORDS)} BEGIN
+    INSERT OR IGNORE INTO ${sql.id(KEYS)} ("table_id", "key", "word") SELECT new."table_id", "key", new."word" FROM strata_search_deletions(new."word");
+    END`.execute(c.db);
+}
+
+/**
+ * An FTS5 index's objects: the FTS table and its triggers; for a table's own (data API) index
+ * also the table whose word list (typo candidates) the triggers feed, and index version 1's
+ * fts5vocab table, dropped on rebuild.
+ */
+export interface FtsNames { fts: string; trigger: (event: 'ins' | 'del' | 'upd') => string; words?: { tableId: number; legacyVocab: string } }
+const tableIndex = (tableId: number): FtsNames => ({ fts: fts(tableId), trigger: (event) => trigger(tableId, event), words: { tableId, legacyVocab: vocab(tableId) } });
 
 export async function dropFts(c: SearchContext, names: FtsNames): Promise<void> {
   for (const event of ['ins', 'del', 'upd'] as const) await sql`DROP TRIGGER IF EXISTS ${sql.id(names.trigger(event))}`.execute(c.db);
-  if (names.vocab) await sql`DROP TABLE IF EXISTS ${sql.id(names.vocab)}`.execute(c.db);
+  if (names.words) await sql`DROP TABLE IF EXISTS ${sql.id(names.words.legacyVocab)}`.execute(c.db);
   await sql`DROP TABLE IF EXISTS ${sql.id(names.fts)}`.execute(c.db);
+  if (!names.words) return;
+  const words = await sql`SELECT 1 FROM "sqlite_master" WHERE "type" = 'table' AND "name" = ${WORDS}`.execute(c.db);
+  if (words.rows.length === 0) return;
+  await sql`DELETE FROM ${sql.id(WORDS)} WHERE "table_id" = ${names.words.tableId}`.execute(c.db);
+  await sql`DELETE FROM ${sql.id(KEYS)} WHERE "table_id" = ${names.words.tableId}`.execute(c.db);
 }
 
 /**
@@ -46,9 +73,10 @@ export async function createFts(c: SearchContext, tableName: string, leaves: Lea
   const index = sql.id(names.fts);
   const columns = ftsColumns(leaves);
   await sql`CREATE VIRTUAL TABLE ${index} USING fts5(${sql.join(columns)}, content='', contentless_delete=1, tokenize=${sql.lit(tokenize)})`.execute(c.db);
-  if (names.vocab) await sql`CREATE VIRTUAL TABLE ${sql.id(names.vocab)} USING fts5vocab(${sql.lit(names.fts)}, 'row')`.execute(c.db);
+  if (names.words) await ensureWordList(c);
   const target = c.table(tableName);
-  const insert = sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)}) VALUES (new.rowid, ${sql.join(leaves.map((l) => textOf(l, 'new')))});`;
+  const insert = sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)}) VALUES (new.rowid, ${sql.join(leaves.map((l) => textOf(l, 'new')))});
+    ${names.words ? addWords(names.words.tableId, leaves, 'new') : sql``}`;
   const remove = sql`DELETE FROM ${index} WHERE "rowid" = old.rowid;`;
   await sql`CREATE TRIGGER ${sql.id(names.trigger('ins'))} AFTER INSERT ON ${target} BEGIN ${insert} END`.execute(c.db);
   await sql`CREATE TRIGGER ${sql.id(names.trigger('del'))} AFTER DELETE ON ${target} BEGIN ${remove} END`.execute(c.db);
@@ -57,6 +85,11 @@ export async function createFts(c: SearchContext, tableName: string, leaves: Lea
     BEGIN ${remove} ${insert} END`.execute(c.db);
   await sql`INSERT INTO ${index} ("rowid", ${sql.join(columns)})
     SELECT "t".rowid, ${sql.join(leaves.map((l) => textOf(l, '"t"')))} FROM ${target} AS "t"`.execute(c.db);
+  if (names.words) {
+    const text = sql.join(leaves.map((l) => sql`coalesce(${textOf(l, '"t"')}, '')`), sql` || ' ' || `);
+    await sql`INSERT OR IGNORE INTO ${sql.id(WORDS)} ("table_id", "word")
+      SELECT DISTINCT ${sql.lit(names.words.tableId)}, "w"."word" FROM ${target} AS "t", strata_search_words(${text}) AS "w"`.execute(c.db);
+  }
 }
 
 /** An FTS5 query: any of the terms (and their variants) in the target columns. */
@@ -88,12 +121,15 @@ export const sqliteSearch: SearchDialect = {
     return true;
   },
 
-  async candidateTerms(c, table, term) {
-    const length = [...term.text].length;
-    const longest = term.prefix ? sql`` : sql` AND length("term") <= ${length + term.edits}`;
-    const r = await sql<{ term: string }>`SELECT "term" FROM ${sql.id(vocab(table.id))}
-      WHERE "doc" > 0 AND length("term") >= ${length - term.edits}${longest}`.execute(c.db);
-    return r.rows.map((row) => row.term);
+  candidateTerms: (c, table, term) => candidateWords(c, table.id, term),
+
+  async liveTerms(c, table, words) {
+    // The word list keeps words whose records are gone: a variant counts if the index still has it.
+    const index = sql.id(fts(table.id));
+    const r = await sql<{ value: string }>`SELECT "value" FROM json_each(${JSON.stringify(words)}) AS "w"
+      WHERE EXISTS (SELECT 1 FROM ${index} WHERE ${index} MATCH '"' || replace("w"."value", '"', '""') || '"')
+      ORDER BY "w"."key"`.execute(c.db);
+    return r.rows.map((row) => row.value);
   },
 
   match(_c, plan, leaves) {
