@@ -13,6 +13,9 @@ import { WorkspaceService } from './workspaces.js';
 import { XanoTableService } from './schema/xano-tables.js';
 import { XanoSchemaService } from './schema/xano-schema.js';
 import { SearchService } from './search/search-service.js';
+import { HistoryService } from './history/history-service.js';
+import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
+import type { RecorderTiming } from './history/history-recorder.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -31,8 +34,12 @@ export class Strata {
   readonly workspaces: WorkspaceService;
   readonly xanoTables: XanoTableService;
   readonly xanoSchema: XanoSchemaService;
+  /** Request history of both APIs (recorded by the HTTP layer, batched into storage). */
+  readonly history: HistoryService;
+  readonly ops: OpsConfig;
 
-  constructor(readonly storage: Storage) {
+  constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
+    this.ops = { ...DEFAULT_OPS, ...ops };
     this.accounts = new AccountService(storage.system);
     this.tokens = new TokenService(storage.system);
     this.databases = new DatabaseService(storage);
@@ -46,10 +53,11 @@ export class Strata {
     this.workspaces = new WorkspaceService(this.databases, this.settings);
     this.xanoTables = new XanoTableService(this.databases);
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
+    this.history = new HistoryService(storage, this.ops.history, historyTiming);
   }
 
-  static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {
-    return new Strata(await openStorage(config));
+  static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
+    return new Strata(await openStorage(config), config.ops, historyTiming);
   }
 
   /** Whether storage answers (readiness). */
@@ -57,7 +65,9 @@ export class Strata {
     return this.storage.ping();
   }
 
-  close(): Promise<void> {
-    return this.storage.close();
+  /** Writes the history still queued, then closes storage. */
+  async close(): Promise<void> {
+    await this.history.close().catch(() => undefined);
+    await this.storage.close();
   }
 }

@@ -4,6 +4,7 @@ import type { TableModel } from '../core/model/table-model.js';
 import type { SelectPlan } from '../core/query/select-plan.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
+import type { HistoryStore } from './history-store.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -125,6 +126,8 @@ export interface BranchStore extends BranchReader {
 export interface Storage {
   readonly engine: EngineName;
   readonly system: SystemStore;
+  /** Request history (history-store.ts): apart from the data, so recording never waits for a data writer. */
+  readonly history: HistoryStore;
   branch(branchId: number): Promise<BranchStore>;
   /** Creates the branch's storage, empty or as a copy (schema, and data when asked) of another branch. */
   createBranchStorage(branchId: number, from?: { branchId: number; copyData: boolean }): Promise<void>;

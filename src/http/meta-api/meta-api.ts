@@ -8,6 +8,7 @@ import { schemaRoutes } from './schema-routes.js';
 import { tableRoutes } from './table-routes.js';
 import { workspaceRoutes } from './workspace-routes.js';
 import { registerXanoErrors } from './xano-errors.js';
+import { historyRoutes } from '../ops/history-routes.js';
 
 /**
  * The Metadata API (Xano's dialect) under /api:meta, in a context of its own: its errors,
@@ -22,5 +23,6 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata): Pro
     await meta.register(datasourceRoutes(strata));
     await meta.register(tableRoutes(strata));
     await meta.register(schemaRoutes(strata));
+    await meta.register(historyRoutes(strata));
   }, { prefix: literal(META_PREFIX) });
 }

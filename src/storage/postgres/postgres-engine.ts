@@ -6,6 +6,7 @@ import { createSystemTables, KyselySystemStore } from '../system-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { ArrayQuery } from '../array-query.js';
+import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -33,7 +34,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
   await kysely.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
-    try { await createSystemTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
+    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
   const arrays = namedArrayQuery(pool);
   const system = new KyselySystemStore(kysely, kysely, arrays);
@@ -48,6 +49,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   const storage: Storage = {
     engine: 'postgres',
     system,
+    history: new KyselyHistoryStore(kysely, kysely),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
