@@ -14,6 +14,7 @@ import { XanoTableService } from './schema/xano-tables.js';
 import { XanoSchemaService } from './schema/xano-schema.js';
 import { SearchService } from './search/search-service.js';
 import { HistoryService } from './history/history-service.js';
+import { ChangeHub } from './changes/change-hub.js';
 import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
 import type { RecorderTiming } from './history/history-recorder.js';
 
@@ -36,6 +37,8 @@ export class Strata {
   readonly xanoSchema: XanoSchemaService;
   /** Request history of both APIs (recorded by the HTTP layer, batched into storage). */
   readonly history: HistoryService;
+  /** Live change streams: the write path feeds them, the HTTP layer subscribes. */
+  readonly changes: ChangeHub;
   readonly ops: OpsConfig;
 
   constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
@@ -54,6 +57,8 @@ export class Strata {
     this.xanoTables = new XanoTableService(this.databases);
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
     this.history = new HistoryService(storage, this.ops.history, historyTiming);
+    this.changes = new ChangeHub(storage, this.ops.changes.retain);
+    this.databases.changeSink = this.changes;
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
@@ -67,6 +72,7 @@ export class Strata {
 
   /** Writes the history still queued, then closes storage. */
   async close(): Promise<void> {
+    await this.changes.close();
     await this.history.close().catch(() => undefined);
     await this.storage.close();
   }

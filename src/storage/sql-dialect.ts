@@ -57,6 +57,9 @@ export interface SqlDialect {
   /** After a row was inserted with an explicit id into an auto-increment table (keep the sequence ahead). */
   afterExplicitId?(db: Kysely<any>, table: RawBuilder<unknown>, id: string | number): Promise<void>;
 
+  /** Tells other nodes, when this transaction commits, that a branch's change log grew (`branchId:lastSeq`). */
+  notifyChanges?(db: Kysely<any>, payload: string): Promise<void>;
+
   /** Full-text search: the engine's index and how queries match it (search-dialect.ts). */
   search: SearchDialect;
 }

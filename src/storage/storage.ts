@@ -5,6 +5,7 @@ import type { SelectPlan } from '../core/query/select-plan.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
 import type { HistoryStore } from './history-store.js';
+import type { ChangeInput, ChangeRow } from './change-log-sql.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -87,6 +88,12 @@ export interface BranchReader {
   searchTermVariants(table: TableModel, terms: TermToExpand[]): Promise<string[][]>;
   /** Runs a search: a page of hits, best first, and the number of matches. */
   search(plan: SearchPlan): Promise<SearchHits>;
+
+  // change log (change-log-sql.ts)
+  /** Committed changes of the branch after `afterSeq`, in order. */
+  readChanges(branchId: number, afterSeq: number, limit: number): Promise<ChangeRow[]>;
+  /** The last sequence number handed out (0 when none). */
+  changeHead(branchId: number): Promise<number>;
 }
 
 export interface BranchTx extends BranchReader {
@@ -116,6 +123,10 @@ export interface BranchTx extends BranchReader {
   deleteRecord(table: TableModel, id: string | number): Promise<number>;
   /** Sets link columns pointing at deleted ids to null (links behave like ON DELETE SET NULL). */
   clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number>): Promise<void>;
+  /** Creates the change log's tables if the branch has none yet. */
+  ensureChangeLog(): Promise<void>;
+  /** Appends this transaction's changes to the log (and tells other nodes on commit); answers the last sequence number. */
+  appendChanges(branchId: number, rows: ChangeInput[], retain: number): Promise<number>;
 }
 
 export interface BranchStore extends BranchReader {
@@ -135,6 +146,8 @@ export interface Storage {
   /** Tells other nodes that a branch's schema or the branch list changed (a no-op on SQLite). */
   publishInvalidation(message: string): Promise<void>;
   onInvalidation(listener: (message: string) => void): void;
+  /** Another node (or this one) committed changes to a branch's log, up to `seq` (PostgreSQL; SQLite never calls). */
+  onChanges(listener: (branchId: number, seq: number) => void): void;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -9,6 +9,7 @@ import { tableRoutes } from './table-routes.js';
 import { workspaceRoutes } from './workspace-routes.js';
 import { registerXanoErrors } from './xano-errors.js';
 import { historyRoutes } from '../ops/history-routes.js';
+import { metaChangeRoutes } from '../ops/change-routes.js';
 
 /**
  * The Metadata API (Xano's dialect) under /api:meta, in a context of its own: its errors,
@@ -24,5 +25,6 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata): Pro
     await meta.register(tableRoutes(strata));
     await meta.register(schemaRoutes(strata));
     await meta.register(historyRoutes(strata));
+    await meta.register(metaChangeRoutes(strata));
   }, { prefix: literal(META_PREFIX) });
 }

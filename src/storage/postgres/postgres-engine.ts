@@ -15,6 +15,8 @@ import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
  */
 const SYSTEM_SCHEMA = 'strata';
 const CHANNEL = 'strata_invalidate';
+/** Change log growth, `branchId:lastSeq` (sent by postgres-dialect's notifyChanges). */
+const CHANGES_CHANNEL = 'strata_changes';
 const branchSchema = (id: number) => `strata_branch_${id}`;
 
 // int8 as a JS number: ids and counters stay within Number.MAX_SAFE_INTEGER (the core checks).
@@ -40,10 +42,14 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   const system = new KyselySystemStore(kysely, kysely, arrays);
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
+  const changeListeners: Array<(branchId: number, seq: number) => void> = [];
   const listener = await startListener(connectionString, (message) => {
     const branchId = /^branch:(\d+)$/.exec(message)?.[1];
     if (branchId) branches.delete(Number(branchId));
     for (const l of listeners) l(message);
+  }, (payload) => {
+    const m = /^(\d+):(\d+)$/.exec(payload);
+    if (m) for (const l of changeListeners) l(Number(m[1]), Number(m[2]));
   });
 
   const storage: Storage = {
@@ -94,6 +100,9 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     },
     onInvalidation(l) {
       listeners.push(l);
+    },
+    onChanges(l) {
+      changeListeners.push(l);
     },
     async ping() {
       await sql`SELECT 1`.execute(kysely);
@@ -155,13 +164,16 @@ function namedArrayQuery(pool: pg.Pool): ArrayQuery {
 }
 
 /** A dedicated LISTEN connection that reconnects after failures. */
-async function startListener(connectionString: string, onMessage: (payload: string) => void) {
+async function startListener(connectionString: string, onMessage: (payload: string) => void, onChanges: (payload: string) => void) {
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = async () => {
     const c = new pg.Client({ connectionString });
-    c.on('notification', (n) => { if (n.channel === CHANNEL && n.payload) onMessage(n.payload); });
+    c.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload) onMessage(n.payload);
+      else if (n.channel === CHANGES_CHANNEL && n.payload) onChanges(n.payload);
+    });
     c.on('error', () => {
       if (stopped) return;
       client = undefined;
@@ -170,6 +182,7 @@ async function startListener(connectionString: string, onMessage: (payload: stri
     });
     await c.connect();
     await c.query(`LISTEN ${CHANNEL}`);
+    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
     client = c;
   };
   await connect();

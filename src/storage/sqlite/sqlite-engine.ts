@@ -84,6 +84,9 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     onInvalidation(listener) {
       listeners.push(listener);
     },
+    onChanges() {
+      // One process writes the files: the core hears of its own commits directly.
+    },
     async ping() {
       systemReader.raw.prepare('SELECT 1').all();
     },
