@@ -149,5 +149,7 @@ export interface Storage {
   /** Another node (or this one) committed changes to a branch's log, up to `seq` (PostgreSQL; SQLite never calls). */
   onChanges(listener: (branchId: number, seq: number) => void): void;
   ping(): Promise<void>;
+  /** The connection pool's state, for metrics (PostgreSQL; SQLite has no pool). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

@@ -30,6 +30,8 @@ function lastEventId(request: FastifyRequest): number | undefined {
  */
 async function streamChanges(strata: Strata, request: FastifyRequest, reply: FastifyReply, ctx: BranchContext, table?: string): Promise<void> {
   const after = lastEventId(request);
+  // HEAD (Fastify answers it from the GET route): the headers a stream would have, no stream.
+  if (request.method === 'HEAD') return void reply.header('content-type', 'text/event-stream; charset=utf-8').send();
   const actor = request.actor!;
   const secret = request.headers.authorization!.slice(7).trim();
   const scope = { databaseId: ctx.database.id, databaseName: ctx.database.name, branchName: ctx.branch.name };

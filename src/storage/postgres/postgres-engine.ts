@@ -107,6 +107,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     async ping() {
       await sql`SELECT 1`.execute(kysely);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await listener.stop();
       await kysely.destroy();
