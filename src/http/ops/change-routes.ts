@@ -61,10 +61,10 @@ const streamConfig = { ...needs('content:read'), history: false as const };
 /** `GET /db/{db}:{branch}/changes` and `GET /db/{db}:{branch}/tables/{table}/changes` (data API). */
 export const changeRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/db/:dbBranch/changes', { config: streamConfig, schema: { params: DbBranchParams, querystring: StreamQuery, description } }, async (request, reply) => {
+  app.get('/db/:dbBranch/changes', { config: streamConfig, schema: { summary: 'Stream the branch\'s record changes (SSE)', params: DbBranchParams, querystring: StreamQuery, description } }, async (request, reply) => {
     await streamChanges(strata, request, reply, await resolveBranch(strata, request.params.dbBranch));
   });
-  app.get('/db/:dbBranch/tables/:table/changes', { config: streamConfig, schema: { params: TableParams, querystring: StreamQuery, description } }, async (request, reply) => {
+  app.get('/db/:dbBranch/tables/:table/changes', { config: streamConfig, schema: { summary: 'Stream the table\'s record changes (SSE)', params: TableParams, querystring: StreamQuery, description } }, async (request, reply) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     tableIn(await ctx.schema(), request.params.table); // 404 for an unknown table
     await streamChanges(strata, request, reply, ctx, request.params.table);
@@ -74,10 +74,10 @@ export const changeRoutes = (strata: Strata): FastifyPluginAsync => async (root)
 /** `GET /workspace/{id}/changes` and `…/table/{table_id}/changes` in the Metadata API (the live data source). */
 export const metaChangeRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  app.get('/workspace/:workspace_id/changes', { config: streamConfig, schema: { params: WorkspaceParams, querystring: StreamQuery, description } }, async (request, reply) => {
+  app.get('/workspace/:workspace_id/changes', { config: streamConfig, schema: { summary: 'Stream the workspace\'s record changes, live data source (SSE)', params: WorkspaceParams, querystring: StreamQuery, description } }, async (request, reply) => {
     await streamChanges(strata, request, reply, await liveBranch(strata, request.params.workspace_id));
   });
-  app.get('/workspace/:workspace_id/table/:table_id/changes', { config: streamConfig, schema: { params: MetaTableParams, querystring: StreamQuery, description } }, async (request, reply) => {
+  app.get('/workspace/:workspace_id/table/:table_id/changes', { config: streamConfig, schema: { summary: 'Stream the table\'s record changes, live data source (SSE)', params: MetaTableParams, querystring: StreamQuery, description } }, async (request, reply) => {
     const ctx = await liveBranch(strata, request.params.workspace_id);
     const table = await strata.xanoTables.get(ctx, request.params.table_id);
     await streamChanges(strata, request, reply, ctx, table.name);

@@ -58,13 +58,13 @@ export const historyRoutes = (strata: Strata): FastifyPluginAsync => async (root
     return metaPage(page, rows.slice(0, perPage).map((r) => entryView(r, includeOutput)), rows.length > perPage);
   };
 
-  app.get(base, { config: { ...needs('history:read'), history: false }, schema: { params: WorkspaceParams, querystring: ListQuery } }, async (request) => {
+  app.get(base, { config: { ...needs('history:read'), history: false }, schema: { summary: 'Browse request history', params: WorkspaceParams, querystring: ListQuery } }, async (request) => {
     const q = request.query;
     const sort = [{ field: q.sort === 'duration' ? 'duration' as const : q.sort === 'status' ? 'status' as const : 'created_at' as const, desc: (q.order ?? 'desc') === 'desc' }];
     return run(request.params.workspace_id, listConditions(q), sort, q.page ?? 1, q.per_page ?? 50, q.include_output ?? false);
   });
 
-  app.post(`${base}/search`, { config: { ...needs('history:read'), history: false }, preValidation: bodyIsOptional, schema: { params: WorkspaceParams, body: SearchBody } }, async (request) => {
+  app.post(`${base}/search`, { config: { ...needs('history:read'), history: false }, preValidation: bodyIsOptional, schema: { summary: 'Search request history', params: WorkspaceParams, body: SearchBody } }, async (request) => {
     const b = request.body ?? {};
     const where = [...searchConditions(b.search), ...listConditions({ branch: b.branch ?? undefined })];
     return run(request.params.workspace_id, where, sortOf(b.sort), b.page ?? 1, b.per_page ?? 50, b.include_output ?? false);

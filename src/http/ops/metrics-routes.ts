@@ -21,7 +21,7 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
     done();
   });
 
-  app.get('/metrics', { config: { ...needs('history:read'), history: false }, schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { config: { ...needs('history:read'), history: false }, schema: { summary: 'Prometheus metrics of this node', description: 'Prometheus text format 0.0.4: requests by route and status, latency histograms, storage pool, request-history queue and drops, change streams.' } }, async (_request, reply) => {
     const history = strata.history.recorder.stats;
     const changes = strata.changes.stats;
     const pool = strata.storage.poolStats?.();
