@@ -7,6 +7,8 @@
  *      table `items` over HTTP, stop it, seed BENCH_ROWS rows through the built core in a
  *      separate process, start Strata again and drive GET by id, insert and PATCH+ifVersion;
  *   3. the baseline again at the end (a drift/noise check).
+ * `GET by id` runs with request history on (the default) and, after the other scenarios, once
+ * more on a restart with HISTORY_ENABLED=false: the cost of recording, in the same run.
  * Every request carries the token (authentication is on). Results: a console table,
  * .bench/results.json and a markdown table (.bench/results.md, also printed).
  *
@@ -385,6 +387,14 @@ async function benchEngine(engine) {
     }
     const { code, signal } = await strata.handle.stop();
     if (code !== 0) console.warn(`[${engine}] Strata exited with code ${code} signal ${signal}:\n${strata.handle.output().slice(-2000)}`);
+
+    // The cost of request history: the same GET by id with recording off (a restart on the same data).
+    if (cfg.scenarios.includes('get')) {
+      console.log(`[${engine}] again with HISTORY_ENABLED=false`);
+      const off = await startStrata(engine, { ...storageEnv, HISTORY_ENABLED: 'false' }, { firstStart: false, logFile: path.join(tmp, 'strata-history-off.log') });
+      results.push(await measure('GET by id, history off', engine, { url: off.url, token, pid: off.handle.child.pid }, getRequests()));
+      await off.handle.stop();
+    }
     return { info, results };
   } finally {
     await stopAll();

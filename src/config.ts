@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadOpsConfig, type OpsConfig } from './config-ops.js';
 
 /** Strata's configuration, from the environment, validated once at start. */
 export interface Config {
@@ -13,13 +14,15 @@ export interface Config {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   pgPoolSize: number;
   ownerEmail: string;
+  /** Request history, change streams and shutdown (config-ops.ts). */
+  ops: OpsConfig;
 }
 
 export class ConfigError extends Error {}
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -47,5 +50,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: sync,
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
     ownerEmail: env.STRATA_OWNER_EMAIL?.trim() || 'owner@strata.local',
+    ops: loadOpsConfig(env),
   };
 }

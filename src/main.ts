@@ -33,12 +33,23 @@ async function main(): Promise<void> {
     ].join('\n'));
   }
   const app = await buildServer(strata, { instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+  // Graceful shutdown, bounded: stop accepting, end change streams, let in-flight requests
+  // finish (app.close), then write the queued request history and close storage (strata.close).
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), 10_000).unref();
-    await app.close();
-    await strata.close();
+    const timer = setTimeout(() => {
+      app.log.error({ timeoutMs: config.ops.shutdownTimeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, config.ops.shutdownTimeoutMs).unref();
+    try {
+      await app.close();
+      await strata.close();
+    } catch (err) {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
     clearTimeout(timer);
+    app.log.info('shut down');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

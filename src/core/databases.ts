@@ -10,6 +10,18 @@ export interface BranchContext {
   store: BranchStore;
   /** The branch's schema (cached); on a cache miss it is read through `via` when given (e.g. a transaction). */
   schema(via?: BranchReader): Promise<BranchSchema>;
+  /** Where committed record changes go (the change log and streams); absent when nothing listens. */
+  changes?: ChangeSink;
+}
+
+/** What record writes need of the change streams (core/changes/change-hub.ts). */
+export interface ChangeSink {
+  /** Events kept per branch for resuming. */
+  retain: number;
+  /** Resolves once the branch's store has its change log tables. */
+  ready(store: BranchStore): Promise<void>;
+  /** A transaction that appended up to `seq` committed. */
+  committed(branchId: number, seq: number): void;
 }
 
 /**
@@ -20,6 +32,8 @@ export interface BranchContext {
 export class DatabaseService {
   private readonly resolved = new Map<string, { database: DatabaseRow; branch: BranchRow }>();
   private readonly schemas = new Map<number, Promise<BranchSchema>>();
+  /** Set by Strata: every context it resolves carries it to the write path. */
+  changeSink: ChangeSink | undefined;
 
   constructor(private readonly storage: Storage) {
     storage.onInvalidation((message) => {
@@ -146,7 +160,7 @@ export class DatabaseService {
     }
     const { database, branch } = hit;
     const store = await this.storage.branch(branch.id);
-    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store) };
+    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store), changes: this.changeSink };
   }
 
   private schemaOf(branchId: number, reader: BranchReader): Promise<BranchSchema> {

@@ -16,6 +16,10 @@ import { XanoIndexService } from './schema/xano-indexes.js';
 import { SearchService } from './search/search-service.js';
 import { XanoContentService } from './records/xano-content.js';
 import { XanoBulkService } from './records/xano-bulk.js';
+import { HistoryService } from './history/history-service.js';
+import { ChangeHub } from './changes/change-hub.js';
+import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
+import type { RecorderTiming } from './history/history-recorder.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -38,8 +42,14 @@ export class Strata {
   /** The Metadata API's records: reads and single writes; writes of many records. */
   readonly xanoContent = new XanoContentService();
   readonly xanoBulk = new XanoBulkService();
+  /** Request history of both APIs (recorded by the HTTP layer, batched into storage). */
+  readonly history: HistoryService;
+  /** Live change streams: the write path feeds them, the HTTP layer subscribes. */
+  readonly changes: ChangeHub;
+  readonly ops: OpsConfig;
 
-  constructor(readonly storage: Storage) {
+  constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
+    this.ops = { ...DEFAULT_OPS, ...ops };
     this.accounts = new AccountService(storage.system);
     this.tokens = new TokenService(storage.system);
     this.databases = new DatabaseService(storage);
@@ -54,10 +64,13 @@ export class Strata {
     this.xanoTables = new XanoTableService(this.databases);
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
     this.xanoIndexes = new XanoIndexService(this.databases, this.xanoTables);
+    this.history = new HistoryService(storage, this.ops.history, historyTiming);
+    this.changes = new ChangeHub(storage, this.ops.changes.retain);
+    this.databases.changeSink = this.changes;
   }
 
-  static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number }): Promise<Strata> {
-    return new Strata(await openStorage(config));
+  static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
+    return new Strata(await openStorage(config), config.ops, historyTiming);
   }
 
   /** Whether storage answers (readiness). */
@@ -65,7 +78,10 @@ export class Strata {
     return this.storage.ping();
   }
 
-  close(): Promise<void> {
-    return this.storage.close();
+  /** Writes the history still queued, then closes storage. */
+  async close(): Promise<void> {
+    await this.changes.close();
+    await this.history.close().catch(() => undefined);
+    await this.storage.close();
   }
 }

@@ -17,6 +17,7 @@ import { workspaceRoutes } from './data-api/workspace-routes.js';
 import { queryRoutes } from './data-api/query-routes.js';
 import { analyticsRoutes } from './data-api/analytics-routes.js';
 import { searchRoutes } from './data-api/search-routes.js';
+import { registerOps } from './ops/register-ops.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -65,6 +66,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await registerApiDocs(app, metaApiDocs(VERSION));
   collectRoutes(app);
   registerAuth(app, strata);
+  await registerOps(app, strata);
 
   await app.register(healthRoutes(strata));
   await app.register(recordRoutes(strata));

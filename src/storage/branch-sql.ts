@@ -14,6 +14,7 @@ import { SearchIndexSql } from './search-index-sql.js';
 import { runSearch } from './search-sql.js';
 import { TableIndexSql } from './index-sql.js';
 import type { TableIndex } from '../core/model/table-index.js';
+import { ChangeLogSql, type ChangeInput, type ChangeRow } from './change-log-sql.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -416,6 +417,24 @@ export class BranchSql implements BranchTx {
     }
     if (ids.length === 0) return;
     await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IN (${sql.join(ids)})`.execute(this.db);
+  }
+
+  // ---- change log (change-log-sql.ts) ----
+
+  private get changeLog(): ChangeLogSql {
+    return new ChangeLogSql(this.db, this.opts);
+  }
+  ensureChangeLog(): Promise<void> {
+    return this.changeLog.ensure();
+  }
+  appendChanges(branchId: number, rows: ChangeInput[], retain: number): Promise<number> {
+    return this.changeLog.append(branchId, rows, retain);
+  }
+  readChanges(branchId: number, afterSeq: number, limit: number): Promise<ChangeRow[]> {
+    return this.changeLog.read(branchId, afterSeq, limit);
+  }
+  changeHead(branchId: number): Promise<number> {
+    return this.changeLog.head(branchId);
   }
 }
 

@@ -60,6 +60,9 @@ export interface SqlDialect {
   /** Restarts an integer-id table's auto-increment at 1 (after its records were deleted). */
   resetIdentity(db: Kysely<any>, table: RawBuilder<unknown>, name: string): Promise<void>;
 
+  /** Tells other nodes, when this transaction commits, that a branch's change log grew (`branchId:lastSeq`). */
+  notifyChanges?(db: Kysely<any>, payload: string): Promise<void>;
+
   /** Full-text search: the engine's index and how queries match it (search-dialect.ts). */
   search: SearchDialect;
   /** The Metadata API's indexes: what the engine builds natively and what it lacks (index-dialect.ts). */

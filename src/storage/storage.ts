@@ -5,6 +5,8 @@ import type { SelectPlan } from '../core/query/select-plan.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
 import type { TableIndex } from '../core/model/table-index.js';
+import type { HistoryStore } from './history-store.js';
+import type { ChangeInput, ChangeRow } from './change-log-sql.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -87,6 +89,12 @@ export interface BranchReader {
   searchTermVariants(table: TableModel, terms: TermToExpand[]): Promise<string[][]>;
   /** Runs a search: a page of hits, best first, and the number of matches. */
   search(plan: SearchPlan): Promise<SearchHits>;
+
+  // change log (change-log-sql.ts)
+  /** Committed changes of the branch after `afterSeq`, in order. */
+  readChanges(branchId: number, afterSeq: number, limit: number): Promise<ChangeRow[]>;
+  /** The last sequence number handed out (0 when none). */
+  changeHead(branchId: number): Promise<number>;
 }
 
 export interface BranchTx extends BranchReader {
@@ -124,6 +132,10 @@ export interface BranchTx extends BranchReader {
   truncateRecords(table: TableModel, opts: { resetIds: boolean }): Promise<number>;
   /** Sets link columns pointing at deleted ids (or, after a truncate, at any id) to null (links behave like ON DELETE SET NULL). */
   clearLinksTo(table: TableModel, column: LeafColumn, ids: Array<string | number> | 'all'): Promise<void>;
+  /** Creates the change log's tables if the branch has none yet. */
+  ensureChangeLog(): Promise<void>;
+  /** Appends this transaction's changes to the log (and tells other nodes on commit); answers the last sequence number. */
+  appendChanges(branchId: number, rows: ChangeInput[], retain: number): Promise<number>;
 }
 
 export interface BranchStore extends BranchReader {
@@ -134,6 +146,8 @@ export interface BranchStore extends BranchReader {
 export interface Storage {
   readonly engine: EngineName;
   readonly system: SystemStore;
+  /** Request history (history-store.ts): apart from the data, so recording never waits for a data writer. */
+  readonly history: HistoryStore;
   branch(branchId: number): Promise<BranchStore>;
   /** Creates the branch's storage, empty or as a copy (schema, and data when asked) of another branch. */
   createBranchStorage(branchId: number, from?: { branchId: number; copyData: boolean }): Promise<void>;
@@ -141,6 +155,10 @@ export interface Storage {
   /** Tells other nodes that a branch's schema or the branch list changed (a no-op on SQLite). */
   publishInvalidation(message: string): Promise<void>;
   onInvalidation(listener: (message: string) => void): void;
+  /** Another node (or this one) committed changes to a branch's log, up to `seq` (PostgreSQL; SQLite never calls). */
+  onChanges(listener: (branchId: number, seq: number) => void): void;
   ping(): Promise<void>;
+  /** The connection pool's state, for metrics (PostgreSQL; SQLite has no pool). */
+  poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }

@@ -3,6 +3,8 @@ import { Strata } from '../../src/core/strata.js';
 import { buildServer } from '../../src/http/server.js';
 import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
 import type { EngineUnderTest } from './engines.js';
+import type { OpsConfig } from '../../src/config-ops.js';
+import type { RecorderTiming } from '../../src/core/history/history-recorder.js';
 
 export interface RunningStrata {
   url: string;
@@ -20,10 +22,11 @@ export interface RunningStrata {
 }
 
 /** A real Strata on a loopback port, over a private database of the given engine. */
-export async function startStrata(engine: EngineUnderTest, options: { instanceName?: string; bodyLimit?: number } = {}): Promise<RunningStrata> {
-  const { config, cleanup } = await engine.provision();
-  const strata = await Strata.open(config);
-  const account = await strata.accounts.create({ email: 'owner@test.local', password: 'owner-password', name: 'Owner' });
+export async function startStrata(engine: EngineUnderTest, options: { instanceName?: string; bodyLimit?: number; ops?: Partial<OpsConfig>; historyTiming?: Partial<RecorderTiming>; provisioned?: Awaited<ReturnType<EngineUnderTest['provision']>> } = {}): Promise<RunningStrata> {
+  const { config, cleanup } = options.provisioned ?? await engine.provision();
+  const strata = await Strata.open({ ...config, ops: options.ops }, options.historyTiming);
+  // A second node over the same storage (options.provisioned) finds the owner already there.
+  const account = (await strata.storage.system.findAccountByEmail('owner@test.local')) ?? await strata.accounts.create({ email: 'owner@test.local', password: 'owner-password', name: 'Owner' });
   const { secret } = await strata.tokens.create(account, { name: 'test' });
   const app = await buildServer(strata, { instanceName: options.instanceName ?? 'local', bodyLimit: options.bodyLimit ?? 20 * 1024 * 1024, logLevel: 'silent' });
   await app.listen({ host: '127.0.0.1', port: 0 });

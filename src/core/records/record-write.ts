@@ -28,6 +28,8 @@ export interface WriteScope {
    * writers can race for it). `raceError` is what the loser reports; without one it retries.
    */
   claim(table: TableModel, key: RecordKey, raceError?: () => StrataError): void;
+  /** Notes a record change for the change log and streams (runWrite appends them before commit). */
+  changed?(table: TableModel, key: RecordKey, op: 'insert' | 'update' | 'delete'): Promise<void>;
 }
 
 export const recordNotFound = (id: unknown) => new StrataError('NOT_FOUND', `record [${String(id)}] not found`);
@@ -52,7 +54,9 @@ export async function createRecord(w: WriteScope, table: TableModel, input: Pars
   } else if (table.idKind === 'string') {
     id = newRecordId();
   }
-  return insertValues(w, table, id, input.values);
+  const key = await insertValues(w, table, id, input.values);
+  await w.changed?.(table, key, 'insert');
+  return key;
 }
 
 /** Create under a known id, or replace the whole record; createOnly refuses to replace, ifVersion guards it. */
@@ -60,7 +64,7 @@ export async function putRecord(w: WriteScope, table: TableModel, key: RecordKey
   const version = await w.tx.recordVersion(table, key);
   if (version === undefined) {
     w.claim(table, key, opts.createOnly ? () => alreadyExists(key) : undefined);
-    await insertValues(w, table, key, input.values);
+    await w.changed?.(table, await insertValues(w, table, key, input.values), 'insert');
     return { created: true };
   }
   if (opts.createOnly) throw alreadyExists(key);
@@ -68,6 +72,7 @@ export async function putRecord(w: WriteScope, table: TableModel, key: RecordKey
   const values = await hashPasswords(withDefaults(table, input.values, w.now));
   await checkLinks(w, values);
   await w.tx.updateRecord(table, key, values, w.now, { replace: true });
+  await w.changed?.(table, key, 'update');
   return { created: false };
 }
 
@@ -80,18 +85,20 @@ export async function patchRecord(w: WriteScope, table: TableModel, id: string, 
   if (key === undefined || version === undefined) {
     if (!opts.upsert || key === undefined) throw recordNotFound(id);
     w.claim(table, key);
-    await insertValues(w, table, key, input.values);
+    await w.changed?.(table, await insertValues(w, table, key, input.values), 'insert');
     return { created: true };
   }
   if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(id, opts.ifVersion, version);
   await checkLinks(w, input.values);
   await w.tx.updateRecord(table, key, await hashPasswords(input.values), w.now, {});
+  await w.changed?.(table, key, 'update');
   return { created: false };
 }
 
 /** Deletes a record and nulls every link to it (links behave like ON DELETE SET NULL); false when it did not exist. */
 export async function deleteRecord(w: WriteScope, table: TableModel, key: RecordKey): Promise<boolean> {
   if ((await w.tx.deleteRecord(table, key)) === 0) return false;
+  await w.changed?.(table, key, 'delete');
   for (const other of w.schema.tables.values()) {
     for (const leaf of other.leaves) {
       if (leaf.link?.table === table.name) await w.tx.clearLinksTo(other, leaf, [key]);

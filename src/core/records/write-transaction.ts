@@ -2,6 +2,7 @@ import type { TableModel } from '../model/table-model.js';
 import { StrataError } from '../errors.js';
 import type { BranchContext } from '../databases.js';
 import type { RecordKey, WriteScope } from './record-write.js';
+import { ChangeCollector } from '../changes/change-collector.js';
 
 interface Claim { table: TableModel; key: RecordKey; raceError?: () => StrataError }
 
@@ -20,15 +21,26 @@ interface Claim { table: TableModel; key: RecordKey; raceError?: () => StrataErr
  */
 export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Promise<T>): Promise<T> {
   await ctx.schema();
+  await ctx.changes?.ready(ctx.store);
   for (let attempt = 1; ; attempt++) {
     const claims: Claim[] = [];
     try {
-      return await ctx.store.transaction(async (tx) => fn({
-        tx,
-        schema: await ctx.schema(tx),
-        now: Date.now(),
-        claim: (table, key, raceError) => { claims.push({ table, key, raceError }); },
-      }));
+      let lastSeq: number | undefined;
+      const result = await ctx.store.transaction(async (tx) => {
+        const schema = await ctx.schema(tx);
+        const now = Date.now();
+        const changes = ctx.changes && new ChangeCollector(tx, schema, now);
+        const value = await fn({
+          tx, schema, now,
+          claim: (table, key, raceError) => { claims.push({ table, key, raceError }); },
+          changed: changes && ((table, key, op) => changes.note(table, key, op)),
+        });
+        // Last, so the log's counter row stays locked only from here to commit (PostgreSQL).
+        lastSeq = await changes?.flush(ctx.branch.id, ctx.changes!.retain);
+        return value;
+      });
+      if (lastSeq !== undefined) ctx.changes!.committed(ctx.branch.id, lastSeq);
+      return result;
     } catch (err) {
       // Only a uniqueness conflict on an id we were inserting can be the race described above.
       const conflict = err instanceof StrataError && err.code === 'CONSTRAINT_VIOLATION';

@@ -11,6 +11,8 @@ import { schemaRoutes } from './schema-routes.js';
 import { tableRoutes } from './table-routes.js';
 import { workspaceRoutes } from './workspace-routes.js';
 import { registerXanoErrors } from './xano-errors.js';
+import { historyRoutes } from '../ops/history-routes.js';
+import { metaChangeRoutes } from '../ops/change-routes.js';
 
 /**
  * The Metadata API (Xano's dialect) under /api:meta, in a context of its own: its errors,
@@ -28,5 +30,7 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata): Pro
     await meta.register(indexRoutes(strata));
     await meta.register(contentRoutes(strata));
     await meta.register(contentBulkRoutes(strata));
+    await meta.register(historyRoutes(strata));
+    await meta.register(metaChangeRoutes(strata));
   }, { prefix: literal(META_PREFIX) });
 }

@@ -95,6 +95,10 @@ export const postgresDialect: SqlDialect = {
   forKeyShare: ' FOR KEY SHARE',
   notNullNeedsDdlDefault: false,
 
+  async notifyChanges(db, payload) {
+    // Delivered on commit only, to every node (this one included); never for a rollback.
+    await sql`SELECT pg_notify('strata_changes', ${payload})`.execute(db);
+  },
   async lockCatalog(db, catalog) {
     // A table lock, not FOR UPDATE on rows: saving a table replaces its catalog row (a waiter's
     // locked row would be gone) and an empty catalog has no rows to lock. Plain reads are not

@@ -6,6 +6,7 @@ import { createSystemTables, KyselySystemStore } from '../system-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { ArrayQuery } from '../array-query.js';
+import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -14,6 +15,8 @@ import type { ArrayQuery } from '../array-query.js';
  */
 const SYSTEM_SCHEMA = 'strata';
 const CHANNEL = 'strata_invalidate';
+/** Change log growth, `branchId:lastSeq` (sent by postgres-dialect's notifyChanges). */
+const CHANGES_CHANNEL = 'strata_changes';
 const branchSchema = (id: number) => `strata_branch_${id}`;
 
 // int8 as a JS number: ids and counters stay within Number.MAX_SAFE_INTEGER (the core checks).
@@ -33,21 +36,26 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
   await kysely.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
-    try { await createSystemTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
+    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
   const arrays = namedArrayQuery(pool);
   const system = new KyselySystemStore(kysely, kysely, arrays);
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
+  const changeListeners: Array<(branchId: number, seq: number) => void> = [];
   const listener = await startListener(connectionString, (message) => {
     const branchId = /^branch:(\d+)$/.exec(message)?.[1];
     if (branchId) branches.delete(Number(branchId));
     for (const l of listeners) l(message);
+  }, (payload) => {
+    const m = /^(\d+):(\d+)$/.exec(payload);
+    if (m) for (const l of changeListeners) l(Number(m[1]), Number(m[2]));
   });
 
   const storage: Storage = {
     engine: 'postgres',
     system,
+    history: new KyselyHistoryStore(kysely, kysely),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
@@ -93,9 +101,13 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     onInvalidation(l) {
       listeners.push(l);
     },
+    onChanges(l) {
+      changeListeners.push(l);
+    },
     async ping() {
       await sql`SELECT 1`.execute(kysely);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await listener.stop();
       await kysely.destroy();
@@ -153,13 +165,16 @@ function namedArrayQuery(pool: pg.Pool): ArrayQuery {
 }
 
 /** A dedicated LISTEN connection that reconnects after failures. */
-async function startListener(connectionString: string, onMessage: (payload: string) => void) {
+async function startListener(connectionString: string, onMessage: (payload: string) => void, onChanges: (payload: string) => void) {
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
   const connect = async () => {
     const c = new pg.Client({ connectionString });
-    c.on('notification', (n) => { if (n.channel === CHANNEL && n.payload) onMessage(n.payload); });
+    c.on('notification', (n) => {
+      if (n.channel === CHANNEL && n.payload) onMessage(n.payload);
+      else if (n.channel === CHANGES_CHANNEL && n.payload) onChanges(n.payload);
+    });
     c.on('error', () => {
       if (stopped) return;
       client = undefined;
@@ -168,6 +183,7 @@ async function startListener(connectionString: string, onMessage: (payload: stri
     });
     await c.connect();
     await c.query(`LISTEN ${CHANNEL}`);
+    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
     client = c;
   };
   await connect();

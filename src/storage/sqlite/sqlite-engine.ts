@@ -7,6 +7,7 @@ import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 import { AsyncMutex } from '../async-mutex.js';
+import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 
 /**
  * Embedded storage: `strata.db` holds the instance's own tables; each branch is its own
@@ -22,6 +23,10 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   // data_version changes when another connection or process (the writer, the CLI) commits.
   const systemVersion = () => systemReader.arrays('PRAGMA data_version', [])[0]![0] as number;
   const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, systemVersion);
+  // Request history in a file of its own: its batched inserts never queue behind data writes.
+  const historyWriter = openSqlite(path.join(dataDir, 'history.db'), opts);
+  await createHistoryTables(historyWriter.kysely, 'sqlite');
+  const historyReader = openSqlite(path.join(dataDir, 'history.db'), { ...opts, readonly: true });
   const branches = new Map<number, SqliteBranchStore>();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
 
@@ -42,6 +47,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   const storage: Storage = {
     engine: 'sqlite',
     system,
+    history: new KyselyHistoryStore(historyWriter.kysely, historyReader.kysely),
     async branch(branchId) {
       return openBranch(branchId);
     },
@@ -78,12 +84,17 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     onInvalidation(listener) {
       listeners.push(listener);
     },
+    onChanges() {
+      // One process writes the files: the core hears of its own commits directly.
+    },
     async ping() {
       systemReader.raw.prepare('SELECT 1').all();
     },
     async close() {
       for (const store of branches.values()) await store.close();
       branches.clear();
+      await historyReader.kysely.destroy();
+      await historyWriter.kysely.destroy();
       await systemReader.kysely.destroy();
       await systemWriter.kysely.destroy();
     },

@@ -1,0 +1,19 @@
+import type { RecordFormat } from '../records/projection.js';
+
+/**
+ * Records as change events carry them: plain JSON (datetimes as RFC 3339, json values as
+ * themselves, links as ids), `xata: {version, createdAt, updatedAt}`, and never a password
+ * hash: a stream subscriber is a reader, and readers of the Metadata API never see them either.
+ */
+export const changeRecordFormat: RecordFormat = {
+  value(leaf, value) {
+    if (leaf.xano?.type === 'password') return undefined;
+    if (leaf.type === 'datetime' && typeof value === 'number') return new Date(value).toISOString();
+    return value;
+  },
+  meta(out, id, meta) {
+    out.id = String(id);
+    out.xata = { version: meta.version, createdAt: new Date(meta.createdAt).toISOString(), updatedAt: new Date(meta.updatedAt).toISOString() };
+  },
+  linkId: (id) => id,
+};

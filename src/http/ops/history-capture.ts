@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { HistoryRecorder } from '../../core/history/history-recorder.js';
+import { redactValue } from '../../core/history/redact.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** `false` keeps a route out of request history (the history API itself, change streams). */
+    history?: false;
+  }
+  interface FastifyRequest {
+    historyOutput?: string;
+  }
+}
+
+// The workspace a request belongs to: a database in the data API, a workspace id in the Metadata API.
+const DATA_API = /^\/db\/([^/:?]+)(?::([^/?]+))?/;
+const XATA_DB = /^(?:\/workspaces\/[^/]+)?\/dbs\/([^/?]+)/;
+const META_API = /^\/api:meta\/workspace\/(\d+)(?:[/?]|$)/;
+
+function workspaceOf(request: FastifyRequest): { workspace: number | string; branch: string | null } | undefined {
+  const url = request.url;
+  let m = DATA_API.exec(url);
+  if (m) return { workspace: decodeURIComponent(m[1]!), branch: m[2] ? decodeURIComponent(m[2]) : null };
+  m = META_API.exec(url);
+  if (m) {
+    const source = request.headers['x-data-source'];
+    const label = typeof source === 'string' && source !== '' && source !== 'live' ? source : 'main';
+    return { workspace: Number(m[1]), branch: label };
+  }
+  m = XATA_DB.exec(url);
+  if (m) return { workspace: decodeURIComponent(m[1]!), branch: null };
+  return undefined;
+}
+
+function inputOf(request: FastifyRequest, limit: number): unknown {
+  const query = request.query as Record<string, unknown> | undefined;
+  const body = request.body;
+  const hasQuery = query !== undefined && query !== null && Object.keys(query).length > 0;
+  if (body === undefined || body === null) return hasQuery ? redactValue(query, limit) : undefined;
+  const merged = typeof body === 'object' && !Array.isArray(body) ? { ...(hasQuery ? query : {}), ...(body as object) } : { ...(hasQuery ? query : {}), body };
+  return redactValue(merged, limit);
+}
+
+/**
+ * Records every request to a workspace (both APIs) into request history. The hooks copy
+ * references and small values only; formatting, redaction of headers and output, and the
+ * write happen in the recorder's batches. Requests with no workspace in their path (listing
+ * workspaces, /auth/me, /health) have nowhere to be filed and are not recorded.
+ */
+export function registerHistoryCapture(app: FastifyInstance, recorder: HistoryRecorder): void {
+  if (!recorder.config.enabled) return;
+  const outputLimit = recorder.config.outputLimit;
+  const inputLimit = recorder.config.inputLimit;
+  if (!app.hasRequestDecorator('historyOutput')) app.decorateRequest('historyOutput', undefined);
+  if (outputLimit > 0) {
+    app.addHook('onSend', (request, _reply, payload, done) => {
+      if (typeof payload === 'string' && payload.length <= outputLimit) request.historyOutput = payload;
+      done(null, payload);
+    });
+  }
+  app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
+    done();
+    if (request.routeOptions.config?.history === false) return;
+    const where = workspaceOf(request);
+    if (!where) return;
+    const length = reply.getHeader('content-length');
+    recorder.record({
+      workspace: where.workspace,
+      branch: where.branch,
+      createdAt: Date.now() - Math.round(reply.elapsedTime),
+      durationMs: reply.elapsedTime,
+      status: reply.statusCode,
+      verb: request.method,
+      uri: request.url,
+      tokenId: request.actor?.token.id ?? null,
+      clientIp: request.ip ?? null,
+      input: inputLimit > 0 ? inputOf(request, inputLimit) : undefined,
+      requestHeaders: request.headers,
+      responseHeaders: reply.getHeaders(),
+      responseSize: length === undefined ? request.historyOutput?.length ?? 0 : Number(length),
+      output: request.historyOutput,
+    });
+  });
+}
