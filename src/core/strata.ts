@@ -2,6 +2,8 @@ import type { Storage } from '../storage/storage.js';
 import { openStorage } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
 import { TokenService } from './auth/tokens.js';
+import { SessionService } from './auth/sessions.js';
+import { MemberService } from './auth/members.js';
 import { DatabaseService } from './databases.js';
 import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
@@ -18,6 +20,9 @@ import { SearchService } from './search/search-service.js';
 export class Strata {
   readonly accounts: AccountService;
   readonly tokens: TokenService;
+  /** Console sessions (cookie login) and workspace memberships (roles). */
+  readonly sessions: SessionService;
+  readonly members: MemberService;
   readonly databases: DatabaseService;
   readonly schema: SchemaService;
   readonly records: RecordService;
@@ -35,6 +40,8 @@ export class Strata {
   constructor(readonly storage: Storage) {
     this.accounts = new AccountService(storage.system);
     this.tokens = new TokenService(storage.system);
+    this.sessions = new SessionService(storage.system);
+    this.members = new MemberService(storage.system);
     this.databases = new DatabaseService(storage);
     this.schema = new SchemaService(this.databases);
     this.records = new RecordService();

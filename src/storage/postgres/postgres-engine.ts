@@ -36,7 +36,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     try { await createSystemTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
   const arrays = namedArrayQuery(pool);
-  const system = new KyselySystemStore(kysely, kysely, arrays);
+  const system = new KyselySystemStore(kysely, kysely, arrays, { engine: 'postgres' });
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
   const listener = await startListener(connectionString, (message) => {

@@ -21,7 +21,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   const systemReader = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, readonly: true });
   // data_version changes when another connection or process (the writer, the CLI) commits.
   const systemVersion = () => systemReader.arrays('PRAGMA data_version', [])[0]![0] as number;
-  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, systemVersion);
+  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, { engine: 'sqlite', changeCounter: systemVersion });
   const branches = new Map<number, SqliteBranchStore>();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
 
