@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { AccessOptions } from './http/access-options.js';
+import { loadAccessConfig } from './config-access.js';
 
 /** Strata's configuration, from the environment, validated once at start. */
 export interface Config {
@@ -13,6 +15,9 @@ export interface Config {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   pgPoolSize: number;
   ownerEmail: string;
+  /** Rate limits, public URL and fleet (config-access.ts). */
+  access: AccessOptions;
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {}
@@ -36,7 +41,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const sync = (env.SQLITE_SYNCHRONOUS?.trim() || 'NORMAL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+  let access;
+  try {
+    access = loadAccessConfig(env, (name, fallback, min, max) => integer(env, name, fallback, min, max));
+  } catch (err) {
+    throw err instanceof ConfigError ? err : new ConfigError((err as Error).message);
+  }
   return {
+    ...access,
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),

@@ -26,13 +26,15 @@ async function main(): Promise<void> {
       '',
       `   email:    ${first.email}`,
       `   password: ${first.password}`,
-      `   token:    ${first.token}`,
+      `   token:    ${first.token}   (full access; expires in 7 days: make longer-lived ones with npx strata token create)`,
       '',
       ` Try:  curl -H "Authorization: Bearer ${first.token}" http://${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
       line,
     ].join('\n'));
   }
-  const app = await buildServer(strata, { instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+  const app = await buildServer(strata, {
+    instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel, access: config.access, trustProxy: config.trustProxy,
+  });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000).unref();
