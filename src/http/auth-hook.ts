@@ -35,7 +35,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** The caller behind the request's bearer token or, without one, its console session cookie. */
 export async function authenticateRequest(strata: Strata, request: FastifyRequest): Promise<Actor | undefined> {
   const header = request.headers.authorization;
-  if (header !== undefined) {
+  if (header) {
     // The auth scheme is case-insensitive (RFC 9110 §11.1): `bearer xau_…` is as good as `Bearer xau_…`.
     const secret = /^bearer /i.test(header) ? header.slice(7).trim() : undefined;
     return secret ? strata.tokens.authenticate(secret) : undefined;
