@@ -88,8 +88,13 @@ describeEachEngine('token lifecycle', (engine) => {
   it('an expired token is refused; last use is recorded', async () => {
     const made = (await as(user.token, 'POST', '/api:meta/token', { name: 'short', expires_in: '1h' })).body;
     expect((await as(made.token, 'GET', '/api:meta/auth/me')).status).toBe(200);
-    const listed = (await as(user.token, 'GET', '/api:meta/token')).body.find((t: { id: string }) => t.id === made.id);
-    expect(listed.last_used_at).toMatch(/\+0000$/);
+    // Last use is written off the request's path: poll briefly for it.
+    let listed: { last_used_at: string | null } | undefined;
+    for (let i = 0; i < 50 && !listed?.last_used_at; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 20));
+      listed = (await as(user.token, 'GET', '/api:meta/token')).body.find((t: { id: string }) => t.id === made.id);
+    }
+    expect(listed!.last_used_at).toMatch(/\+0000$/);
     await systemDb().updateTable('tokens').set({ expires_at: new Date(Date.now() - 1).toISOString() }).where('id', '=', made.id).execute();
     expect((await as(made.token, 'GET', '/api:meta/auth/me')).status).toBe(401);
   });

@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { StrataError, badRequest } from '../errors.js';
 import { newTokenId, randomSecret } from '../ids.js';
 import type { AccountRow, MembershipRow, SystemStore, TokenRow } from '../../storage/storage.js';
-import { AccountAccess, type Membership } from './account-access.js';
+import { AccountAccess, INSTANCE_OWNER_ACCESS, type Membership } from './account-access.js';
 import { FULL_ACCESS } from './scopes.js';
 import { DEFAULT_TOKEN_TTL_MS } from './token-expiry.js';
 
@@ -27,8 +27,9 @@ export const sha256Hex: (secret: string) => string = typeof crypto.hash === 'fun
 const TOUCH_INTERVAL_MS = 60_000;
 export const MAX_ACTIVE_TOKENS = 10;
 
+/** Instance owners share one access object (they need no memberships): nothing to build per request. */
 export const toAccess = (account: AccountRow, memberships: MembershipRow[]): AccountAccess =>
-  new AccountAccess(account.isOwner, memberships as Membership[]);
+  (account.isOwner ? INSTANCE_OWNER_ACCESS : new AccountAccess(false, memberships as Membership[]));
 
 export class TokenService {
   private readonly lastTouched = new Map<string, number>();
