@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { loadOpsConfig, type OpsConfig } from './config-ops.js';
+import type { AccessOptions } from './http/access-options.js';
+import { loadAccessConfig } from './config-access.js';
 
 /** Strata's configuration, from the environment, validated once at start. */
 export interface Config {
@@ -16,6 +18,9 @@ export interface Config {
   ownerEmail: string;
   /** Request history, change streams and shutdown (config-ops.ts). */
   ops: OpsConfig;
+  /** Rate limits, public URL and fleet (config-access.ts). */
+  access: AccessOptions;
+  trustProxy: boolean | string;
 }
 
 export class ConfigError extends Error {}
@@ -39,7 +44,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const sync = (env.SQLITE_SYNCHRONOUS?.trim() || 'NORMAL').toUpperCase();
   if (sync !== 'NORMAL' && sync !== 'FULL') throw new ConfigError('SQLITE_SYNCHRONOUS must be NORMAL or FULL');
+  let access;
+  try {
+    access = loadAccessConfig(env, (name, fallback, min, max) => integer(env, name, fallback, min, max));
+  } catch (err) {
+    throw err instanceof ConfigError ? err : new ConfigError((err as Error).message);
+  }
   return {
+    ...access,
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: path.resolve(env.DATA_DIR?.trim() || './data'),

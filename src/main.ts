@@ -28,11 +28,15 @@ async function main(): Promise<void> {
       `   password: ${first.password}`,
       `   token:    ${first.token}`,
       '',
+      ' The token has full access and expires in 7 days; make others with npx strata token create.',
+      '',
       ` Try:  curl -H "Authorization: Bearer ${first.token}" http://${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
       line,
     ].join('\n'));
   }
-  const app = await buildServer(strata, { instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel });
+  const app = await buildServer(strata, {
+    instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel, access: config.access, trustProxy: config.trustProxy,
+  });
   // Graceful shutdown, bounded: stop accepting, end change streams, let in-flight requests
   // finish (app.close), then write the queued request history and close storage (strata.close).
   const shutdown = async (signal: string) => {

@@ -1,17 +1,30 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config.js';
 import { StrataError } from '../core/errors.js';
-import { FULL_ACCESS, formatScopes, parseScopes } from '../core/auth/scopes.js';
 import { Strata } from '../core/strata.js';
+import { accountCommand, memberCommand, tokenCommand, UsageError } from './access-commands.js';
+
+export { UsageError };
 
 /**
  * The operator's CLI (`npx strata …`). It honours the server's configuration (DATA_DIR,
  * DATABASE_URL) and calls the same core. Secrets go to stdout alone, so scripts can capture them.
  */
 const USAGE = `usage:
-  strata account create --email E --password P [--name N]
-  strata token create --email E --name N [--scopes content:crud,database:r | full | read-only] [--expires-in-days D]
+  strata account create --email E --password P [--name N] [--role owner | --role R --workspace W]
+  strata account list
+  strata account update --email E [--name N] [--password P] [--owner true|false]
+  strata account delete --email E
+  strata token create --email E --name N [--scopes content:crud,database:r | full | read-only] [--expires 1h|7d|1y|never]
+  strata token list --email E
+  strata token revoke --email E --id tok_…
+  strata member list --workspace W
+  strata member add --workspace W --email E --role owner|admin|editor|viewer [--permissions content:crud,…]
+  strata member remove --workspace W --email E
 
+The first account of an instance is its owner; later ones belong to no workspace unless given
+--role (owner makes an instance owner; other roles need --workspace, a database name).
+Tokens expire in 7 days unless --expires says otherwise (1 hour at least, or never); 10 active per account.
 scopes: objects content, database, files, history; actions c(reate) r(ead) u(pdate) d(elete).`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
@@ -21,41 +34,21 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     args: rest,
     options: {
       email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' },
-      scopes: { type: 'string' }, 'expires-in-days': { type: 'string' },
+      scopes: { type: 'string' }, 'expires-in-days': { type: 'string' }, expires: { type: 'string' },
+      role: { type: 'string' }, workspace: { type: 'string' }, permissions: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' },
     },
     strict: true,
   });
+  const handler = { account: accountCommand, token: tokenCommand, member: memberCommand }[group];
+  if (!handler) throw new UsageError(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`);
   const strata = await Strata.open(loadConfig());
   try {
-    if (group === 'account' && command === 'create') {
-      if (!values.email || !values.password) throw new UsageError('account create needs --email and --password');
-      const account = await strata.accounts.create({ email: values.email, password: values.password, name: values.name });
-      out(`created account ${account.email}${account.isOwner ? ' (instance owner)' : ''}`);
-      return 0;
-    }
-    if (group === 'token' && command === 'create') {
-      if (!values.email || !values.name) throw new UsageError('token create needs --email and --name');
-      const account = await strata.accounts.findByEmail(values.email);
-      if (!account) throw new UsageError(`no account with email ${values.email}`);
-      const scopes = values.scopes !== undefined ? parseScopes(values.scopes) : FULL_ACCESS;
-      let expiresAt: Date | null = null;
-      if (values['expires-in-days'] !== undefined) {
-        const days = Number(values['expires-in-days']);
-        if (!Number.isFinite(days) || days <= 0) throw new UsageError('--expires-in-days must be a positive number');
-        expiresAt = new Date(Date.now() + days * 86_400_000);
-      }
-      const { secret, token } = await strata.tokens.create(account, { name: values.name, scopes, expiresAt });
-      out(secret);
-      process.stderr.write(`token "${token.name}" for ${account.email}, scopes ${formatScopes(scopes) || '(none)'}; it is shown only this once\n`);
-      return 0;
-    }
-    throw new UsageError(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`);
+    await handler(strata, command, values, out);
+    return 0;
   } finally {
     await strata.close();
   }
 }
-
-export class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<void> {
   try {

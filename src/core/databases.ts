@@ -1,6 +1,7 @@
 import { StrataError } from './errors.js';
 import { assertBranchName, assertDatabaseName } from './names.js';
 import { BranchSchema } from './model/table-model.js';
+import type { AccountAccess } from './auth/account-access.js';
 import type { BranchReader, BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
 
 /** A resolved `{db}:{branch}`: the rows, the storage, and the (cached) schema. */
@@ -58,8 +59,10 @@ export class DatabaseService {
     await this.storage.publishInvalidation('catalog');
   }
 
-  list() {
-    return this.storage.system.listDatabases();
+  /** The databases, or only those `access` may see (a member's workspaces). */
+  async list(access?: AccountAccess) {
+    const all = await this.storage.system.listDatabases();
+    return access && !access.isOwner ? all.filter((d) => access.canSee(d.id)) : all;
   }
 
   async get(name: string): Promise<DatabaseRow> {

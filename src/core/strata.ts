@@ -2,6 +2,8 @@ import type { Storage } from '../storage/storage.js';
 import { openStorage } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
 import { TokenService } from './auth/tokens.js';
+import { SessionService } from './auth/sessions.js';
+import { MemberService } from './auth/members.js';
 import { DatabaseService } from './databases.js';
 import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
@@ -25,6 +27,9 @@ import type { RecorderTiming } from './history/history-recorder.js';
 export class Strata {
   readonly accounts: AccountService;
   readonly tokens: TokenService;
+  /** Console sessions (cookie login) and workspace memberships (roles). */
+  readonly sessions: SessionService;
+  readonly members: MemberService;
   readonly databases: DatabaseService;
   readonly schema: SchemaService;
   readonly records: RecordService;
@@ -52,6 +57,8 @@ export class Strata {
     this.ops = { ...DEFAULT_OPS, ...ops };
     this.accounts = new AccountService(storage.system);
     this.tokens = new TokenService(storage.system);
+    this.sessions = new SessionService(storage.system);
+    this.members = new MemberService(storage.system);
     this.databases = new DatabaseService(storage);
     this.schema = new SchemaService(this.databases);
     this.records = new RecordService();

@@ -1,5 +1,6 @@
 import { StrataError } from './errors.js';
 import type { BranchContext, DatabaseService } from './databases.js';
+import type { AccountAccess } from './auth/account-access.js';
 import type { InstanceSettings } from './instance-settings.js';
 import type { BranchRow, DatabaseRow } from '../storage/storage.js';
 
@@ -29,8 +30,9 @@ export class WorkspaceService {
     return this.settings.get(this.docKey(id)) as Promise<WorkspaceDoc>;
   }
 
-  async list(): Promise<Workspace[]> {
-    const databases = await this.databases.list();
+  /** The workspaces, or only those `access` may see. */
+  async list(access?: AccountAccess): Promise<Workspace[]> {
+    const databases = await this.databases.list(access);
     return Promise.all(databases.map(async (database) => ({ database, description: (await this.doc(database.id)).description ?? '' })));
   }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import { isPublic, type RouteAccess } from './route-access.js';
+import { isPublic, workspaceParamOf, type RouteAccess } from './route-access.js';
 import { dataApiExamples } from './data-api/openapi-examples.js';
 
 /**
@@ -121,10 +121,13 @@ function documentRoute(schema: FastifySchema, url: string, route: RouteOptions, 
   // Examples first: a description they carry is kept, with the scope line after it.
   const out: Record<string, unknown> = { ...schema, ...docs.examples[`${method} ${url}`] };
   if (access && 'scopes' in access) {
-    const scopes = access.scopes.map((s) => `\`${s.object}:${s.action}\``).join(' and ');
+    const scopes = access.scopes.length === 16 ? 'full access (every scope), or a console session'
+      : access.scopes.map((s) => `\`${s.object}:${s.action}\``).join(' and ');
     out.security = [{ bearerAuth: [] }];
     const line = scopes ? `**Required scope:** ${scopes}.` : docs.anyTokenNote ?? '**Required scope:** none (any valid token).';
-    out.description = [out.description, line].filter(Boolean).join('\n\n');
+    const who = access.instanceOwner ? '**Instance owners only.**'
+      : access.workspace !== null && workspaceParamOf(url) ? 'The account\'s role in the workspace must allow it too; another workspace answers 404.' : undefined;
+    out.description = [out.description, line, who].filter(Boolean).join('\n\n');
   } else {
     out.security = [];
   }

@@ -3,6 +3,9 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Xid } from 'xid-ts';
 import type { Strata } from '../core/strata.js';
 import { registerAuth } from './auth-hook.js';
+import { DEFAULT_ACCESS, type AccessOptions } from './access-options.js';
+import { AuthLimits } from './rate-limits.js';
+import { InstanceDirectory } from '../core/instances.js';
 import { registerErrorHandler } from './error-handler.js';
 import { collectRoutes } from './route-table.js';
 import { registerApiDocs, registerOpenApi } from './openapi.js';
@@ -25,12 +28,19 @@ export interface ServerOptions {
   instanceName: string;
   bodyLimit: number;
   logLevel: string;
+  /** Rate limits, this instance's public URL and its fleet (defaults: DEFAULT_ACCESS). */
+  access?: Partial<AccessOptions>;
+  /** Where log lines go (default: stdout). */
+  logStream?: NodeJS.WritableStream;
+  /** Fastify's trustProxy: which proxies' x-forwarded-* to believe (client address, protocol, host). */
+  trustProxy?: boolean | string;
 }
 
 /** Builds the HTTP server: thin routes over the core, one auth hook, one error envelope. */
 export async function buildServer(strata: Strata, options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: options.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'], ...(options.logStream ? { stream: options.logStream } : {}) },
+    trustProxy: options.trustProxy ?? false,
     // Per-request lines are logged at debug level by the onResponse hook below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
@@ -65,7 +75,9 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await registerOpenApi(app, VERSION);
   await registerApiDocs(app, metaApiDocs(VERSION));
   collectRoutes(app);
-  registerAuth(app, strata);
+  const access = { ...DEFAULT_ACCESS, ...options.access };
+  const limits = new AuthLimits(access);
+  registerAuth(app, strata, limits);
   await registerOps(app, strata);
 
   await app.register(healthRoutes(strata));
@@ -77,6 +89,10 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(searchRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
-  await registerMetaApi(app, strata);
+  const instances = new InstanceDirectory({
+    self: { name: options.instanceName, display: access.display, url: access.publicUrl, customDomain: access.customDomain },
+    fleet: access.fleet, rateLimited: access.tokenRequests !== null,
+  });
+  await registerMetaApi(app, strata, { limits, instances });
   return app;
 }

@@ -19,21 +19,54 @@ export interface TokenRow {
   id: string; accountId: string; name: string; hash: string; scopes: number;
   createdAt: string; lastUsedAt: string | null; expiresAt: string | null; revokedAt: string | null;
 }
+/** A workspace membership: `role` is one of core/auth/roles.ts; `permissions` a custom mask replacing the role's. */
+export interface MembershipRow { databaseId: number; databaseName: string; role: string; permissions: number | null }
+/** A console session: `id` is the SHA-256 of the cookie's secret. */
+export interface SessionRow { id: string; accountId: string; createdAt: string; expiresAt: string }
 export interface DatabaseRow { id: number; name: string; region: string; createdAt: string; settings: Record<string, unknown> }
 export interface BranchRow {
   id: number; databaseId: number; name: string; createdAt: string;
   parent: string | null; metadata: Record<string, unknown>;
 }
 
-export interface SystemStore {
+/** Accounts, tokens, memberships and sessions beyond the hot path (storage/access-store.ts). */
+export interface AccessStore {
+  /** Inserts an account; answers whether it is an instance owner (asked for, or the instance's first, race-free). */
+  insertAccountClaimingOwner(row: Omit<AccountRow, 'isOwner'>, owner?: boolean): Promise<boolean>;
+  listAccounts(): Promise<AccountRow[]>;
+  updateAccount(id: string, patch: { name?: string; passwordHash?: string; isOwner?: boolean }): Promise<void>;
+  deleteAccount(id: string): Promise<void>;
+  countOwners(): Promise<number>;
+
+  listTokens(accountId: string): Promise<TokenRow[]>;
+  /** Inserts the token unless the account has `max` active tokens already (atomic); answers whether it did. */
+  insertTokenWithin(row: TokenRow, max: number, now: string): Promise<boolean>;
+  revokeToken(accountId: string, tokenId: string, at: string): Promise<boolean>;
+
+  membershipsOf(accountId: string): Promise<MembershipRow[]>;
+  listMembers(databaseId: number): Promise<Array<{ account: Omit<AccountRow, 'passwordHash'>; role: string; permissions: number | null; createdAt: string }>>;
+  putMember(accountId: string, databaseId: number, role: string, permissions: number | null, at: string): Promise<void>;
+  deleteMember(accountId: string, databaseId: number): Promise<boolean>;
+
+  insertSession(row: SessionRow): Promise<void>;
+  findSession(id: string): Promise<(SessionRow & { account: AccountRow; memberships: MembershipRow[] }) | undefined>;
+  deleteSession(id: string): Promise<void>;
+  deleteSessions(accountId: string, keep: string | undefined, now: string): Promise<void>;
+}
+
+export interface SystemStore extends AccessStore {
   countAccounts(): Promise<number>;
   insertAccount(row: AccountRow): Promise<void>;
   findAccountByEmail(email: string): Promise<AccountRow | undefined>;
   findAccountById(id: string): Promise<AccountRow | undefined>;
 
   insertToken(row: TokenRow): Promise<void>;
-  /** The hot path of every request: one indexed lookup, never cached (revocation is immediate). */
-  findTokenByHash(hash: string): Promise<(TokenRow & { account: AccountRow }) | undefined>;
+  /**
+   * The hot path of every request: one indexed lookup (the account's memberships come in the
+   * same statement). Memoised only where a change from anywhere is detectable (SQLite's
+   * data_version), so revocations and role changes count from the next request.
+   */
+  findTokenByHash(hash: string): Promise<(TokenRow & { account: AccountRow; memberships: MembershipRow[] }) | undefined>;
   touchToken(id: string, at: string): Promise<void>;
 
   listDatabases(): Promise<Array<DatabaseRow & { branchCount: number }>>;

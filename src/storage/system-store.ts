@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { AccountRow, BranchRow, DatabaseRow, SystemStore, TokenRow } from './storage.js';
+import type { AccountRow, BranchRow, DatabaseRow, MembershipRow, SystemStore, TokenRow } from './storage.js';
 import type { ArrayQuery } from './array-query.js';
+import { createAccessTables, KyselyAccessStore, membershipsJson, parseMemberships, type AccessTables } from './access-store.js';
 
 /**
  * The instance's own tables (accounts, tokens, databases, branches, settings), one
  * implementation over Kysely for both engines. `reader` serves lookups outside writes
  * (on SQLite a separate read-only connection, so a long write never blocks them).
  */
-export interface SystemTables {
+export interface SystemTables extends AccessTables {
   accounts: { id: string; email: string; name: string; password_hash: string; is_owner: number; created_at: string };
   tokens: {
     id: string; account_id: string; name: string; hash: string; scopes: number; created_at: string;
@@ -34,6 +35,7 @@ export async function createSystemTables(db: Kysely<any>, engine: 'sqlite' | 'po
     sql`CREATE TABLE IF NOT EXISTS "settings" ("key" text PRIMARY KEY, "value" text NOT NULL)`,
   ];
   for (const statement of statements) await statement.execute(db);
+  await createAccessTables(db);
 }
 
 const toAccount = (r: SystemTables['accounts']): AccountRow => ({
@@ -50,11 +52,17 @@ const toBranch = (r: SystemTables['branches']): BranchRow => ({
   id: Number(r.id), databaseId: Number(r.database_id), name: r.name, createdAt: r.created_at, parent: r.parent, metadata: JSON.parse(r.metadata),
 });
 
-export class KyselySystemStore implements SystemStore {
+type FoundToken = TokenRow & { account: AccountRow; memberships: MembershipRow[] };
+
+export class KyselySystemStore extends KyselyAccessStore implements SystemStore {
+  declare protected readonly writer: Kysely<SystemTables>;
+  declare protected readonly reader: Kysely<SystemTables>;
   private readonly tokenLookupSql: string;
+  private readonly arrays: ArrayQuery;
+  private readonly changeCounter: (() => number) | undefined;
 
   /** Token lookups memoised while `changeCounter` stays the same (see the constructor). */
-  private readonly tokenMemo = new Map<string, { counter: number; row: TokenRow & { account: AccountRow } }>();
+  private readonly tokenMemo = new Map<string, { counter: number; row: FoundToken }>();
 
   /**
    * `changeCounter`, when given, must change whenever anything commits to these tables, from
@@ -62,15 +70,19 @@ export class KyselySystemStore implements SystemStore {
    * from memory until it changes, so a revocation still counts from the very next request.
    */
   constructor(
-    private readonly writer: Kysely<SystemTables>, private readonly reader: Kysely<SystemTables>,
-    private readonly arrays: ArrayQuery, private readonly changeCounter?: () => number,
+    writer: Kysely<SystemTables>, reader: Kysely<SystemTables>, arrays: ArrayQuery,
+    options: { engine: 'sqlite' | 'postgres'; changeCounter?: () => number },
   ) {
+    super(writer, reader, options.engine);
+    this.arrays = arrays;
+    this.changeCounter = options.changeCounter;
     // Compiled once: the token lookup runs on every request.
     this.tokenLookupSql = reader.selectFrom('tokens').innerJoin('accounts', 'accounts.id', 'tokens.account_id')
       .select(['tokens.id', 'tokens.account_id', 'tokens.name', 'tokens.hash', 'tokens.scopes', 'tokens.created_at',
         'tokens.last_used_at', 'tokens.expires_at', 'tokens.revoked_at',
         'accounts.email as a_email', 'accounts.name as a_name', 'accounts.password_hash as a_password_hash',
         'accounts.is_owner as a_is_owner', 'accounts.created_at as a_created_at'])
+      .select(membershipsJson(options.engine, 'tokens').as('a_memberships'))
       .where('tokens.hash', '=', '?').compile().sql;
   }
 
@@ -98,7 +110,7 @@ export class KyselySystemStore implements SystemStore {
       last_used_at: t.lastUsedAt, expires_at: t.expiresAt, revoked_at: t.revokedAt,
     }).execute();
   }
-  async findTokenByHash(hash: string): Promise<(TokenRow & { account: AccountRow }) | undefined> {
+  async findTokenByHash(hash: string): Promise<FoundToken | undefined> {
     const counter = this.changeCounter?.();
     if (counter !== undefined) {
       const memo = this.tokenMemo.get(hash);
@@ -113,6 +125,7 @@ export class KyselySystemStore implements SystemStore {
       account: {
         id: row[1], email: row[9], name: row[10], passwordHash: row[11], isOwner: Number(row[12]) === 1, createdAt: row[13],
       },
+      memberships: parseMemberships(row[14]),
     };
     if (counter !== undefined) {
       // Only tokens that exist are remembered (unknown secrets cannot grow the map), and at most 10k.

@@ -1,42 +1,9 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEachEngine, sqliteEngine, type EngineUnderTest } from '../support/engines.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** Runs the real `strata` bin (as `npx strata` does) against the engine's storage. */
-function cli(args: string[], config: { dataDir: string; databaseUrl?: string }) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/strata.js'), ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: 30_000,
-    env: { ...process.env, DATA_DIR: config.dataDir, DATABASE_URL: config.databaseUrl ?? '' },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Starts `node dist/main.js` (what `npm start` runs) and resolves once it serves. */
-function startServer(config: { dataDir: string; databaseUrl?: string }) {
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/main.js')], {
-    cwd: ROOT, env: { ...process.env, DATA_DIR: config.dataDir, DATABASE_URL: config.databaseUrl ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-  });
-  let output = '';
-  const ready = new Promise<{ url: string; output: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 20_000);
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      const match = /Strata serving on (http:\/\/[\d.]+:\d+)/.exec(output);
-      if (match) { clearTimeout(timer); resolve({ url: match[1]!, output }); }
-    });
-    child.stderr.on('data', (chunk) => { output += chunk; });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${output}`)); });
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-  return { ready, stop };
-}
+import { cli, cliAsync, ROOT, startServer } from '../support/processes.js';
+import { Strata } from '../../src/core/strata.js';
 
 describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -73,6 +40,51 @@ describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
     expect(cli(['token', 'create', '--email', 'a@b.co', '--name', 'x', '--scopes', 'content:z'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown scope action') });
     expect(cli(['token', 'create', '--email', 'a@b.co', '--name', 'x', '--bogus'], config).status).toBe(2);
     expect(cli(['frobnicate'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('usage') });
+  });
+
+  it('two concurrent first account creations make exactly one instance owner', async () => {
+    const config = await provision();
+    const results = await Promise.all([1, 2, 3, 4].map((i) => cliAsync(['account', 'create', '--email', `first${i}@b.co`, '--password', 'long-enough'], config)));
+    expect(results.map((r) => r.status)).toEqual([0, 0, 0, 0]);
+    expect(results.filter((r) => r.stdout.includes('(instance owner)'))).toHaveLength(1);
+    const list = cli(['account', 'list'], config).stdout.trim().split('\n');
+    expect(list).toHaveLength(4);
+    expect(list.filter((line) => line.endsWith('\towner'))).toHaveLength(1);
+  });
+
+  it('accounts take --role; tokens are listed and revoked; members are listed, added and removed', async () => {
+    const config = await provision();
+    const strata = await Strata.open(config);
+    try { await strata.databases.create('app'); } finally { await strata.close(); }
+    expect(cli(['account', 'create', '--email', 'boss@b.co', '--password', 'long-enough'], config).stdout).toContain('(instance owner)');
+    expect(cli(['account', 'create', '--email', 'ed@b.co', '--password', 'long-enough', '--role', 'editor', '--workspace', 'app'], config).stdout)
+      .toMatch(/^created account ed@b\.co, editor of app, id acc_/);
+    expect(cli(['account', 'create', '--email', 'co@b.co', '--password', 'long-enough', '--role', 'owner'], config).stdout).toContain('co@b.co (instance owner)');
+    const plain = cli(['account', 'create', '--email', 'pat@b.co', '--password', 'long-enough'], config);
+    expect(plain.stdout).not.toContain('owner');
+    expect(cli(['account', 'create', '--email', 'x@b.co', '--password', 'long-enough', '--role', 'viewer'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('--workspace') });
+    expect(cli(['account', 'create', '--email', 'x@b.co', '--password', 'long-enough', '--role', 'boss', '--workspace', 'app'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown role') });
+
+    expect(cli(['member', 'list', '--workspace', 'app'], config).stdout).toMatch(/ed@b\.co\teditor/);
+    expect(cli(['member', 'add', '--workspace', 'app', '--email', 'pat@b.co', '--role', 'viewer'], config).stdout).toBe('pat@b.co is viewer of app\n');
+    expect(cli(['member', 'add', '--workspace', 'app', '--email', 'pat@b.co', '--role', 'editor', '--permissions', 'content:r'], config).stdout).toContain('permissions content:r');
+    expect(cli(['member', 'remove', '--workspace', 'app', '--email', 'ed@b.co'], config).status).toBe(0);
+    expect(cli(['member', 'list', '--workspace', 'app'], config).stdout).not.toContain('ed@b.co');
+    expect(cli(['member', 'list', '--workspace', 'nope'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('not found') });
+
+    const made = cli(['token', 'create', '--email', 'pat@b.co', '--name', 'ci', '--expires', 'never'], config);
+    expect(made.stderr).toContain('never expires');
+    const listed = cli(['token', 'list', '--email', 'pat@b.co'], config).stdout;
+    const id = /^(tok_\S+)\tci\t/m.exec(listed)?.[1];
+    expect(listed).toContain('\tactive\t');
+    expect(listed).not.toContain(made.stdout.trim());
+    expect(cli(['token', 'revoke', '--email', 'pat@b.co', '--id', id!], config).status).toBe(0);
+    expect(cli(['token', 'list', '--email', 'pat@b.co'], config).stdout).toContain('\trevoked\t');
+    expect(cli(['token', 'create', '--email', 'pat@b.co', '--name', 'x', '--expires', '10m'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('at least 1 hour') });
+    expect(cli(['token', 'create', '--email', 'pat@b.co', '--name', 'd'], config).stderr).toMatch(/expires \d{4}-/);
+
+    expect(cli(['account', 'delete', '--email', 'co@b.co'], config).status).toBe(0);
+    expect(cli(['account', 'delete', '--email', 'boss@b.co'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('at least one owner') });
   });
 
   it('creates the owner and a one-time token on the very first start, and only then', async () => {

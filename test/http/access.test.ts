@@ -17,9 +17,12 @@ const SAMPLE_PARAMS: Record<string, string> = {
   ws: 'local', db: 'acc', dbBranch: 'acc:main', table: 't', id: 'r1', column: 'c',
   // The Metadata API's: workspace 1 is the database `acc` created below.
   workspace_id: '1', table_id: '1', label: 'test', schema_name: 'c', index_id: 'abc', content_id: '1',
+  // Access management and the Master Metadata API.
+  account_id: 'acc_none', token_id: 'tok_none', name: 'local',
 };
-/** Routes that need a valid token but no scope (who am I). */
-const TOKEN_ONLY = new Set(['GET /api::meta/auth/me', 'HEAD /api::meta/auth/me']);
+/** Routes that need a valid token but no scope (who am I, my tokens, the instances; accounts for instance owners). */
+const TOKEN_ONLY = new Set(['/auth/me', '/token', '/instance', '/instance/:name', '/account', '/account/:account_id']
+  .flatMap((path) => [`GET /api::meta${path}`, `HEAD /api::meta${path}`]));
 /** The Metadata API speaks Xano's envelope: `{code, message, payload}`. */
 const isMeta = (route: RouteEntry) => route.url.startsWith('/api::meta/');
 const XANO_CODES: Record<number, string> = { 401: 'ERROR_CODE_UNAUTHORIZED', 403: 'ERROR_CODE_ACCESS_DENIED' };
@@ -104,11 +107,11 @@ describeEachEngine('access control over the route table', (engine) => {
   });
   afterAll(async () => { await s?.close(); });
 
-  it('collects every route with its declared access; only /health and /ready are public', () => {
+  it('collects every route with its declared access; only /health, /ready, login and logout are public', () => {
     expect(routes.length).toBeGreaterThan(30);
     for (const route of routes) expect(route.access, label(route)).toBeDefined();
     const publicRoutes = routes.filter((r) => r.access && 'public' in r.access).map(label).sort();
-    expect(publicRoutes).toEqual(['GET /health', 'GET /ready', 'HEAD /health', 'HEAD /ready']);
+    expect(publicRoutes).toEqual(['GET /health', 'GET /ready', 'HEAD /health', 'HEAD /ready', 'POST /api::meta/auth/login', 'POST /api::meta/auth/logout']);
     expect(guarded.length).toBe(routes.length - publicRoutes.length);
     for (const route of guarded) {
       expect(route.scopes.length > 0 || TOKEN_ONLY.has(label(route)), `${label(route)} declares no scope`).toBe(true);

@@ -18,7 +18,7 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
   describe('GET /auth/me', () => {
     it('identifies the token\'s account, for a token with any scopes (even none)', async () => {
       const me = await api.ok('GET', '/auth/me');
-      expect(me).toEqual({ id: expect.stringMatching(/^acc_/), name: 'Owner', email: 'owner@test.local', extras: { token: { id: expect.stringMatching(/^tok_/), name: 'test' }, owner: true } });
+      expect(me).toEqual({ id: expect.stringMatching(/^acc_/), name: 'Owner', email: 'owner@test.local', extras: { token: { id: expect.stringMatching(/^tok_/), name: 'test' }, owner: true, memberships: [] } });
       const noScopes = await s.createToken(0);
       const res = await api.call('GET', '/auth/me', undefined, { authorization: `Bearer ${noScopes}` });
       expect(res.status).toBe(200);

@@ -19,7 +19,7 @@ describeEachEngine('request history', (engine) => {
     s = await startStrata(engine);
     api = metaClient(s);
     ws = (await api.ok('POST', '/workspace', { name: 'hist' })).id;
-    tokenId = (await s.strata.tokens.authenticate(s.token))!.token.id;
+    tokenId = (await s.strata.tokens.authenticate(s.token))!.token!.id;
     expect((await s.request('PUT', '/db/hist:main/tables/users', { columns: [
       { name: 'name', type: 'string' }, { name: 'password', type: 'string' }, { name: 'avatar', type: 'json' }, { name: 'note', type: 'text' },
     ] })).status).toBe(201);
@@ -86,7 +86,7 @@ describeEachEngine('request history', (engine) => {
 
   it('filters by time, status, verb, path, duration and token, sorts, and pages', async () => {
     const reader = await s.createToken(scopeBit('content', 'read') | scopeBit('history', 'read'));
-    const readerId = (await s.strata.tokens.authenticate(reader))!.token.id;
+    const readerId = (await s.strata.tokens.authenticate(reader))!.token!.id;
     const since = Date.now();
     for (let i = 0; i < 3; i++) await s.request('GET', `/db/hist:main/tables/users/data/nope${i}`, undefined, { authorization: `Bearer ${reader}` });
     await s.request('GET', '/db/hist:main/tables/users/schema');

@@ -77,9 +77,9 @@ describeEachEngine('storage: system store', (engine) => {
       await system.insertToken(revoked);
 
       const found = await system.findTokenByHash(live.hash);
-      expect(found).toEqual({ ...live, account: owner });
+      expect(found).toEqual({ ...live, account: owner, memberships: [] });
       const foundRevoked = await system.findTokenByHash(revoked.hash);
-      expect(foundRevoked).toEqual({ ...revoked, account: owner });
+      expect(foundRevoked).toEqual({ ...revoked, account: owner, memberships: [] });
       expect(foundRevoked!.revokedAt).toBe('2024-06-01T00:00:00.000Z');
       expect(found!.revokedAt).toBeNull();
       expect(found!.lastUsedAt).toBeNull();

@@ -43,9 +43,9 @@ describeEachEngine('storage: token lookups see outside changes immediately', (en
 
   it('a token deleted or narrowed by another process changes the next lookup', async () => {
     const { strata, secret, token, outside, table } = await setup();
-    expect((await strata.tokens.authenticate(secret))!.token.scopes).toBe(0xffff);
+    expect((await strata.tokens.authenticate(secret))!.scopes).toBe(0xffff);
     await outside(`UPDATE ${table} SET scopes = ? WHERE id = ?`, [1, token.id]);
-    expect((await strata.tokens.authenticate(secret))!.token.scopes).toBe(1);
+    expect((await strata.tokens.authenticate(secret))!.scopes).toBe(1);
     await outside(`DELETE FROM ${table} WHERE id = ?`, [token.id]);
     expect(await strata.tokens.authenticate(secret)).toBeUndefined();
   });

@@ -5,6 +5,8 @@ import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
 import type { EngineUnderTest } from './engines.js';
 import type { OpsConfig } from '../../src/config-ops.js';
 import type { RecorderTiming } from '../../src/core/history/history-recorder.js';
+import type { AccessOptions } from '../../src/http/access-options.js';
+import type { AccountRow } from '../../src/storage/storage.js';
 
 export interface RunningStrata {
   url: string;
@@ -14,7 +16,10 @@ export interface RunningStrata {
   app: FastifyInstance;
   /** Where its storage lives (to look at the engine's own catalog). */
   config: { dataDir: string; databaseUrl?: string };
-  /** Another token of the owner with the given scope bits. */
+  /**
+   * Another instance-owner token with the given scope bits (never expiring unless told). An
+   * account has at most 10 active tokens, so suites that need many get them from more owners.
+   */
   createToken(scopes: number, opts?: { expiresAt?: Date }): Promise<string>;
   /** fetch against the server with the owner's token (override headers to change it). */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
@@ -22,16 +27,28 @@ export interface RunningStrata {
 }
 
 /** A real Strata on a loopback port, over a private database of the given engine. */
-export async function startStrata(engine: EngineUnderTest, options: { instanceName?: string; bodyLimit?: number; ops?: Partial<OpsConfig>; historyTiming?: Partial<RecorderTiming>; provisioned?: Awaited<ReturnType<EngineUnderTest['provision']>> } = {}): Promise<RunningStrata> {
+export async function startStrata(
+  engine: EngineUnderTest,
+  options: {
+    instanceName?: string; bodyLimit?: number; access?: Partial<AccessOptions>; logLevel?: string; logStream?: NodeJS.WritableStream;
+    ops?: Partial<OpsConfig>; historyTiming?: Partial<RecorderTiming>; provisioned?: Awaited<ReturnType<EngineUnderTest['provision']>>;
+  } = {},
+): Promise<RunningStrata> {
   const { config, cleanup } = options.provisioned ?? await engine.provision();
   const strata = await Strata.open({ ...config, ops: options.ops }, options.historyTiming);
   // A second node over the same storage (options.provisioned) finds the owner already there.
   const account = (await strata.storage.system.findAccountByEmail('owner@test.local')) ?? await strata.accounts.create({ email: 'owner@test.local', password: 'owner-password', name: 'Owner' });
-  const { secret } = await strata.tokens.create(account, { name: 'test' });
-  const app = await buildServer(strata, { instanceName: options.instanceName ?? 'local', bodyLimit: options.bodyLimit ?? 20 * 1024 * 1024, logLevel: 'silent' });
+  const { secret } = await strata.tokens.create(account, { name: 'test', expiresAt: null });
+  // Suites send many bad credentials on purpose: the failure limit is off unless a suite sets one.
+  const app = await buildServer(strata, {
+    instanceName: options.instanceName ?? 'local', bodyLimit: options.bodyLimit ?? 20 * 1024 * 1024, logLevel: options.logLevel ?? 'silent',
+    logStream: options.logStream, access: { authFailures: null, ...options.access },
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  let issued = 0;
+  let extra: AccountRow = account;
   return {
     url,
     token: secret,
@@ -39,7 +56,10 @@ export async function startStrata(engine: EngineUnderTest, options: { instanceNa
     config,
     app,
     async createToken(scopes = FULL_ACCESS, opts = {}) {
-      return (await strata.tokens.create(account, { name: `t${Math.random()}`, scopes, expiresAt: opts.expiresAt })).secret;
+      if (++issued % 9 === 0) {
+        extra = await strata.accounts.create({ email: `owner${issued}@test.local`, password: 'owner-password', owner: true });
+      }
+      return (await strata.tokens.create(extra, { name: `t${issued}`, scopes, expiresAt: opts.expiresAt ?? null })).secret;
     },
     async request(method, path, body, headers = {}) {
       const response = await fetch(url + path, {

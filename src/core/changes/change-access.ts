@@ -6,10 +6,10 @@ import type { ChangeRow } from '../../storage/change-log-sql.js';
 export interface ChangeScope { databaseId: number; databaseName: string; branchName: string }
 
 /**
- * Whether a subscriber may receive one event. Today: a token that may read content. This is
- * the one place to extend with roles, workspace memberships or per-table rules; it runs for
- * every event on every stream, so keep it to in-memory checks.
+ * Whether a subscriber may receive one event: its token (or session) AND its role in the
+ * event's workspace must both allow reading content. The one place to extend with per-table
+ * rules; it runs for every event on every stream, so it stays an in-memory check.
  */
-export function mayReceive(actor: Actor, _scope: ChangeScope, _event: ChangeRow): boolean {
-  return allows(actor.token.scopes, { object: 'content', action: 'read' });
+export function mayReceive(actor: Actor, scope: ChangeScope, _event: ChangeRow): boolean {
+  return allows(actor.scopes & actor.access.mask(scope.databaseId), { object: 'content', action: 'read' });
 }

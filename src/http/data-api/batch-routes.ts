@@ -44,7 +44,7 @@ export const batchRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
         + 'A token with only `content:create` can insert many records with `POST …/tables/{table}/bulk`.',
     },
   }, async (request, reply) => {
-    assertOperationScopes(request.body.operations, request.actor!.token.scopes);
+    assertOperationScopes(request.body.operations, request.grant!);
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     try {
       return { results: await strata.batches.transaction(ctx, request.body.operations, format) };

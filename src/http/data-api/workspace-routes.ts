@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { StrataError } from '../../core/errors.js';
 import type { Strata } from '../../core/strata.js';
-import { needs } from '../route-access.js';
+import { instanceOwners, needs } from '../route-access.js';
 import { bodyIsOptional } from './params.js';
 
 const WsParams = Type.Object({ ws: Type.String() });
@@ -21,12 +21,13 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
 
   app.get('/workspaces/:ws/dbs', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
     checkWorkspace(request.params.ws);
-    const databases = await strata.databases.list();
+    const databases = await strata.databases.list(request.actor!.access);
     return { databases: databases.map((d) => ({ name: d.name, region: d.region, createdAt: d.createdAt, numberOfBranches: d.branchCount })) };
   });
 
+  // Only instance owners create databases (workspaces); members see only theirs.
   app.put('/workspaces/:ws/dbs/:db', {
-    config: needs('database:create'),
+    config: instanceOwners(needs('database:create')),
     preValidation: bodyIsOptional,
     schema: { params: WsDbParams, body: Type.Object({ region: Type.Optional(Type.String()), branchName: Type.Optional(Type.String()) }) },
   }, async (request, reply) => {
@@ -52,7 +53,7 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
     return strata.settings.get('workspace');
   });
 
-  app.put('/workspaces/:ws/settings', { config: needs('database:update'), schema: { params: WsParams, body: Type.Record(Type.String(), Type.Unknown()) } }, async (request) => {
+  app.put('/workspaces/:ws/settings', { config: instanceOwners(needs('database:update')), schema: { params: WsParams, body: Type.Record(Type.String(), Type.Unknown()) } }, async (request) => {
     checkWorkspace(request.params.ws);
     return strata.settings.merge('workspace', request.body);
   });

@@ -1,10 +1,61 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { anyToken } from '../route-access.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { StrataError } from '../../core/errors.js';
+import type { Strata } from '../../core/strata.js';
+import type { AuthLimits } from '../rate-limits.js';
+import { anyToken, fullAccess, isPublic } from '../route-access.js';
+import { clearSessionCookies, readCookie, SESSION_COOKIE, setSessionCookies } from '../session-cookie.js';
+import { accountView } from './access-views.js';
 
-/** `GET /auth/me`: the account behind the token (any valid token may ask). */
-export const authRoutes = (): FastifyPluginAsync => async (app) => {
+/**
+ * `GET /auth/me` (any valid token may ask who it is), and the console's login: email and
+ * password open a session (httpOnly cookie + CSRF token), logout ends it, and a password
+ * change ends the account's other sessions. Failed logins count against the address's limit.
+ */
+export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+
   app.get('/auth/me', { config: anyToken }, async (request) => {
-    const { account, token } = request.actor!;
-    return { id: account.id, name: account.name, email: account.email, extras: { token: { id: token.id, name: token.name }, owner: account.isOwner } };
+    const { account, token, access } = request.actor!;
+    return {
+      id: account.id, name: account.name, email: account.email,
+      extras: {
+        ...(token ? { token: { id: token.id, name: token.name } } : { session: true }),
+        owner: account.isOwner,
+        memberships: access.memberships.map((m) => ({ workspace_id: m.databaseId, workspace: m.databaseName, role: m.role })),
+      },
+    };
+  });
+
+  app.post('/auth/login', {
+    config: isPublic,
+    schema: { body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }) },
+  }, async (request, reply) => {
+    limits.checkAddress(request.ip, reply);
+    const account = await strata.accounts.verifyLogin(request.body.email, request.body.password);
+    if (!account) {
+      limits.failed(request.ip);
+      throw new StrataError('UNAUTHORIZED', 'invalid email or password');
+    }
+    const session = await strata.sessions.open(account.id);
+    setSessionCookies(request, reply, session.secret, session.csrf, session.expiresAt);
+    return { account: accountView(account), csrf_token: session.csrf, expires_at: session.expiresAt.toISOString() };
+  });
+
+  app.post('/auth/logout', { config: isPublic }, async (request, reply) => {
+    const secret = readCookie(request, SESSION_COOKIE);
+    if (secret) await strata.sessions.close(secret);
+    clearSessionCookies(request, reply);
+    return {};
+  });
+
+  app.put('/auth/password', {
+    config: fullAccess,
+    schema: { body: Type.Object({ current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }) }) },
+  }, async (request) => {
+    const { account, sessionId } = request.actor!;
+    await strata.accounts.changePassword(account, request.body.current_password, request.body.new_password, sessionId);
+    return {};
   });
 };

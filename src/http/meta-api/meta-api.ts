@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { InstanceDirectory } from '../../core/instances.js';
 import type { Strata } from '../../core/strata.js';
 import { literal } from '../openapi.js';
+import type { AuthLimits } from '../rate-limits.js';
+import { accountRoutes } from './account-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { contentBulkRoutes } from './content-bulk-routes.js';
 import { contentRoutes } from './content-routes.js';
+import { instanceRoutes } from './instance-routes.js';
+import { memberRoutes } from './member-routes.js';
+import { tokenRoutes } from './token-routes.js';
 import { datasourceRoutes } from './datasource-routes.js';
 import { indexRoutes } from './index-routes.js';
 import { META_PREFIX } from './params.js';
@@ -19,10 +25,15 @@ import { metaChangeRoutes } from '../ops/change-routes.js';
  * validation failures and unknown routes come out in Xano's `{code, message, payload}`,
  * while the data API keeps `{id, message}`.
  */
-export async function registerMetaApi(app: FastifyInstance, strata: Strata): Promise<void> {
+export async function registerMetaApi(app: FastifyInstance, strata: Strata, access: { limits: AuthLimits; instances: InstanceDirectory }): Promise<void> {
   await app.register(async (meta) => {
     registerXanoErrors(meta);
-    await meta.register(authRoutes());
+    await meta.register(authRoutes(strata, access.limits));
+    // Access management and the Master Metadata API's instance calls (access-routes in the docs).
+    await meta.register(instanceRoutes(access.instances));
+    await meta.register(accountRoutes(strata));
+    await meta.register(tokenRoutes(strata));
+    await meta.register(memberRoutes(strata));
     await meta.register(workspaceRoutes(strata));
     await meta.register(datasourceRoutes(strata));
     await meta.register(tableRoutes(strata));

@@ -2,6 +2,7 @@ import type { ApiDocs } from '../openapi.js';
 import { literal } from '../openapi.js';
 import { contentExamples } from './content-openapi.js';
 import { META_PREFIX } from './params.js';
+import { accessExamples } from './access-docs.js';
 
 /**
  * The Metadata API's OpenAPI document (Swagger UI at /api:meta, JSON at
@@ -96,7 +97,9 @@ export const metaApiDocs = (version: string): ApiDocs => ({
   },
   servers: [{ url: META_PREFIX, description: 'This instance' }],
   tags: [
-    { name: 'authentication', description: 'Who the token belongs to' },
+    { name: 'authentication', description: 'Who the token belongs to; console login' },
+    { name: 'instance', description: 'The Master Metadata API: the instances this account can use' },
+    { name: 'access', description: 'Personal access tokens, accounts and workspace members' },
     { name: 'workspace', description: 'Workspaces (databases), branches and data sources' },
     { name: 'table', description: 'Tables of a workspace\'s live data source' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
@@ -105,10 +108,12 @@ export const metaApiDocs = (version: string): ApiDocs => ({
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
-  tagFor: (url) => (url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication' : 'workspace'),
+  tagFor: (url) => (url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
+    : url.includes('/instance') ? 'instance' : /\/(token|account|member)\b/.test(url) ? 'access' : 'workspace'),
   examples: {
     ...examples,
     ...contentExamples(ok, TBL),
+    ...accessExamples(PREFIX, ok, body),
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']
       .map((type) => [`POST ${TBL}/schema/type/${type}`, { summary: `Add a ${type} column`, response: ok('The new column\'s name', { name: 'status' }) }])),
   },

@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import type { Workspace } from '../../core/workspaces.js';
-import { needs } from '../route-access.js';
+import { instanceOwners, needs } from '../route-access.js';
 import { WorkspaceParams, xanoTime } from './params.js';
 
 /** Strata has no code branches: a workspace has one, `v1`, and it is live. Data lives in data sources. */
@@ -21,9 +21,9 @@ const UpdateBody = Type.Object({ name: Type.Optional(Type.String({ minLength: 1,
 export const workspaceRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get('/workspace', { config: needs('database:read') }, async () => (await strata.workspaces.list()).map(workspaceView));
+  app.get('/workspace', { config: needs('database:read') }, async (request) => (await strata.workspaces.list(request.actor!.access)).map(workspaceView));
 
-  app.post('/workspace', { config: needs('database:create'), schema: { body: CreateBody } }, async (request) => {
+  app.post('/workspace', { config: instanceOwners(needs('database:create')), schema: { body: CreateBody } }, async (request) => {
     return workspaceView(await strata.workspaces.create(request.body.name, request.body.description));
   });
 

@@ -72,7 +72,7 @@ export function registerHistoryCapture(app: FastifyInstance, recorder: HistoryRe
       status: reply.statusCode,
       verb: request.method,
       uri: request.url,
-      tokenId: request.actor?.token.id ?? null,
+      tokenId: request.actor?.token?.id ?? null,
       clientIp: request.ip ?? null,
       input: inputLimit > 0 ? inputOf(request, inputLimit) : undefined,
       requestHeaders: request.headers,

@@ -39,7 +39,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
   const arrays = namedArrayQuery(pool);
-  const system = new KyselySystemStore(kysely, kysely, arrays);
+  const system = new KyselySystemStore(kysely, kysely, arrays, { engine: 'postgres' });
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
   const changeListeners: Array<(branchId: number, seq: number) => void> = [];

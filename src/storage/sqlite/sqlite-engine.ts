@@ -22,7 +22,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   const systemReader = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, readonly: true });
   // data_version changes when another connection or process (the writer, the CLI) commits.
   const systemVersion = () => systemReader.arrays('PRAGMA data_version', [])[0]![0] as number;
-  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, systemVersion);
+  const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, { engine: 'sqlite', changeCounter: systemVersion });
   // Request history in a file of its own: its batched inserts never queue behind data writes.
   const historyWriter = openSqlite(path.join(dataDir, 'history.db'), opts);
   await createHistoryTables(historyWriter.kysely, 'sqlite');
