@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
-import { migrate, newBranch, openEngine, tableOf, valuesOf, type OpenedStorage } from './fixtures.js';
+import { usePropertyTable } from './property-table.js';
 import { evaluate, type Row } from '../support/filter-eval.js';
 import { parseXataFilter } from '../../src/core/query/xata-filter.js';
 import { parseXataSort } from '../../src/core/query/xata-sort.js';
-import { FieldPaths } from '../../src/core/query/field-paths.js';
-import { BranchSchema, type TableModel } from '../../src/core/model/table-model.js';
-import type { BranchStore } from '../../src/storage/storage.js';
-import type { SortKey } from '../../src/core/query/select-plan.js';
 import { reversed, withNullOrder } from '../../src/core/query/sort-keys.js';
 
 /**
@@ -70,20 +66,7 @@ const sortArb = fc.array(fc.record({ c: fc.constantFrom('s', 'n', 'f', 'b', 'd')
   .map((keys) => keys.map(({ c, dir }) => ({ [c]: dir })));
 
 describeEachEngine('filters and sorts: SQL agrees with the in-memory evaluation', (engine) => {
-  let opened: OpenedStorage;
-  let store: BranchStore;
-  let table: TableModel;
-  let schema: BranchSchema;
-
-  beforeAll(async () => {
-    opened = await openEngine(engine);
-    store = (await newBranch(opened.storage)).store;
-    const columns = [['s', 'string'], ['n', 'int'], ['f', 'float'], ['b', 'bool'], ['d', 'datetime'], ['tags', 'multiple']] as const;
-    await migrate(store, [{ addTable: { table: 't' } }, ...columns.map(([name, type]) => ({ addColumn: { table: 't', column: { name, type } } }))]);
-    table = await tableOf(store, 't');
-    schema = new BranchSchema([table.toRecord()], '');
-  });
-  afterAll(async () => { await opened?.close(); });
+  const t = usePropertyTable(engine);
 
   /** Replaces the table's rows; returns them as the evaluator sees them (logical values). */
   async function load(records: Array<Record<string, unknown>>): Promise<Row[]> {
@@ -91,26 +74,17 @@ describeEachEngine('filters and sorts: SQL agrees with the in-memory evaluation'
       id: `r${String(i).padStart(3, '0')}`,
       values: { ...r, d: r.d === null || r.d === undefined ? null : Date.parse(r.d as string) },
     }));
-    await store.transaction(async (tx) => {
-      const existing = await tx.select({ table, joins: [], fields: [{ tableAlias: 't0', column: 'id' }] });
-      for (const [id] of existing) await tx.deleteRecord(table, id as string);
-      for (const row of rows) await tx.insertRecord(table, row.id, valuesOf(table, row.values), 1);
-    });
+    await t.load(rows);
     return rows;
-  }
-
-  async function selectIds(where: ReturnType<typeof parseXataFilter>, orderBy: SortKey[]): Promise<string[]> {
-    const rows = await store.select({ table, joins: [], fields: [{ tableAlias: 't0', column: 'id' }], where, orderBy });
-    return rows.map((r) => r[0] as string);
   }
 
   it('random filters select the same records', async () => {
     await fc.assert(fc.asyncProperty(fc.array(recordArb, { maxLength: 25 }), fc.array(filterArb, { minLength: 1, maxLength: 8 }), async (records, filters) => {
       const rows = await load(records);
       for (const json of filters) {
-        const where = parseXataFilter(json, new FieldPaths(schema, table));
+        const where = parseXataFilter(json, t.paths());
         const expected = rows.filter((row) => evaluate(where, row)).map((r) => r.id);
-        const actual = await selectIds(where, [{ field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }]);
+        const actual = await t.selectIds(where);
         expect(actual, JSON.stringify(json)).toEqual(expected);
       }
     }), { numRuns: 100 });
@@ -134,13 +108,13 @@ describeEachEngine('filters and sorts: SQL agrees with the in-memory evaluation'
   it('random filters with random sorts order the records the same way, forwards and reversed', async () => {
     await fc.assert(fc.asyncProperty(fc.array(recordArb, { maxLength: 25 }), fc.option(filterArb, { nil: undefined }), sortArb, async (records, json, sort) => {
       const rows = await load(records);
-      const paths = new FieldPaths(schema, table);
+      const paths = t.paths();
       const where = json ? parseXataFilter(json, paths) : undefined;
       // As the query service orders: keys, then the id; keys the filter requires need no NULLS clause.
       const keys = withNullOrder([...parseXataSort(sort, paths), { field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }], where ?? { kind: 'const', value: true });
       const expected = rows.filter((row) => !where || evaluate(where, row)).sort(compare(sort)).map((r) => r.id);
-      expect(await selectIds(where as never, keys), JSON.stringify({ json, sort })).toEqual(expected);
-      expect(await selectIds(where as never, keys.map(reversed)), JSON.stringify({ json, sort, reversed: true })).toEqual([...expected].reverse());
+      expect(await t.selectIds(where as never, keys), JSON.stringify({ json, sort })).toEqual(expected);
+      expect(await t.selectIds(where as never, keys.map(reversed)), JSON.stringify({ json, sort, reversed: true })).toEqual([...expected].reverse());
     }), { numRuns: 60 });
   });
 });

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
-import { migrate, newBranch, openEngine, tableOf, valuesOf, type OpenedStorage } from './fixtures.js';
+import { usePropertyTable } from './property-table.js';
 import { evaluate, type Row } from '../support/filter-eval.js';
 import { parseXanoSearch } from '../../src/core/query/xano-search.js';
-import { FieldPaths } from '../../src/core/query/field-paths.js';
-import { BranchSchema, type TableModel } from '../../src/core/model/table-model.js';
 import type { Filter } from '../../src/core/query/filter-ast.js';
-import type { BranchStore } from '../../src/storage/storage.js';
 
 /**
  * Property tests of the Metadata API's search formats: random rows and random chains of
@@ -106,32 +103,14 @@ function chainHolds(conds: Cond[], row: Row): boolean {
 }
 
 describeEachEngine('Xano search formats: SQL agrees with the in-memory evaluation', (engine) => {
-  let opened: OpenedStorage;
-  let store: BranchStore;
-  let table: TableModel;
-  let schema: BranchSchema;
-
-  beforeAll(async () => {
-    opened = await openEngine(engine);
-    store = (await newBranch(opened.storage)).store;
-    const columns = [['s', 'string'], ['n', 'int'], ['f', 'float'], ['b', 'bool'], ['d', 'datetime'], ['tags', 'multiple']] as const;
-    await migrate(store, [{ addTable: { table: 't' } }, ...columns.map(([name, type]) => ({ addColumn: { table: 't', column: { name, type } } }))]);
-    table = await tableOf(store, 't');
-    schema = new BranchSchema([table.toRecord()], '');
-  });
-  afterAll(async () => { await opened?.close(); });
-
+  const t = usePropertyTable(engine);
   async function load(records: Array<Record<string, unknown>>): Promise<Row[]> {
     const rows = records.map((values, i) => ({ id: `r${String(i).padStart(3, '0')}`, values }));
-    await store.transaction(async (tx) => {
-      const existing = await tx.select({ table, joins: [], fields: [{ tableAlias: 't0', column: 'id' }] });
-      for (const [id] of existing) await tx.deleteRecord(table, id as string);
-      for (const row of rows) await tx.insertRecord(table, row.id, valuesOf(table, row.values), 1);
-    });
+    await t.load(rows);
     return rows;
   }
-  const select = async (where: Filter) => (await store.select({ table, joins: [], fields: [{ tableAlias: 't0', column: 'id' }], where, orderBy: [{ field: { tableAlias: 't0', column: 'id' }, direction: 'asc' }] })).map((r) => r[0]);
-  const parse = (search: unknown) => parseXanoSearch(search, new FieldPaths(schema, table));
+  const select = (where: Filter) => t.selectIds(where);
+  const parse = (search: unknown) => parseXanoSearch(search, t.paths());
 
   it('format A chains: SQL = evaluator = Xano\'s semantics read directly', async () => {
     await fc.assert(fc.asyncProperty(fc.array(recordArb, { maxLength: 20 }), fc.array(fc.array(condArb, { maxLength: 5 }), { minLength: 1, maxLength: 6 }), async (records, chains) => {
