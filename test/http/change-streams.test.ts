@@ -60,6 +60,18 @@ describeEachEngine('change streams', (engine) => {
     expect((await meta.waitFor(1))[0]!.data).toMatchObject({ op: 'insert', id: 'p_meta', record: { title: 'via PUT' } });
   });
 
+  it('the Metadata API\'s content writes (single, bulk, search/patch) reach the same streams', async () => {
+    const ws = (await s.request('POST', '/api:meta/workspace', { name: 'metalive' })).body.id;
+    const table = (await s.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'notes', schema: [{ name: 'text', type: 'text' }] })).body.id;
+    const stream = await open('/db/metalive:main/tables/notes/changes');
+    const base = `/api:meta/workspace/${ws}/table/${table}`;
+    expect((await s.request('POST', `${base}/content`, { text: 'one' })).status).toBe(200);
+    expect((await s.request('POST', `${base}/content/bulk`, { items: [{ text: 'two' }, { text: 'three' }] })).status).toBe(200);
+    expect((await s.request('POST', `${base}/content/search/patch`, { search: { 'text|=': 'two' }, updates: { text: 'TWO' } })).status).toBe(200);
+    const events = await stream.waitFor(4);
+    expect(events.map((e) => [e.data.op, e.data.record?.text])).toEqual([['insert', 'one'], ['insert', 'two'], ['insert', 'three'], ['update', 'TWO']]);
+  });
+
   it('emits nothing for a rolled-back transaction, and resumes after a reconnect with Last-Event-ID', async () => {
     const first = await open('/db/live:main/tables/tags/changes');
     await s.request('POST', '/db/live:main/tables/tags/data', { id: 't1', label: 'a' });
