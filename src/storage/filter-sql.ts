@@ -23,7 +23,7 @@ export class FilterSql {
     switch (filter.kind) {
       case 'and':
       case 'or':
-        return sql`(${sql.join(filter.filters.map((f) => this.compile(f)), filter.kind === 'and' ? sql` AND ` : sql` OR `)})`;
+        return this.balanced(filter.filters, filter.kind === 'and' ? sql` AND ` : sql` OR `);
       case 'not':
         return sql`NOT ${this.compile(filter.filter)}`;
       case 'const':
@@ -45,6 +45,16 @@ export class FilterSql {
         if (filter.values.length === 0) return sql`(1 = 0)`;
         return sql`${sql.id(filter.tableAlias, 'id')} IN (${sql.join(filter.values)})`;
     }
+  }
+
+  /**
+   * A long AND/OR as a balanced tree of parenthesised halves: SQLite parses `a OR b OR …`
+   * into a tree as deep as the list and refuses one deeper than 1000.
+   */
+  private balanced(filters: Filter[], op: RawBuilder<unknown>): RawBuilder<unknown> {
+    if (filters.length <= 16) return sql`(${sql.join(filters.map((f) => this.compile(f)), op)})`;
+    const half = Math.ceil(filters.length / 2);
+    return sql`(${this.balanced(filters.slice(0, half), op)}${op}${this.balanced(filters.slice(half), op)})`;
   }
 
   private ref(field: FieldRef): RawBuilder<unknown> {

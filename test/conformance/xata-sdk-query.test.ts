@@ -119,6 +119,10 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: queries', (engine) => {
     const rows = await xata.db.people.read(['p05', 'nope', 'p01']);
     expect(rows.map((r) => r?.id ?? null)).toEqual(['p05', null, 'p01']);
     expect(rows[0]!.name).toBe(PEOPLE[5]!.name);
+    // The SDK reads up to 1000 ids in one query.
+    const ids = Array.from({ length: 1000 }, (_, i) => (i % 40 < 30 ? `p${String(i % 40).padStart(2, '0')}` : `none${i}`));
+    const many = await xata.db.people.read(ids);
+    expect(many.map((r) => r?.id ?? null)).toEqual(ids.map((id) => (id.startsWith('p') ? id : null)));
   });
 
   it('random order returns each record once', async () => {

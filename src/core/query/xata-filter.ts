@@ -91,7 +91,7 @@ function anyElement(column: ColumnRef, element: Target, spec: Json, negate = fal
 
 function predicate(target: Target, spec: Json): Filter {
   if (spec === null) return not({ kind: 'exists', field: target.field });
-  if (Array.isArray(spec)) return or(spec.map((v) => predicate(target, v)));
+  if (Array.isArray(spec)) return anyOf(target, spec);
   if (!isPlainObject(spec)) return { kind: 'compare', field: target.field, op: '=', value: value(target, '$is', spec) };
   const entries = Object.entries(spec);
   if (entries.length === 0) throw badRequest(`filter on column [${target.path}]: empty predicate`);
@@ -115,7 +115,7 @@ function operator(target: Target, op: string, arg: Json): Filter {
       const pattern = op.endsWith('attern') ? parsePattern(arg) : literalPattern(arg, op !== '$startsWith', op !== '$endsWith');
       return { kind: 'like', field, pattern, caseInsensitive: op.startsWith('$i') };
     }
-    case '$any': return or(list(target, op, arg).map((v) => predicate(target, v)));
+    case '$any': return anyOf(target, list(target, op, arg));
     case '$all': return and(list(target, op, arg).map((v) => predicate(target, v)));
     case '$none': return not(or(list(target, op, arg).map((v) => predicate(target, v))));
     case '$not': return not(Array.isArray(arg) ? or(arg.map((v) => predicate(target, v))) : predicate(target, arg));
@@ -127,6 +127,14 @@ function operator(target: Target, op: string, arg: Json): Filter {
 }
 
 const RANGE = { $gt: '>', $ge: '>=', $lt: '<', $le: '<=' } as const;
+
+/** Any of these values or predicates; plain values become one IN list (the SDK's read([ids]) sends 1000). */
+function anyOf(target: Target, items: Json[]): Filter {
+  const values = items.filter((v) => v !== null && typeof v !== 'object');
+  const rest = items.filter((v) => v === null || typeof v === 'object');
+  const listed: Filter[] = values.length > 0 ? [{ kind: 'in', field: target.field, values: values.map((v) => value(target, '$any', v)) }] : [];
+  return or([...listed, ...rest.map((v) => predicate(target, v))]);
+}
 
 function list(target: Target, op: string, arg: Json): Json[] {
   if (!Array.isArray(arg) || arg.length === 0) throw badRequest(`filter on column [${target.path}]: ${op} takes a non-empty array`);

@@ -6,7 +6,8 @@ import { needs } from '../route-access.js';
 import { bodyIsOptional, resolveBranch, TableParams } from './params.js';
 import { xataRecordFormat as format } from './xata-record-format.js';
 
-const Cursor = Type.String({ minLength: 1, maxLength: 16384 });
+// A cursor carries its query (filter included), so a large filter makes a large cursor.
+const Cursor = Type.String({ minLength: 1, maxLength: 1_048_576 });
 export const QueryBody = Type.Object({
   filter: Type.Optional(Type.Unknown({ description: 'Xata filter expression' })),
   sort: Type.Optional(Type.Unknown({ description: '{"column": "asc"|"desc"}, an array of them or of column names, or {"*": "random"}' })),
