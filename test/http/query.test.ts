@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 
@@ -276,6 +277,29 @@ describeEachEngine('query API', (engine) => {
     const names = Array.from({ length: 1500 }, (_, i) => ({ name: { $startsWith: `nobody${i}` } }));
     expect(await sorted({ $any: [...names, { name: 'Bob' }] })).toEqual(['u02']);
     expect(await sorted({ $all: [...names.map((n) => ({ $not: n })), { age: 25 }] })).toEqual(['u02', 'u03']);
+  });
+
+  it('any generated query (valid or not) answers 200 or a 400, never a 500', async () => {
+    const column = fc.constantFrom('name', 'email', 'age', 'score', 'active', 'tags', 'birth', 'bio', 'team', 'team.name', 'team.rank', 'settings', 'settings.plan', 'meta', 'id', 'xata.createdAt', 'nope', '');
+    const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constantFrom('2024-01-01T00:00:00Z', '1e999', '*', '\\'));
+    const op = fc.constantFrom('$is', '$isNot', '$gt', '$ge', '$lt', '$le', '$contains', '$iContains', '$startsWith', '$endsWith', '$pattern', '$iPattern', '$includes', '$includesAll', '$includesNone', '$any', '$all', '$none', '$not', '$exists', '$bogus');
+    const filter: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' },
+        fc.dictionary(column, fc.oneof(scalar, fc.dictionary(op, fc.oneof(scalar, fc.array(scalar, { maxLength: 3 })), { maxKeys: 2 })), { maxKeys: 2 }),
+        fc.record({ k: fc.constantFrom('$any', '$all', '$none', '$not'), v: fc.oneof(tie('node'), fc.array(tie('node'), { maxLength: 3 })) }).map(({ k, v }) => ({ [k]: v })),
+        fc.record({ k: fc.constantFrom('$exists', '$notExists'), v: fc.oneof(column, scalar) }).map(({ k, v }) => ({ [k]: v })),
+        scalar,
+      ),
+    })).node;
+    const body = fc.record({
+      filter, sort: fc.oneof(fc.constant(undefined), fc.dictionary(column, fc.constantFrom('asc', 'desc', 'random', 'up')), fc.array(column, { maxLength: 2 })),
+      page: fc.oneof(fc.constant(undefined), fc.record({ size: fc.integer({ min: -1, max: 1001 }), offset: fc.integer({ min: -1, max: 60000 }) }, { requiredKeys: [] })),
+      columns: fc.oneof(fc.constant(undefined), fc.array(fc.oneof(column, fc.constant('*'), fc.constant({ name: '<-posts.author' })), { maxLength: 3 })),
+    }, { requiredKeys: [] });
+    await fc.assert(fc.asyncProperty(body, async (b) => {
+      const res = await q(b);
+      expect([200, 400], JSON.stringify({ b, res: res.body }).slice(0, 500)).toContain(res.status);
+    }), { numRuns: 300 });
   });
 
   it('rejects bad queries with 400 in the API error format, never 500', async () => {
