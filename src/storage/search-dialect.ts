@@ -47,6 +47,12 @@ export interface SearchDialect {
   liveTerms?(c: SearchContext, table: TableModel, words: string[]): Promise<string[]>;
   /** The index side of a search; `leaves` are the table's searchable columns (the index's order). */
   match(c: SearchContext, plan: SearchPlan, leaves: LeafColumn[]): SearchMatch;
+  /**
+   * Runs the match count (a LIMIT over the matches) so that it reads the index, if the engine's
+   * planner would rather scan the table: PostgreSQL guesses a stored vector's many-word query to
+   * match a fifth of the table and stops a table scan at the LIMIT, reading every row for 50 matches.
+   */
+  throughIndex?<T>(db: Kysely<any>, run: (db: Kysely<any>) => Promise<T>): Promise<T>;
   /** A numeric expression as a float (so arithmetic never truncates). */
   float(value: RawBuilder<unknown>): RawBuilder<unknown>;
   /** A datetime column (or system timestamp) as epoch milliseconds, a float. */

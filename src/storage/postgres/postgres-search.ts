@@ -289,6 +289,21 @@ export const postgresSearch: SearchDialect = {
     };
   },
 
+  // enable_seqscan = off for the one statement (a penalty, not a ban: the GIN index is always there
+  // to match with). Outside a transaction it takes one; inside, the setting is put back after.
+  async throughIndex(db, run) {
+    if (!db.isTransaction) {
+      return db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+        return run(trx);
+      });
+    }
+    const was = await sql<{ was: string }>`SELECT current_setting('enable_seqscan') AS "was", set_config('enable_seqscan', 'off', true)`.execute(db);
+    const result = await run(db);
+    await sql`SELECT set_config('enable_seqscan', ${was.rows[0]?.was ?? 'on'}, true)`.execute(db);
+    return result;
+  },
+
   float: (value) => sql`CAST(${value} AS double precision)`,
   epochMs: (value) => sql`CAST(extract(epoch from ${value}) * 1000 AS double precision)`,
 };
