@@ -24,7 +24,7 @@ export interface SearchMatch {
 
 /**
  * The engine-specific half of full-text search: how the index is built and kept (SQLite: an
- * FTS5 table fed by triggers; PostgreSQL: expression GIN indexes plus a trigger-fed word list
+ * FTS5 table fed by triggers; PostgreSQL: stored tsvector columns with GIN indexes plus a trigger-fed word list
  * for typo tolerance) and how a query matches and ranks against it. The shared half is
  * search-index-sql.ts (when to build) and search-sql.ts (filters, boosters, paging).
  */
@@ -40,13 +40,19 @@ export interface SearchDialect {
   /** Removes the index of a dropped table. */
   drop(c: SearchContext, tableId: number): Promise<void>;
   /** Before one of the table's searchable columns is dropped; answers whether the index must then be rebuilt. */
-  beforeDropColumn(c: SearchContext, table: TableModel): Promise<boolean>;
+  beforeDropColumn(c: SearchContext, table: TableModel, leaf: LeafColumn): Promise<boolean>;
   /** Index terms that may be within the term's edits: a superset, the caller measures exactly. */
   candidateTerms(c: SearchContext, table: TableModel, term: TermToExpand): Promise<string[]>;
   /** Of these words (in order), those the index holds now, if candidates may be stale. */
   liveTerms?(c: SearchContext, table: TableModel, words: string[]): Promise<string[]>;
   /** The index side of a search; `leaves` are the table's searchable columns (the index's order). */
   match(c: SearchContext, plan: SearchPlan, leaves: LeafColumn[]): SearchMatch;
+  /**
+   * Runs the match count (a LIMIT over the matches) so that it reads the index, if the engine's
+   * planner would rather scan the table: PostgreSQL guesses a stored vector's many-word query to
+   * match a fifth of the table and stops a table scan at the LIMIT, reading every row for 50 matches.
+   */
+  throughIndex?<T>(db: Kysely<any>, run: (db: Kysely<any>) => Promise<T>): Promise<T>;
   /** A numeric expression as a float (so arithmetic never truncates). */
   float(value: RawBuilder<unknown>): RawBuilder<unknown>;
   /** A datetime column (or system timestamp) as epoch milliseconds, a float. */

@@ -15,8 +15,11 @@ import { sameColumns, type SearchContext } from './search-dialect.js';
  * triggers keep the index in step with them.
  */
 export const SEARCH_STATE_TABLE = '_strata_search';
-/** Bumped when the index layout changes: an index of another version is rebuilt (2: the word list has one-deletion keys; SQLite has a word list). */
-const INDEX_VERSION = 2;
+/**
+ * Bumped when the index layout changes: an index of another version is rebuilt (2: the word list
+ * has one-deletion keys; SQLite has a word list; 3: PostgreSQL stores each column's tsvector).
+ */
+const INDEX_VERSION = 3;
 /** Variants are checked against the index (liveTerms) this many at a time, nearest first. */
 const LIVE_CHECK_BATCH = 64;
 
@@ -60,7 +63,7 @@ export class SearchIndexSql {
 
   async beforeDropColumn(table: TableModel, leaf: LeafColumn): Promise<void> {
     if (!isSearchable(leaf) || !(await this.engine.hasStateTable(this.c))) return;
-    if (await this.engine.beforeDropColumn(this.c, table)) {
+    if (await this.engine.beforeDropColumn(this.c, table, leaf)) {
       await sql`DELETE FROM ${this.opts.table(SEARCH_STATE_TABLE)} WHERE "table_id" = ${table.id}`.execute(this.db);
     }
     this.opts.afterDdl?.();

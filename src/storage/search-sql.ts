@@ -39,7 +39,8 @@ export async function runSearch(db: Kysely<any>, opts: BranchSqlOptions, plan: S
   // A short page that is not past the end holds the last match: the count is known.
   let total = plan.offset + found;
   if (found === plan.limit || (found === 0 && plan.offset > 0)) {
-    const counted = await sql<{ n: unknown }>`SELECT COUNT(*) AS "n" FROM (SELECT 1 AS "one" ${from} LIMIT ${sql.lit(TOTAL_COUNT_LIMIT + 1)}) AS "_c"`.execute(db);
+    const count = (on: Kysely<any>) => sql<{ n: unknown }>`SELECT COUNT(*) AS "n" FROM (SELECT 1 AS "one" ${from} LIMIT ${sql.lit(TOTAL_COUNT_LIMIT + 1)}) AS "_c"`.execute(on);
+    const counted = engine.throughIndex ? await engine.throughIndex(db, count) : await count(db);
     total = Number(counted.rows[0]?.n ?? 0);
   }
   const decoders = plan.fields.map((f) => decoderFor(d, f));

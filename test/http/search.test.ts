@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { applyMigration } from '../../src/core/schema/apply-migration.js';
+import { engineCatalog } from '../support/engine-indexes.js';
 
 /**
  * Full-text search over real HTTP, on every engine: POST /tables/{t}/search and POST /search.
@@ -523,6 +524,71 @@ describeEachEngine('search: one table', (engine) => {
       expect((await s.request('DELETE', `${BRANCH}/tables/int_ids/data/1`)).status).toBe(200);
       expect(ids(await search('int_ids', { query: 'light', fuzziness: 0 }))).toEqual(['2']);
     });
+  });
+
+  // PostgreSQL keeps a stored tsvector per searchable column (a generated column, GIN-indexed): never a record's field.
+  it.skipIf(engine.name !== 'postgres')('PostgreSQL: stored vectors follow the columns, stay hidden, and replace older indexes', async () => {
+    const t = await seed('vectors', [{ name: 'title', type: 'string' }, { name: 'body', type: 'text' }, { name: 'tags', type: 'multiple' }, { name: 'n', type: 'int' }],
+      [{ id: 'v1', title: 'anchor', body: 'compass', tags: ['sextant'], n: 1 }], false);
+    expect(ids(await search(t, { query: 'sextant', fuzziness: 0 }))).toEqual(['v1']);
+    const ctx = await s.strata.databases.resolve('app', 'main');
+    const catalog = await engineCatalog(s.config, ctx.branch.id);
+    try {
+      /** The table's generated columns, in column order: the column their expression reads, and their GIN indexes. */
+      const vectors = async () => (await catalog.rows(`SELECT a.attname AS name, pg_get_expr(ad.adbin, ad.adrelid) AS expr,
+          (SELECT count(*) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_am am ON am.oid = ic.relam
+            WHERE i.indrelid = a.attrelid AND i.indkey[0] = a.attnum AND am.amname = 'gin')::int AS gin
+        FROM pg_attribute a JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        WHERE a.attrelid = $1::regclass AND a.attgenerated = 's' ORDER BY a.attnum`, [t])) as Array<{ name: string; expr: string; gin: number }>;
+      const expected = async (columns: string[]) => {
+        const found = await vectors();
+        expect(found.map((v) => v.expr.match(/\b(title|body|tags)\b/)?.[1])).toEqual(columns);
+        expect(found.map((v) => v.gin)).toEqual(columns.map(() => 1));
+        expect(found.every((v) => v.name.startsWith('xata_tsv_'))).toBe(true);
+      };
+      const expressions = async () => (await catalog.rows(`SELECT count(*)::int AS n FROM pg_index WHERE indrelid = $1::regclass AND indexprs IS NOT NULL`, [t]))[0]!.n;
+      await expected(['title', 'body', 'tags']);
+      expect(await expressions()).toBe(0);
+
+      // Never a field: not in records, queries or the schema.
+      const record = (await s.request('GET', `${BRANCH}/tables/${t}/data/v1`)).body;
+      expect(Object.keys(record).sort()).toEqual(['body', 'id', 'n', 'tags', 'title', 'xata']);
+      const queried = (await s.request('POST', `${BRANCH}/tables/${t}/query`, {})).body.records[0];
+      expect(Object.keys(queried).sort()).toEqual(['body', 'id', 'n', 'tags', 'title', 'xata']);
+      const schema = (await s.request('GET', `${BRANCH}/tables/${t}/schema`)).body;
+      expect(schema.columns.map((c: { name: string }) => c.name)).toEqual(['title', 'body', 'tags', 'n']);
+
+      // Two searchable columns swap names in one migration: each vector follows its column.
+      await ctx.store.transaction((tx) => applyMigration(tx, [
+        { renameColumn: { table: t, oldName: 'title', newName: 'swap' } },
+        { renameColumn: { table: t, oldName: 'body', newName: 'title' } },
+        { renameColumn: { table: t, oldName: 'swap', newName: 'body' } },
+      ]));
+      s.strata.databases.schemaChanged(ctx.branch.id);
+      expect(ids(await search(t, { query: 'compass', fuzziness: 0, target: ['title'] }))).toEqual(['v1']);
+      expect(ids(await search(t, { query: 'anchor', fuzziness: 0, target: ['body'] }))).toEqual(['v1']);
+      expect(ids(await search(t, { query: 'anchor', fuzziness: 0, target: ['title'] }))).toEqual([]);
+      expect((await s.request('PATCH', `${BRANCH}/tables/${t}/data/v1`, { title: 'rudder' })).status).toBe(200);
+      expect(ids(await search(t, { query: 'rudder', fuzziness: 0, target: ['title'] }))).toEqual(['v1']);
+      expect(ids(await search(t, { query: 'ruddr', fuzziness: 1 }))).toEqual(['v1']);
+      await expected(['body', 'title', 'tags']); // in column order: the old title (now body) first
+
+      // An index from before stored vectors (version 2: expression indexes) is rebuilt on the next search.
+      await catalog.rows(`ALTER TABLE "${t}" ${(await vectors()).map((v) => `DROP COLUMN "${v.name}"`).join(', ')}`, []);
+      await catalog.rows(`CREATE INDEX "sx_old" ON "${t}" USING gin (to_tsvector('simple'::regconfig, "title"))`, []);
+      await catalog.rows(`UPDATE "_strata_search" SET "version" = 2`, []);
+      s.strata.databases.schemaChanged(ctx.branch.id);
+      expect(ids(await search(t, { query: 'rudder', fuzziness: 0, target: ['title'] }))).toEqual(['v1']);
+      await expected(['body', 'title', 'tags']);
+      expect(await expressions()).toBe(0);
+
+      // A dropped searchable column takes its vector along.
+      expect((await s.request('DELETE', `${BRANCH}/tables/${t}/columns/tags`)).status).toBe(200);
+      await expected(['body', 'title']);
+      expect(ids(await search(t, { query: 'anchor', fuzziness: 0 }))).toEqual(['v1']);
+    } finally {
+      await catalog.close();
+    }
   });
 
   it('branch copies search their own records, with and without data', async () => {

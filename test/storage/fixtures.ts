@@ -180,15 +180,18 @@ export async function inspector(opened: OpenedStorage, branchId: number): Promis
     async columns(table) {
       const r = await client.query(`SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS nn
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum`, [schema, table]);
+        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum`, [schema, table]);
+      // Generated columns are the search index's stored tsvectors (postgres-search.ts), never user columns.
       return Object.fromEntries(r.rows.map((row) => [row.name, { type: String(row.type).toUpperCase(), notNull: row.nn === true }]));
     },
     async indexes(table) {
       const r = await client.query(`SELECT i.indisunique AS u, ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord)
           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS cols
         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary AND i.indexprs IS NULL`, [schema, table]);
-      // Expression indexes are the search index's (postgres-search.ts), as _strata tables are Strata's own.
+        WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary AND i.indexprs IS NULL
+          AND NOT EXISTS (SELECT 1 FROM pg_attribute g WHERE g.attrelid = i.indrelid AND g.attnum = ANY (i.indkey) AND g.attgenerated <> '')`, [schema, table]);
+      // Expression indexes (the Metadata API's search indexes) and indexes on generated columns (the
+      // search index's stored tsvectors, postgres-search.ts) are not column indexes, as _strata tables are Strata's own.
       return r.rows.map((row) => ({ columns: row.cols as string[], unique: row.u === true })).sort(byColumns);
     },
     async storageIdentity(table) {

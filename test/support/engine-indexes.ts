@@ -8,7 +8,7 @@ import pg from 'pg';
  */
 export interface EngineIndex { name: string; unique: boolean; columns: Array<{ name: string; desc: boolean }>; definition: string }
 export interface EngineCatalog {
-  /** Plain column indexes of a table (primary key and expression indexes left out), by name. */
+  /** Plain column indexes of a table (primary key, expression indexes and the search index's, on generated columns, left out), by name. */
   indexes(table: string): Promise<EngineIndex[]>;
   /** SQL text of objects whose name starts with `prefix`: SQLite tables/triggers, PostgreSQL index definitions. */
   objects(table: string, prefix: string): Promise<string[]>;
@@ -54,7 +54,9 @@ export async function engineCatalog(config: { dataDir: string; databaseUrl?: str
           ARRAY(SELECT a.attname FROM unnest(i.indkey) WITH ORDINALITY k(attnum, ord) JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord)::text[] AS cols,
           ARRAY(SELECT (o & 1) = 1 FROM unnest(i.indoption::int2[]) WITH ORDINALITY x(o, ord) ORDER BY ord)::bool[] AS descs
         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class ic ON ic.oid = i.indexrelid
-        WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary AND i.indexprs IS NULL ORDER BY ic.relname`, [schema, table]);
+        WHERE n.nspname = $1 AND c.relname = $2 AND NOT i.indisprimary AND i.indexprs IS NULL
+          AND NOT EXISTS (SELECT 1 FROM pg_attribute g WHERE g.attrelid = i.indrelid AND g.attnum = ANY (i.indkey) AND g.attgenerated <> '')
+        ORDER BY ic.relname`, [schema, table]);
       return r.rows.map((row) => ({
         name: row.name, unique: row.u, definition: row.def,
         columns: (row.cols as string[]).map((name, i) => ({ name, desc: (row.descs as boolean[])[i] === true })),

@@ -80,7 +80,12 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
         for (const { name } of tables.rows) {
           await sql`CREATE TABLE ${sql.id(target, name)} (LIKE ${sql.id(source, name)} INCLUDING ALL)`.execute(trx);
           if (from.copyData) {
-            await sql`INSERT INTO ${sql.id(target, name)} OVERRIDING SYSTEM VALUE SELECT * FROM ${sql.id(source, name)}`.execute(trx);
+            // Generated columns (search's stored tsvectors) take no values: they are computed again.
+            const stored = await sql<{ name: string }>`SELECT "attname" AS "name" FROM pg_attribute
+              WHERE "attrelid" = ${`"${source}"."${name.replaceAll('"', '""')}"`}::regclass AND "attnum" > 0 AND NOT "attisdropped" AND "attgenerated" = ''
+              ORDER BY "attnum"`.execute(trx);
+            const columns = sql.join(stored.rows.map((c) => sql.id(c.name)));
+            await sql`INSERT INTO ${sql.id(target, name)} (${columns}) OVERRIDING SYSTEM VALUE SELECT ${columns} FROM ${sql.id(source, name)}`.execute(trx);
             const identity = await sql<{ seq: string | null }>`SELECT pg_get_serial_sequence(${`"${target}"."${name.replaceAll('"', '""')}"`}, 'id') AS "seq"`.execute(trx);
             const seq = identity.rows[0]?.seq;
             if (seq) await sql`SELECT setval(${seq}, COALESCE((SELECT MAX("id") FROM ${sql.id(target, name)}), 0) + 1, false)`.execute(trx);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { LeafColumn } from '../../core/model/column-types.js';
 import type { TableModel } from '../../core/model/table-model.js';
@@ -6,16 +7,19 @@ import { sameColumns, type SearchContext, type SearchDialect } from '../search-d
 import { candidateWords, KEYS, MAX_KEYED_LENGTH, WORDS } from '../search-words-sql.js';
 
 /**
- * Search on PostgreSQL: per searchable column a GIN expression index over its tsvector
- * (`simple` config, ASCII punctuation turned into spaces so that emails, paths and
- * hyphenated words split into words as in SQLite), which PostgreSQL keeps in step with every
- * write, follows renames of, drops with the column and copies with the table. Typo tolerance
- * needs the index's words, which SQL cannot list: the per-branch word list
- * (search-words-sql.ts) gets each new word from an AFTER INSERT/UPDATE trigger, in the
- * writer's transaction, and its one-deletion keys from a trigger on the list. Words are never
- * removed on delete (an unused word only costs a comparison). One edit of a whole word is a
- * key lookup; otherwise fuzzystrmatch measures the length window in the server when it can be
- * installed, or Node does. Relevance is ts_rank (normalised by length) weighted per target.
+ * Search on PostgreSQL: per searchable column a stored tsvector — a generated column
+ * (`vectorColumn`: a `xata…` name, which user columns cannot take) over the column's text
+ * (`simple` config, ASCII punctuation turned into spaces so that emails, paths and hyphenated
+ * words split into words as in SQLite) — with a GIN index on it. PostgreSQL computes it on
+ * every write, in the writer's transaction, follows renames of the column and copies it with
+ * the table; ranking reads it instead of re-parsing every match's text. The generated columns
+ * are never selected: Strata names the columns it reads. Typo tolerance needs the index's
+ * words, which SQL cannot list: the per-branch word list (search-words-sql.ts) gets each new
+ * word from an AFTER INSERT/UPDATE trigger, in the writer's transaction, and its one-deletion
+ * keys from a trigger on the list. Words are never removed on delete (an unused word only
+ * costs a comparison). One edit of a whole word is a key lookup; otherwise fuzzystrmatch
+ * measures the length window in the server when it can be installed, or Node does. Relevance
+ * is ts_rank (normalised by length) weighted per target.
  */
 /** The system schema (postgres-engine.ts): a function shared by every branch, which copied indexes may use. */
 const SYSTEM_SCHEMA = 'strata';
@@ -27,17 +31,25 @@ const PUNCTUATION = '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~';
 const SPACES = ' '.repeat(PUNCTUATION.length);
 
 /**
- * The tsvector of a column: the one expression the index, the ranking and the word trigger share.
- * `config` is a text search configuration (`simple` here; the Metadata API's search indexes pass their language).
+ * The tsvector of a column: the expression of its stored vector (and of the Metadata API's search indexes, which
+ * pass their language as `config`, a text search configuration; `simple` here).
  */
 export function document(leaf: LeafColumn, ref: RawBuilder<unknown>, config = 'simple'): RawBuilder<unknown> {
   const text = leaf.type === 'multiple' ? sql`${ARRAY_TEXT}(${ref})` : ref;
   return sql`to_tsvector(${sql.lit(config)}::regconfig, translate(${text}, ${sql.lit(PUNCTUATION)}, ${sql.lit(SPACES)}))`;
 }
 
-/** The words of these columns of a row, for the word list. */
+/**
+ * The generated column holding a searchable column's tsvector. Paths take up to 63 bytes, as
+ * names do, so the name is a digest of the path; user columns cannot start with `xata`.
+ */
+export const vectorColumn = (path: string) => `${VECTOR_PREFIX}${createHash('sha256').update(path).digest('hex').slice(0, 32)}`;
+const VECTOR_PREFIX = 'xata_tsv_';
+const VECTOR_LIKE = 'xata\\_tsv\\_%';
+
+/** The words of these columns of a row (from their stored vectors), for the word list. */
 const wordsOf = (leaves: LeafColumn[], row: string) =>
-  sql`unnest(tsvector_to_array(${sql.join(leaves.map((l) => sql`COALESCE(${document(l, sql`${sql.raw(row)}.${sql.id(l.path)}`)}, ''::tsvector)`), sql` || `)}))`;
+  sql`unnest(tsvector_to_array(${sql.join(leaves.map((l) => sql`COALESCE(${sql.raw(row)}.${sql.id(vectorColumn(l.path))}, ''::tsvector)`), sql` || `)}))`;
 
 const qualifiedText = (c: SearchContext, name: string) => c.table(name).compile(c.db).sql;
 
@@ -77,35 +89,74 @@ export async function ensureArrayText(c: SearchContext): Promise<void> {
     AS 'SELECT array_to_string($1, '' '')'`.execute(c.db);
 }
 
+/** The table's stored vectors, each with the column it is computed from (null if none: not one of ours). */
+async function vectorColumns(c: SearchContext, table: TableModel): Promise<Array<{ column: string; source: string | null }>> {
+  const r = await sql<{ column: string; source: string | null }>`
+    SELECT a."attname" AS "column", s."attname" AS "source" FROM pg_attribute a
+    JOIN pg_attrdef ad ON ad."adrelid" = a."attrelid" AND ad."adnum" = a."attnum"
+    LEFT JOIN pg_depend d ON d."classid" = 'pg_attrdef'::regclass AND d."objid" = ad."oid" AND d."deptype" = 'n'
+      AND d."refclassid" = 'pg_class'::regclass AND d."refobjid" = a."attrelid"
+    LEFT JOIN pg_attribute s ON s."attrelid" = a."attrelid" AND s."attnum" = d."refobjsubid"
+    WHERE a."attrelid" = to_regclass(${qualifiedText(c, table.name)}) AND a."attnum" > 0 AND NOT a."attisdropped"
+      AND a."attgenerated" = 's' AND a."attname" LIKE ${VECTOR_LIKE}
+    ORDER BY a."attnum"`.execute(c.db);
+  return r.rows;
+}
+
 /**
- * One GIN index per searchable column; found by what they depend on, since copies of a branch
- * rename them. Without `fastupdate` a write updates the index itself: with it, writes pile up
- * in a pending list (up to 4 MB) that every search scans until vacuum merges it (60 ms per
- * rare-word search after 100 000 inserts). `rebuild` turns it off on indexes from before.
+ * One stored vector per searchable column, and a GIN index on each. A vector is found by the
+ * column it is computed from, so one whose column was renamed is renamed after it (copies of a
+ * branch keep them all). An added vector is computed for every row (one rewrite of the table for
+ * all columns added at once). Without `fastupdate` a write updates the index itself: with it,
+ * writes pile up in a pending list (up to 4 MB) that every search scans until vacuum merges it
+ * (60 ms per rare-word search after 100 000 inserts). Expression indexes that are not the
+ * Metadata API's are the search indexes of index versions before 3, over the text itself: dropped.
  */
-async function syncIndexes(c: SearchContext, table: TableModel, leaves: LeafColumn[], rebuild: boolean): Promise<void> {
-  const r = await sql<{ index: string; column: string }>`
+async function syncVectors(c: SearchContext, table: TableModel, leaves: LeafColumn[]): Promise<void> {
+  const target = c.table(table.name);
+  const wanted = new Map(leaves.map((l) => [l.path, l]));
+  const kept = new Set<string>();
+  const renames: Array<{ from: string; to: string }> = [];
+  for (const { column, source } of await vectorColumns(c, table)) {
+    if (source !== null && wanted.has(source) && !kept.has(source)) {
+      kept.add(source);
+      if (column !== vectorColumn(source)) renames.push({ from: column, to: vectorColumn(source) });
+    } else {
+      await sql`ALTER TABLE ${target} DROP COLUMN ${sql.id(column)}`.execute(c.db);
+    }
+  }
+  // Through temporary names, in case two searchable columns swapped names (`t` is not a hex digit).
+  for (const [i, r] of renames.entries()) await sql`ALTER TABLE ${target} RENAME COLUMN ${sql.id(r.from)} TO ${sql.id(`${VECTOR_PREFIX}t${i}`)}`.execute(c.db);
+  for (const [i, r] of renames.entries()) await sql`ALTER TABLE ${target} RENAME COLUMN ${sql.id(`${VECTOR_PREFIX}t${i}`)} TO ${sql.id(r.to)}`.execute(c.db);
+  const added = leaves.filter((l) => !kept.has(l.path));
+  if (added.length > 0) {
+    const clauses = added.map((l) => sql`ADD COLUMN ${sql.id(vectorColumn(l.path))} tsvector GENERATED ALWAYS AS (${document(l, sql.id(l.path))}) STORED`);
+    await sql`ALTER TABLE ${target} ${sql.join(clauses)}`.execute(c.db);
+  }
+
+  const r = await sql<{ index: string; column: string | null }>`
     SELECT ic."relname" AS "index", a."attname" AS "column" FROM pg_index i
     JOIN pg_class ic ON ic."oid" = i."indexrelid"
-    JOIN pg_depend d ON d."classid" = 'pg_class'::regclass AND d."objid" = i."indexrelid" AND d."refclassid" = 'pg_class'::regclass AND d."refobjid" = i."indrelid"
-    JOIN pg_attribute a ON a."attrelid" = i."indrelid" AND a."attnum" = d."refobjsubid"
-    WHERE i."indrelid" = to_regclass(${qualifiedText(c, table.name)}) AND i."indexprs" IS NOT NULL
+    LEFT JOIN pg_attribute a ON i."indexprs" IS NULL AND i."indnatts" = 1 AND a."attrelid" = i."indrelid" AND a."attnum" = i."indkey"[0]
+    WHERE i."indrelid" = to_regclass(${qualifiedText(c, table.name)}) AND (i."indexprs" IS NOT NULL OR a."attname" LIKE ${VECTOR_LIKE})
       AND COALESCE(obj_description(i."indexrelid", 'pg_class'), '') NOT LIKE 'strata:index:%'`.execute(c.db); // the Metadata API's (postgres-indexes.ts)
-  const wanted = new Set(leaves.map((l) => l.path));
   const indexed = new Set<string>();
   for (const { index, column } of r.rows) {
-    if (wanted.has(column) && !indexed.has(column)) {
-      indexed.add(column);
-      if (rebuild) {
-        await sql`ALTER INDEX ${c.table(index)} SET (fastupdate = off)`.execute(c.db);
-        await sql`SELECT gin_clean_pending_list(to_regclass(${qualifiedText(c, index)}))`.execute(c.db);
-      }
-    } else await sql`DROP INDEX IF EXISTS ${c.table(index)}`.execute(c.db);
+    if (column !== null && !indexed.has(column)) indexed.add(column);
+    else await sql`DROP INDEX IF EXISTS ${c.table(index)}`.execute(c.db);
   }
   for (const leaf of leaves) {
-    if (indexed.has(leaf.path)) continue;
+    const column = vectorColumn(leaf.path);
+    if (indexed.has(column)) continue;
     const name = `sx_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-    await sql`CREATE INDEX ${sql.id(name)} ON ${c.table(table.name)} USING gin (${document(leaf, sql.id(leaf.path))}) WITH (fastupdate = off)`.execute(c.db);
+    await sql`CREATE INDEX ${sql.id(name)} ON ${target} USING gin (${sql.id(column)}) WITH (fastupdate = off)`.execute(c.db);
+  }
+}
+
+/** Drops the stored vectors computed from this column (PostgreSQL refuses to drop a column a generated column reads). */
+async function dropVectorsOf(c: SearchContext, table: TableModel, path: string): Promise<void> {
+  for (const { column, source } of await vectorColumns(c, table)) {
+    if (source === path) await sql`ALTER TABLE ${c.table(table.name)} DROP COLUMN ${sql.id(column)}`.execute(c.db);
   }
 }
 
@@ -145,7 +196,7 @@ export const postgresSearch: SearchDialect = {
     const words = c.table(WORDS);
     await ensureWordList(c);
     if (leaves.some((l) => l.type === 'multiple')) await ensureArrayText(c);
-    await syncIndexes(c, table, leaves, !covered);
+    await syncVectors(c, table, leaves);
     const target = c.table(table.name);
     const name = sql.id(triggerName(table.id));
     if (leaves.length === 0) {
@@ -200,10 +251,11 @@ export const postgresSearch: SearchDialect = {
     }
   },
 
-  // The trigger's UPDATE OF list depends on the column, so it goes first; the schema change's
-  // sync re-creates it. The column's index goes with the column; the word list stays valid.
-  async beforeDropColumn(c, table) {
+  // The trigger's UPDATE OF list and the column's stored vector depend on the column, so they
+  // go first; the schema change's sync re-creates the trigger. The word list stays valid.
+  async beforeDropColumn(c, table, leaf) {
     await sql`DROP TRIGGER IF EXISTS ${sql.id(triggerName(table.id))} ON ${c.table(table.name)}`.execute(c.db);
+    await dropVectorsOf(c, table, leaf.path);
     return false;
   },
 
@@ -224,7 +276,8 @@ export const postgresSearch: SearchDialect = {
 
   match(_c, plan) {
     const query = sql`to_tsquery('simple'::regconfig, ${tsquery(plan.terms, true)})`;
-    const docs = plan.targets.map((t) => ({ doc: document(t.leaf, sql.id('t0', t.leaf.path)), weight: t.weight }));
+    // The stored vectors (their GIN indexes find the matches; ts_rank reads them without re-parsing).
+    const docs = plan.targets.map((t) => ({ doc: sql.id('t0', vectorColumn(t.leaf.path)), weight: t.weight }));
     const matches = (q: RawBuilder<unknown>) => sql`(${sql.join(docs.map((d) => sql`${d.doc} @@ ${q}`), sql` OR `)})`;
     const hasVariants = plan.terms.some((t) => t.variants.length > 0);
     return {
@@ -234,6 +287,21 @@ export const postgresSearch: SearchDialect = {
       rank: sql`(${sql.join(docs.map((d) => sql`${sql.lit(d.weight)} * COALESCE(ts_rank(${d.doc}, ${query}, 1), 0)`), sql` + `)})`,
       ...(hasVariants ? { exact: matches(sql`to_tsquery('simple'::regconfig, ${tsquery(plan.terms, false)})`) } : {}),
     };
+  },
+
+  // enable_seqscan = off for the one statement (a penalty, not a ban: the GIN index is always there
+  // to match with). Outside a transaction it takes one; inside, the setting is put back after.
+  async throughIndex(db, run) {
+    if (!db.isTransaction) {
+      return db.transaction().execute(async (trx) => {
+        await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+        return run(trx);
+      });
+    }
+    const was = await sql<{ was: string }>`SELECT current_setting('enable_seqscan') AS "was", set_config('enable_seqscan', 'off', true)`.execute(db);
+    const result = await run(db);
+    await sql`SELECT set_config('enable_seqscan', ${was.rows[0]?.was ?? 'on'}, true)`.execute(db);
+    return result;
   },
 
   float: (value) => sql`CAST(${value} AS double precision)`,
