@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { FieldRef, Filter, PatternPart } from '../core/query/filter-ast.js';
+import type { CompareOp, FieldRef, Filter, PatternPart } from '../core/query/filter-ast.js';
 import type { PlanField } from '../core/query/select-plan.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -30,11 +30,17 @@ export class FilterSql {
         return filter.value ? sql`(1 = 1)` : sql`(1 = 0)`;
       case 'exists':
         return sql`(${this.ref(filter.field)} IS NOT NULL)`;
-      case 'compare':
-        return this.guarded(filter.field, sql`${this.ref(filter.field)} ${sql.raw(filter.op)} ${this.value(filter.field, filter.value)}`);
-      case 'in':
-        if (filter.values.length === 0) return sql`(1 = 0)`;
-        return this.guarded(filter.field, sql`${this.ref(filter.field)} IN (${sql.join(filter.values.map((v) => this.value(filter.field, v)))})`);
+      case 'compare': {
+        const c = isInteger(filter.field) ? integerComparison(filter.op, filter.value as number) : { op: filter.op, value: filter.value };
+        if (typeof c === 'boolean') return this.guarded(filter.field, c ? sql`(1 = 1)` : sql`(1 = 0)`);
+        return this.guarded(filter.field, sql`${this.ref(filter.field)} ${sql.raw(c.op)} ${this.value(filter.field, c.value)}`);
+      }
+      case 'in': {
+        // An integer column holds no fractional value (and PostgreSQL could not cast one to bigint).
+        const values = isInteger(filter.field) ? filter.values.filter((v) => Number.isSafeInteger(v)) : filter.values;
+        if (values.length === 0) return sql`(1 = 0)`;
+        return this.guarded(filter.field, sql`${this.ref(filter.field)} IN (${sql.join(values.map((v) => this.value(filter.field, v)))})`);
+      }
       case 'like':
         return this.guarded(filter.field, this.dialect.matchPattern(this.ref(filter.field), filter.pattern, filter.caseInsensitive));
       case 'arrayAny':
@@ -74,6 +80,23 @@ export class FilterSql {
     if (typeof column === 'string') return sql`${value}`;
     return sql`${this.dialect.encode(column, value)}`;
   }
+}
+
+const isInteger = (field: FieldRef) => field.kind === 'column' && (field.column === 'version' || (typeof field.column !== 'string' && field.column.type === 'int'));
+
+/**
+ * A comparison of an integer column with any number, as an integer bound or a constant:
+ * stored integers are safe integers, so x > 2.5 ⇔ x ≥ 3, x = 2.5 never holds, x ≥ 1e300
+ * never holds. PostgreSQL cannot compare a bigint with a fractional or huge parameter.
+ */
+function integerComparison(op: CompareOp, v: number): { op: CompareOp; value: number } | boolean {
+  if (Number.isSafeInteger(v)) return { op, value: v };
+  if (op === '=') return false;
+  if (op === '<>') return true;
+  const bound = op === '>' ? Math.floor(v) + 1 : op === '>=' ? Math.ceil(v) : op === '<' ? Math.ceil(v) - 1 : Math.floor(v);
+  const max = Number.MAX_SAFE_INTEGER;
+  if (op === '>' || op === '>=') return bound > max ? false : bound < -max ? true : { op: '>=', value: bound };
+  return bound < -max ? false : bound > max ? true : { op: '<=', value: bound };
 }
 
 /** Xata patterns as SQL LIKE patterns with `\` as the escape character. */

@@ -89,6 +89,13 @@ describeEachEngine('query API', (engine) => {
     expect(await sorted({ age: { $ge: 30 } })).toEqual(['u01', 'u04', 'u07', 'u08']);
     expect(await sorted({ age: { $ge: 20, $lt: 33 } })).toEqual(['u01', 'u02', 'u03']);
     expect(await sorted({ score: { $le: 0 } })).toEqual(['u04', 'u06']);
+    // Integer columns against fractional or huge numbers (PostgreSQL cannot bind 2.5 as a bigint).
+    expect(await sorted({ age: { $gt: 40.5 } })).toEqual(['u04', 'u07']);
+    expect(await sorted({ age: { $le: 24.9 } })).toEqual(['u05']);
+    expect(await sorted({ age: 25.5 })).toEqual([]);
+    expect(await sorted({ age: [25, 25.5] })).toEqual(['u02', 'u03']);
+    expect(await sorted({ age: { $lt: 1e300 } })).toEqual(['u01', 'u02', 'u03', 'u04', 'u05', 'u07', 'u08']);
+    expect(await sorted({ 'team.rank': 5e-324 })).toEqual([]);
     expect(await sorted({ score: { $gt: 2.4 } })).toEqual(['u02', 'u08']);
     expect(await sorted({ birth: { $lt: '1990-01-01T00:00:00Z' } })).toEqual(['u04', 'u07']);
     expect(await sorted({ birth: { $ge: '1983-12-31T23:59:59.999Z', $le: '1994-01-02T03:04:05Z' } })).toEqual(['u01', 'u04']);
