@@ -74,6 +74,7 @@ export class Strata {
     this.history = new HistoryService(storage, this.ops.history, historyTiming);
     this.changes = new ChangeHub(storage, this.ops.changes.retain);
     this.databases.changeSink = this.changes;
+    this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes };
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
