@@ -28,7 +28,7 @@ async function statusOf(url: string | URL): Promise<number> {
 }
 
 async function raw(s: RunningStrata, method: string, path: string, body?: Buffer | string, headers: Record<string, string> = {}) {
-  const res = await fetch(s.url + path, { method, headers: { authorization: `Bearer ${s.token}`, ...headers }, body });
+  const res = await fetch(s.url + path, { method, headers: { authorization: `Bearer ${s.token}`, ...headers }, body: typeof body === "string" || body === undefined ? body : new Uint8Array(body) });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
