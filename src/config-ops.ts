@@ -6,6 +6,8 @@ export interface OpsConfig {
   changes: ChangesConfig;
   /** How long SIGTERM may take (in-flight requests, history flush) before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** Largest file accepted, in bytes (413 beyond it); inline base64 is also capped at 20 MB by the contract. */
+  fileMaxBytes: number;
 }
 
 export interface HistoryConfig {
@@ -32,6 +34,7 @@ export const DEFAULT_OPS: OpsConfig = {
   history: { enabled: true, retentionHours: 168, maxEntriesPerWorkspace: 100_000, queueSize: 10_000, inputLimit: 8192, outputLimit: 4096 },
   changes: { retain: 10_000, heartbeatMs: 15_000 },
   shutdownTimeoutMs: 10_000,
+  fileMaxBytes: 1024 * 1024 * 1024,
 };
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -58,5 +61,6 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
       heartbeatMs: integer(env, 'CHANGES_HEARTBEAT_SECONDS', DEFAULT_OPS.changes.heartbeatMs / 1000, 1, 3600) * 1000,
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', DEFAULT_OPS.shutdownTimeoutMs / 1000, 1, 600) * 1000,
+    fileMaxBytes: integer(env, 'FILE_MAX_BYTES', DEFAULT_OPS.fileMaxBytes, 1, 5 * 1024 ** 3),
   };
 }

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { StrataError } from '../core/errors.js';
 import { Strata } from '../core/strata.js';
 import { accountCommand, memberCommand, tokenCommand, UsageError } from './access-commands.js';
+import { filesCommand } from './files-commands.js';
 
 export { UsageError };
 
@@ -21,6 +22,7 @@ const USAGE = `usage:
   strata member list --workspace W
   strata member add --workspace W --email E --role owner|admin|editor|viewer [--permissions content:crud,…]
   strata member remove --workspace W --email E
+  strata files gc [--grace-minutes 60] [--dry-run true]
 
 The first account of an instance is its owner; later ones belong to no workspace unless given
 --role (owner makes an instance owner; other roles need --workspace, a database name).
@@ -36,10 +38,11 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' },
       scopes: { type: 'string' }, 'expires-in-days': { type: 'string' }, expires: { type: 'string' },
       role: { type: 'string' }, workspace: { type: 'string' }, permissions: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' },
+      'grace-minutes': { type: 'string' }, 'dry-run': { type: 'string' },
     },
     strict: true,
   });
-  const handler = { account: accountCommand, token: tokenCommand, member: memberCommand }[group];
+  const handler = { account: accountCommand, token: tokenCommand, member: memberCommand, files: filesCommand }[group];
   if (!handler) throw new UsageError(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`);
   const strata = await Strata.open(loadConfig());
   try {

@@ -2,6 +2,7 @@ import { StrataError } from './errors.js';
 import { assertBranchName, assertDatabaseName } from './names.js';
 import { BranchSchema } from './model/table-model.js';
 import type { AccountAccess } from './auth/account-access.js';
+import type { FileSettings } from './files/file-effects.js';
 import type { BranchReader, BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
 
 /** A resolved `{db}:{branch}`: the rows, the storage, and the (cached) schema. */
@@ -13,6 +14,8 @@ export interface BranchContext {
   schema(via?: BranchReader): Promise<BranchSchema>;
   /** Where committed record changes go (the change log and streams); absent when nothing listens. */
   changes?: ChangeSink;
+  /** Where file columns keep their bytes (core/files/). */
+  files?: FileSettings;
 }
 
 /** What record writes need of the change streams (core/changes/change-hub.ts). */
@@ -35,6 +38,8 @@ export class DatabaseService {
   private readonly schemas = new Map<number, Promise<BranchSchema>>();
   /** Set by Strata: every context it resolves carries it to the write path. */
   changeSink: ChangeSink | undefined;
+  /** Set by Strata: the blob store and the size limit every write of a file column uses. */
+  files: FileSettings | undefined;
 
   constructor(private readonly storage: Storage) {
     storage.onInvalidation((message) => {
@@ -163,7 +168,7 @@ export class DatabaseService {
     }
     const { database, branch } = hit;
     const store = await this.storage.branch(branch.id);
-    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store), changes: this.changeSink };
+    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store), changes: this.changeSink, files: this.files };
   }
 
   private schemaOf(branchId: number, reader: BranchReader): Promise<BranchSchema> {

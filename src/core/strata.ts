@@ -1,4 +1,6 @@
 import type { Storage } from '../storage/storage.js';
+import { FileService } from './files/file-service.js';
+import { FileUrls } from './files/file-urls.js';
 import { openStorage } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
 import { TokenService } from './auth/tokens.js';
@@ -52,6 +54,9 @@ export class Strata {
   /** Live change streams: the write path feeds them, the HTTP layer subscribes. */
   readonly changes: ChangeHub;
   readonly ops: OpsConfig;
+  /** One file of a record, streamed in or out; and the access ids and signatures of file URLs. */
+  readonly files = new FileService();
+  readonly fileUrls: FileUrls;
 
   constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
     this.ops = { ...DEFAULT_OPS, ...ops };
@@ -71,9 +76,11 @@ export class Strata {
     this.xanoTables = new XanoTableService(this.databases);
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
     this.xanoIndexes = new XanoIndexService(this.databases, this.xanoTables);
+    this.fileUrls = new FileUrls(storage.system);
     this.history = new HistoryService(storage, this.ops.history, historyTiming);
     this.changes = new ChangeHub(storage, this.ops.changes.retain);
     this.databases.changeSink = this.changes;
+    this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes };
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {

@@ -20,6 +20,8 @@ import { workspaceRoutes } from './data-api/workspace-routes.js';
 import { queryRoutes } from './data-api/query-routes.js';
 import { analyticsRoutes } from './data-api/analytics-routes.js';
 import { searchRoutes } from './data-api/search-routes.js';
+import { fileRoutes } from './data-api/file-routes.js';
+import { fileAccessRoutes } from './files/file-access-routes.js';
 import { registerOps } from './ops/register-ops.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -87,6 +89,8 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(queryRoutes(strata));
   await app.register(analyticsRoutes(strata));
   await app.register(searchRoutes(strata));
+  await app.register(fileRoutes(strata));
+  await app.register(fileAccessRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
   const instances = new InstanceDirectory({

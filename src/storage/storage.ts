@@ -7,6 +7,7 @@ import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search
 import type { TableIndex } from '../core/model/table-index.js';
 import type { HistoryStore } from './history-store.js';
 import type { ChangeInput, ChangeRow } from './change-log-sql.js';
+import type { BlobStore } from './blobs/blob-store.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -181,6 +182,8 @@ export interface Storage {
   readonly system: SystemStore;
   /** Request history (history-store.ts): apart from the data, so recording never waits for a data writer. */
   readonly history: HistoryStore;
+  /** File contents (blobs/): on disk under DATA_DIR with SQLite, in PostgreSQL itself with PostgreSQL (shared by every node). */
+  readonly blobs: BlobStore;
   branch(branchId: number): Promise<BranchStore>;
   /** Creates the branch's storage, empty or as a copy (schema, and data when asked) of another branch. */
   createBranchStorage(branchId: number, from?: { branchId: number; copyData: boolean }): Promise<void>;

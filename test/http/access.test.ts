@@ -14,7 +14,7 @@ import { routeTable, type RouteEntry } from '../../src/http/route-table.js';
 const REQUEST_ID = /^req_[0-9a-v]{20}$/;
 /** A sample value for every path parameter the routes use; an unknown parameter fails the test. */
 const SAMPLE_PARAMS: Record<string, string> = {
-  ws: 'local', db: 'acc', dbBranch: 'acc:main', table: 't', id: 'r1', column: 'c',
+  ws: 'local', db: 'acc', dbBranch: 'acc:main', table: 't', id: 'r1', column: 'c', fileId: 'f1', accessId: '00000000000000000000000000',
   // The Metadata API's: workspace 1 is the database `acc` created below.
   workspace_id: '1', table_id: '1', label: 'test', schema_name: 'c', index_id: 'abc', content_id: '1',
   // Access management and the Master Metadata API.
@@ -107,11 +107,12 @@ describeEachEngine('access control over the route table', (engine) => {
   });
   afterAll(async () => { await s?.close(); });
 
-  it('collects every route with its declared access; only /health, /ready, login and logout are public', () => {
+  it('collects every route with its declared access; only /health, /ready, /file/{accessId}, login and logout are public', () => {
     expect(routes.length).toBeGreaterThan(30);
     for (const route of routes) expect(route.access, label(route)).toBeDefined();
     const publicRoutes = routes.filter((r) => r.access && 'public' in r.access).map(label).sort();
-    expect(publicRoutes).toEqual(['GET /health', 'GET /ready', 'HEAD /health', 'HEAD /ready', 'POST /api::meta/auth/login', 'POST /api::meta/auth/logout']);
+    // GET /file/{accessId}: the URL (public, or signed) is the credential.
+    expect(publicRoutes).toEqual(['GET /file/:accessId', 'GET /health', 'GET /ready', 'HEAD /file/:accessId', 'HEAD /health', 'HEAD /ready', 'POST /api::meta/auth/login', 'POST /api::meta/auth/logout']);
     expect(guarded.length).toBe(routes.length - publicRoutes.length);
     for (const route of guarded) {
       expect(route.scopes.length > 0 || TOKEN_ONLY.has(label(route)), `${label(route)} declares no scope`).toBe(true);

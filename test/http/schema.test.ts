@@ -643,7 +643,7 @@ describeEachEngine('schema, branch and database endpoints', (engine) => {
       expectError(await call('POST', '/db/ca:main/tables/people/columns', { name: 'x', type: 'varchar' }), 400, 'column [x]: unknown type [varchar]');
       expectError(await call('POST', '/db/ca:main/tables/people/columns', { name: 'x', type: 'link', link: { table: 'ghost' } }), 400, 'column [x]: linked table [ghost] does not exist');
       expectError(await call('POST', '/db/ca:main/tables/people/columns', { name: 'x', type: 'vector' }), 400, 'column [x]: a vector column needs vector.dimension between 2 and 10000');
-      expectError(await call('POST', '/db/ca:main/tables/people/columns', { name: 'x', type: 'file' }), 400, 'column [x]: type file is not supported yet');
+      expectError(await call('POST', '/db/ca:main/tables/people/columns', { name: 'x', type: 'file', defaultValue: 'a' }), 400, 'column [x]: file columns take no defaultValue');
       expectError(await call('POST', '/db/ca:main/tables/people/columns', { name: 'x', type: 'bool', defaultValue: 'yes' }), 400, 'column [x]: invalid defaultValue [yes] for type bool');
       expectError(await call('POST', '/db/ca:main/tables/ghost/columns', { name: 'x', type: 'int' }), 404, 'table [ghost] not found');
       expect(await ok('GET', '/db/ca:main/tables/people/schema')).toEqual(schema);

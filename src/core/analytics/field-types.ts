@@ -3,7 +3,7 @@ import type { FieldPaths, ResolvedField } from '../query/field-paths.js';
 import type { PlanField } from '../query/select-plan.js';
 
 /** What a column path holds, for the type rules of summaries and aggregations. */
-export type FieldType = 'string' | 'text' | 'email' | 'int' | 'float' | 'bool' | 'datetime' | 'multiple' | 'link' | 'json' | 'vector' | 'id';
+export type FieldType = 'string' | 'text' | 'email' | 'int' | 'float' | 'bool' | 'datetime' | 'multiple' | 'link' | 'json' | 'vector' | 'file' | 'file[]' | 'id';
 
 export interface TypedField { path: string; resolved: ResolvedField; field: PlanField; type: FieldType; system: boolean }
 

@@ -1,4 +1,5 @@
 import type { RecordFormat } from '../records/projection.js';
+import { fileOutput, type StoredFile } from '../files/file-object.js';
 
 /**
  * Records as change events carry them: plain JSON (datetimes as RFC 3339, json values as
@@ -9,6 +10,8 @@ export const changeRecordFormat: RecordFormat = {
   value(leaf, value) {
     if (leaf.xano?.type === 'password') return undefined;
     if (leaf.type === 'datetime' && typeof value === 'number') return new Date(value).toISOString();
+    if (leaf.type === 'file') return fileOutput(value as StoredFile);
+    if (leaf.type === 'file[]') return (value as StoredFile[]).map(fileOutput);
     return value;
   },
   meta(out, id, meta) {

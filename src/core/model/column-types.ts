@@ -3,7 +3,7 @@ import type { XanoColumn } from './xano-column.js';
 /** Column types of the data model, as the Xata contract names them. */
 export const COLUMN_TYPES = [
   'string', 'text', 'email', 'int', 'float', 'bool', 'datetime',
-  'multiple', 'link', 'json', 'object', 'vector',
+  'multiple', 'link', 'json', 'object', 'vector', 'file', 'file[]',
 ] as const;
 
 export type ColumnType = (typeof COLUMN_TYPES)[number];
@@ -35,6 +35,9 @@ export interface LeafColumn {
   /** The value rules of the column's Xano type, enforced on writes from either API. */
   xano?: XanoColumn;
 }
+
+/** `file` holds one file's metadata, `file[]` up to 50; the bytes live in the blob store (core/files/). */
+export const isFileType = (type: string): type is 'file' | 'file[]' => type === 'file' || type === 'file[]';
 
 export function isColumnType(value: unknown): value is ColumnType {
   return typeof value === 'string' && (COLUMN_TYPES as readonly string[]).includes(value);

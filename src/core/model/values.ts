@@ -2,6 +2,7 @@ import type { LeafColumn } from './column-types.js';
 import { invalidValue } from '../errors.js';
 import { isValidRecordId } from '../names.js';
 import { applyXanoRules } from './xano-value-rules.js';
+import { coerceFileValue } from '../files/file-object.js';
 
 /**
  * Input values → logical values, per column type. Logical values are what storage
@@ -72,6 +73,8 @@ function coercePhysical(leaf: LeafColumn, value: unknown): unknown {
         try { return JSON.parse(value); } catch { throw fail(leaf, 'JSON (an object, array, or JSON text)'); }
       }
       return value;
+    case 'file': case 'file[]':
+      return coerceFileValue(leaf, value);
     case 'vector': {
       const dimension = leaf.vector?.dimension;
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) throw fail(leaf, 'an array of numbers');

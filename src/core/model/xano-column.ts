@@ -88,6 +88,9 @@ export function xanoTypeOfPhysical(type: ColumnType, linkIdKind?: 'int' | 'strin
     case 'float': return { type: 'decimal', style: 'single' };
     case 'datetime': return { type: 'timestamp', style: 'single' };
     case 'link': return { type: linkIdKind === 'string' ? 'tablerefuuid' : 'tableref', style: 'single' };
+    // A Xata file column reads as an attachment (the Xano file object type nearest to it).
+    case 'file': return { type: 'attachment', style: 'single' };
+    case 'file[]': return { type: 'attachment', style: 'list' };
     default: return { type, style: 'single' };
   }
 }

@@ -16,7 +16,7 @@ export function parseXanoSearch(input: unknown, paths: FieldPaths): Filter {
   return isXanoSearchB(input) ? parseXanoSearchB(input, paths) : parseXanoSearchA(input, paths);
 }
 
-const UNSORTABLE = new Set(['multiple', 'json', 'vector']);
+const UNSORTABLE = new Set(['multiple', 'json', 'vector', 'file', 'file[]']);
 
 /** `{"name": "asc"}` or, for several keys in priority order, `[{"rating": "desc"}, {"name": "asc"}]`. */
 export function parseXanoSort(input: unknown, paths: FieldPaths): SortKey[] {

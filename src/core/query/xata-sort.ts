@@ -7,7 +7,7 @@ import type { SortKey } from './select-plan.js';
  * and `{"*": "random"}`. Sorting follows links (`team.name`); array, json and vector
  * columns have no order.
  */
-const UNSORTABLE = new Set(['multiple', 'json', 'vector']);
+const UNSORTABLE = new Set(['multiple', 'json', 'vector', 'file', 'file[]']);
 
 export function parseXataSort(input: unknown, paths: FieldPaths): SortKey[] {
   const items = Array.isArray(input) ? input : [input];

@@ -8,6 +8,8 @@ import type { BranchTx, BranchReader, WriteValue } from '../../storage/storage.j
 import { buildProjection, materialize, type RecordFormat } from './projection.js';
 import { hashPasswords, type ParsedInput } from './record-input.js';
 import { needsValue } from '../model/xano-column.js';
+import type { FileEffects } from '../files/file-effects.js';
+import { releaseRecordFiles, resolveFiles } from '../files/file-write.js';
 
 /**
  * The write rules (ids, createOnly, ifVersion, defaults, notNull, links), once, as steps that
@@ -28,6 +30,8 @@ export interface WriteScope {
    * writers can race for it). `raceError` is what the loser reports; without one it retries.
    */
   claim(table: TableModel, key: RecordKey, raceError?: () => StrataError): void;
+  /** Blobs this transaction created and released (core/files/file-effects.ts). */
+  files?: FileEffects;
   /** Notes a record change for the change log and streams (runWrite appends them before commit). */
   changed?(table: TableModel, key: RecordKey, op: 'insert' | 'update' | 'delete'): Promise<void>;
 }
@@ -69,7 +73,7 @@ export async function putRecord(w: WriteScope, table: TableModel, key: RecordKey
   }
   if (opts.createOnly) throw alreadyExists(key);
   if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(key, opts.ifVersion, version);
-  const values = await hashPasswords(withDefaults(table, input.values, w.now));
+  const values = await resolveFiles(w, table, key, await hashPasswords(withDefaults(table, input.values, w.now)), 'replace');
   await checkLinks(w, values);
   await w.tx.updateRecord(table, key, values, w.now, { replace: true });
   await w.changed?.(table, key, 'update');
@@ -90,13 +94,15 @@ export async function patchRecord(w: WriteScope, table: TableModel, id: string, 
   }
   if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(id, opts.ifVersion, version);
   await checkLinks(w, input.values);
-  await w.tx.updateRecord(table, key, await hashPasswords(input.values), w.now, {});
+  const values = await resolveFiles(w, table, key, await hashPasswords(input.values), 'patch');
+  await w.tx.updateRecord(table, key, values, w.now, {});
   await w.changed?.(table, key, 'update');
   return { created: false };
 }
 
 /** Deletes a record and nulls every link to it (links behave like ON DELETE SET NULL); false when it did not exist. */
 export async function deleteRecord(w: WriteScope, table: TableModel, key: RecordKey): Promise<boolean> {
+  await releaseRecordFiles(w, table, key);
   if ((await w.tx.deleteRecord(table, key)) === 0) return false;
   await w.changed?.(table, key, 'delete');
   for (const other of w.schema.tables.values()) {
@@ -164,7 +170,7 @@ function withDefaults(table: TableModel, given: Map<LeafColumn, WriteValue>, now
 
 /** Inserts a new record: defaults filled, links checked; an operator starts from zero (upsert of a new id). */
 async function insertValues(w: WriteScope, table: TableModel, id: RecordKey | null, given: Map<LeafColumn, WriteValue>): Promise<RecordKey> {
-  const values = await hashPasswords(withDefaults(table, given, w.now));
+  const values = await resolveFiles(w, table, id, await hashPasswords(withDefaults(table, given, w.now)), 'insert');
   await checkLinks(w, values, id === null ? undefined : { table, id });
   const plain = new Map<LeafColumn, unknown>();
   for (const [leaf, write] of values) plain.set(leaf, write.kind === 'set' ? write.value : applyToZero(write));

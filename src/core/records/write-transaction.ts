@@ -3,6 +3,7 @@ import { StrataError } from '../errors.js';
 import type { BranchContext } from '../databases.js';
 import type { RecordKey, WriteScope } from './record-write.js';
 import { ChangeCollector } from '../changes/change-collector.js';
+import { FileEffects } from '../files/file-effects.js';
 
 interface Claim { table: TableModel; key: RecordKey; raceError?: () => StrataError }
 
@@ -19,11 +20,14 @@ interface Claim { table: TableModel; key: RecordKey; raceError?: () => StrataErr
  * loser runs again, now finding the record (upsert, replace), or reports the claim's error
  * (insert, createOnly).
  */
-export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Promise<T>): Promise<T> {
+export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Promise<T>, opts: { storedBlobs?: string[] } = {}): Promise<T> {
   await ctx.schema();
   await ctx.changes?.ready(ctx.store);
+  // Blobs stored before the transaction (streamed uploads) survive a retry, not a failure.
+  const inherited = opts.storedBlobs ?? [];
   for (let attempt = 1; ; attempt++) {
     const claims: Claim[] = [];
+    const files = ctx.files && new FileEffects(ctx.files, inherited);
     try {
       let lastSeq: number | undefined;
       const result = await ctx.store.transaction(async (tx) => {
@@ -31,7 +35,7 @@ export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Pro
         const now = Date.now();
         const changes = ctx.changes && new ChangeCollector(tx, schema, now);
         const value = await fn({
-          tx, schema, now,
+          tx, schema, now, files,
           claim: (table, key, raceError) => { claims.push({ table, key, raceError }); },
           changed: changes && ((table, key, op) => changes.note(table, key, op)),
         });
@@ -40,14 +44,15 @@ export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Pro
         return value;
       });
       if (lastSeq !== undefined) ctx.changes!.committed(ctx.branch.id, lastSeq);
+      await files?.committed();
       return result;
     } catch (err) {
       // Only a uniqueness conflict on an id we were inserting can be the race described above.
       const conflict = err instanceof StrataError && err.code === 'CONSTRAINT_VIOLATION';
-      if (!conflict || claims.length === 0 || attempt >= 3) throw err;
-      const lost = await firstTaken(ctx, claims);
-      if (!lost) throw err;
-      if (lost.raceError) throw lost.raceError();
+      const lost = conflict && claims.length > 0 && attempt < 3 ? await firstTaken(ctx, claims) : undefined;
+      const retry = lost !== undefined && !lost.raceError;
+      await files?.rolledBack(retry ? inherited : []);
+      if (!retry) throw lost?.raceError ? lost.raceError() : err;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { isColumnType, normalizeColumn, flattenColumns, type ColumnDefinition } from '../model/column-types.js';
+import { isColumnType, isFileType, normalizeColumn, flattenColumns, type ColumnDefinition } from '../model/column-types.js';
 import { StrataError } from '../errors.js';
 import { assertColumnName, assertColumnPathLength } from '../names.js';
 import { parseDefault } from '../model/values.js';
@@ -17,7 +17,6 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
   const name = c.name;
   for (const segment of name.split('.')) assertColumnName(segment);
   const path = parentPath ? `${parentPath}.${name}` : name;
-  if (c.type === 'file' || c.type === 'file[]') throw invalid(`column [${path}]: type ${c.type} is not supported yet`);
   if (!isColumnType(c.type)) throw invalid(`column [${path}]: unknown type [${String(c.type)}]`);
   for (const flag of ['notNull', 'unique'] as const) {
     if (c[flag] !== undefined && typeof c[flag] !== 'boolean') throw invalid(`column [${path}]: ${flag} must be true or false`);
@@ -28,6 +27,7 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
   // `link` and `vector` mean something for their own type only; elsewhere they are dropped.
   if (column.type !== 'link') delete column.link;
   if (column.type !== 'vector') delete column.vector;
+  if (isFileType(column.type) && column.defaultValue !== undefined) throw invalid(`column [${path}]: file columns take no defaultValue`);
 
   switch (column.type) {
     case 'link': {
@@ -58,7 +58,7 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
       break;
     }
   }
-  if (column.unique && ['multiple', 'json', 'vector'].includes(column.type)) throw invalid(`column [${path}]: ${column.type} columns cannot be unique`);
+  if (column.unique && ['multiple', 'json', 'vector', 'file', 'file[]'].includes(column.type)) throw invalid(`column [${path}]: ${column.type} columns cannot be unique`);
   const normalized = normalizeColumn(column);
   for (const leaf of flattenColumns([normalized], parentPath ? parentPath + '.' : '')) {
     assertColumnPathLength(leaf.path);

@@ -85,4 +85,11 @@ export const dataApiExamples: Record<string, Record<string, unknown>> = {
   ['PUT /workspaces/:ws/settings']: { summary: 'Update workspace settings (merged)' },
   ['GET /health']: { summary: 'Liveness', tags: ['health'] },
   ['GET /ready']: { summary: 'Readiness: storage reachable', tags: ['health'] },
+  // Files: raw bytes in and out (the body is the file; Content-Type is its media type).
+  ...Object.fromEntries(['/db/:dbBranch/tables/:table/data/:id/column/:column/file', '/db/:dbBranch/tables/:table/data/:id/column/:column/file/:fileId'].flatMap((path) => [
+    [`GET ${path}`, { summary: 'Download a file (streamed; Range, ETag)' }],
+    [`PUT ${path}`, { summary: 'Upload a file: the raw body, streamed (Content-Type = media type)' }],
+    [`DELETE ${path}`, { summary: 'Delete a file (answers its metadata)' }],
+  ])),
+  'GET /file/:accessId': { summary: 'A file by access id: public files, or any file with a valid signed URL (no token)' },
 };

@@ -1,4 +1,5 @@
 import type { RecordFormat } from '../../core/records/projection.js';
+import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
 
 /**
  * Records in Xano's dialect (the Metadata API's content endpoints): integer ids stay numbers,
@@ -10,6 +11,9 @@ export const xanoRecordFormat: RecordFormat = {
   value(leaf, value) {
     // undefined is left out when the record is serialised.
     if (leaf.xano?.type === 'password') return undefined;
+    // Xata file columns: their metadata without the blob key.
+    if (leaf.type === 'file') return fileOutput(value as StoredFile);
+    if (leaf.type === 'file[]') return (value as StoredFile[]).map(fileOutput);
     return value;
   },
   meta(out, id) {

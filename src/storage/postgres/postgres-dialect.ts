@@ -24,7 +24,7 @@ export const postgresDialect: SqlDialect = {
       case 'bool': return 'boolean';
       case 'datetime': return 'timestamptz';
       case 'multiple': return 'text[] COLLATE "C"';
-      case 'json': return 'jsonb';
+      case 'json': case 'file': case 'file[]': return 'jsonb';
       case 'vector': return 'double precision[]';
       case 'link': return linkIdKind === 'int' ? 'bigint' : 'text COLLATE "C"';
       // Byte-wise order and comparison, as on SQLite and in Xata, whatever the database's locale.
@@ -36,7 +36,7 @@ export const postgresDialect: SqlDialect = {
     switch (leaf.type) {
       case 'datetime': return new Date(value as number);
       // pg would turn a JS array into a PostgreSQL array literal; jsonb wants JSON text.
-      case 'json': return JSON.stringify(value);
+      case 'json': case 'file': case 'file[]': return JSON.stringify(value);
       default: return value;
     }
   },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { createBlobTables, PostgresBlobStore } from '../blobs/postgres-blob-store.js';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, MIGRATIONS_TABLE, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
@@ -36,7 +37,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
   await kysely.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
-    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
+    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); await createBlobTables(pool); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
   const arrays = namedArrayQuery(pool);
   const system = new KyselySystemStore(kysely, kysely, arrays, { engine: 'postgres' });
@@ -56,6 +57,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     engine: 'postgres',
     system,
     history: new KyselyHistoryStore(kysely, kysely),
+    blobs: new PostgresBlobStore(pool),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {

@@ -39,7 +39,7 @@ export const sqliteDialect: SqlDialect = {
   encode(leaf: LeafColumn, value: unknown): unknown {
     switch (leaf.type) {
       case 'bool': return value ? 1 : 0;
-      case 'multiple': case 'vector': case 'json': return JSON.stringify(value);
+      case 'multiple': case 'vector': case 'json': case 'file': case 'file[]': return JSON.stringify(value);
       default: return value;
     }
   },
@@ -47,7 +47,7 @@ export const sqliteDialect: SqlDialect = {
   decode(leaf: LeafColumn, raw: unknown): unknown {
     switch (leaf.type) {
       case 'bool': return raw === 1 || raw === 1n;
-      case 'multiple': case 'vector': case 'json': return JSON.parse(String(raw));
+      case 'multiple': case 'vector': case 'json': case 'file': case 'file[]': return JSON.parse(String(raw));
       case 'int': case 'datetime': return Number(raw);
       default: return raw;
     }

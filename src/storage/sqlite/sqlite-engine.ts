@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DiskBlobStore } from '../blobs/disk-blob-store.js';
 import { sql, type Kysely } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
@@ -48,6 +49,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     engine: 'sqlite',
     system,
     history: new KyselyHistoryStore(historyWriter.kysely, historyReader.kysely),
+    blobs: new DiskBlobStore(path.join(dataDir, 'blobs')),
     async branch(branchId) {
       return openBranch(branchId);
     },

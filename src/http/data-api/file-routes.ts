@@ -1,0 +1,67 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { Strata } from '../../core/strata.js';
+import { needs } from '../route-access.js';
+import { resolveBranch } from './params.js';
+import { fileOutput } from '../../core/files/file-object.js';
+import { tooLarge } from '../../storage/blobs/blob-store.js';
+import type { FileTarget } from '../../core/files/file-service.js';
+import { sendFile } from '../files/file-send.js';
+import { fillFileUrls } from '../files/file-url-fill.js';
+
+const FileParams = Type.Object({
+  dbBranch: Type.String(), table: Type.String(), id: Type.String({ minLength: 1, maxLength: 255 }), column: Type.String({ minLength: 1 }),
+  fileId: Type.Optional(Type.String({ maxLength: 255 })),
+});
+
+/**
+ * Xata's binary file endpoints: GET streams a file out, PUT streams the raw body in (its
+ * Content-Type is the media type), DELETE removes it. `…/file` is a `file` column,
+ * `…/file/{fileId}` an item of a `file[]` column (the SDK sends `…/file/` for the former).
+ */
+export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  // Bodies here are file contents of any type: left unparsed, read as a stream by the route.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
+  const base = '/db/:dbBranch/tables/:table/data/:id/column/:column/file';
+  const target = (p: { table: string; id: string; column: string; fileId?: string }): FileTarget =>
+    ({ table: p.table, id: p.id, column: p.column, ...(p.fileId ? { fileId: p.fileId } : {}) });
+
+  for (const path of [base, `${base}/:fileId`]) {
+    app.get(path, { config: needs('files:read'), schema: { params: FileParams } }, async (request, reply) => {
+      const ctx = await resolveBranch(strata, request.params.dbBranch);
+      const file = await strata.files.find(ctx, target(request.params));
+      return sendFile(request, reply, strata.storage.blobs, file);
+    });
+
+    app.put(path, { config: needs('files:create', 'files:update'), schema: { params: FileParams } }, async (request, reply) => {
+      const ctx = await resolveBranch(strata, request.params.dbBranch);
+      let result;
+      try {
+        checkLength(request, strata.ops.fileMaxBytes);
+        result = await strata.files.put(ctx, target(request.params), request.raw, request.headers['content-type']);
+      } catch (err) {
+        // The rest of a refused body is not worth reading: close the connection after answering.
+        if (!request.raw.readableEnded) reply.header('connection', 'close');
+        throw err;
+      }
+      const { file, created } = result;
+      const out = await fillFileUrls(strata, request, ctx, request.params.table, { id: request.params.id, [request.params.column]: fileOutput(file) });
+      return reply.status(created ? 201 : 200).send(out[request.params.column]);
+    });
+
+    app.delete(path, { config: needs('files:delete'), schema: { params: FileParams } }, async (request) => {
+      const ctx = await resolveBranch(strata, request.params.dbBranch);
+      return fileOutput(await strata.files.delete(ctx, target(request.params)));
+    });
+  }
+};
+
+/** A declared length beyond the limit is refused before a byte is read (a streamed body is counted as it comes). */
+function checkLength(request: FastifyRequest, max: number): void {
+  const length = Number(request.headers['content-length']);
+  if (Number.isFinite(length) && length > max) throw tooLarge(max);
+}
