@@ -134,6 +134,7 @@ export class DatabaseService {
     const fromName = opts.from ?? 'main';
     const from = await this.storage.system.findBranch(database.id, fromName);
     if (!from) throw new StrataError('NOT_FOUND', `branch [${fromName}] not found in database [${dbName}]`);
+    if (opts.copyData === true) await this.refuseFileCopy(dbName, fromName);
     const row = { databaseId: database.id, name, createdAt: new Date().toISOString(), parent: from.name, metadata: opts.metadata ?? {} };
     const id = await this.storage.system.insertBranch(row);
     try {
@@ -144,6 +145,19 @@ export class DatabaseService {
     }
     await this.catalogChanged();
     return { id, ...row };
+  }
+
+  /**
+   * A copy with data would share the source's file blobs, and deleting a file in either
+   * branch would release a blob the other still uses: until blobs are copied (or counted),
+   * records with file columns are not copied.
+   */
+  private async refuseFileCopy(dbName: string, fromName: string): Promise<void> {
+    const schema = await (await this.resolve(dbName, fromName)).schema();
+    const withFiles = [...schema.tables.values()].find((t) => t.leaves.some((l) => l.type === 'file' || l.type === 'file[]'));
+    if (withFiles) {
+      throw new StrataError('UNPROCESSABLE', `branch [${fromName}] has file columns (table [${withFiles.name}]): copying its records (copyData) is not supported yet; copy the schema only`);
+    }
   }
 
   async removeBranch(dbName: string, name: string): Promise<void> {

@@ -129,6 +129,15 @@ describeEachEngine('files', (engine) => {
     expect(evil.body.doc.name).toBe('passwd');
   });
 
+  it('a branch copy with records is refused while the source has file columns (blobs would be shared); a schema copy works', async () => {
+    const db = DATA.split('/')[2]!.split(':')[0]!;
+    const copy = await s.request('PUT', `/db/${db}:withdata`, { from: 'main', copyData: true });
+    expect(copy.status, JSON.stringify(copy.body)).toBe(422);
+    expect(copy.body.message).toMatch(/file columns .*copyData/);
+    expect((await s.request('GET', `/db/${db}:withdata`)).status).toBe(404);
+    expect((await s.request('PUT', `/db/${db}:schemaonly`, { from: 'main' })).status).toBe(201);
+  });
+
   it('concurrent uploads to one record all land; gc removes only orphans (a crash between blob and commit)', async () => {
     const rec = await s.request('POST', DATA, { title: 'many' });
     const bodies = Array.from({ length: 8 }, () => randomBytes(50_000));
