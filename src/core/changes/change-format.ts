@@ -1,5 +1,6 @@
 import type { RecordFormat } from '../records/projection.js';
 import { fileOutput, type StoredFile } from '../files/file-object.js';
+import { writeXataMeta } from '../records/xata-meta.js';
 
 /**
  * Records as change events carry them: plain JSON (datetimes as RFC 3339, json values as
@@ -14,9 +15,6 @@ export const changeRecordFormat: RecordFormat = {
     if (leaf.type === 'file[]') return (value as StoredFile[]).map(fileOutput);
     return value;
   },
-  meta(out, id, meta) {
-    out.id = String(id);
-    out.xata = { version: meta.version, createdAt: new Date(meta.createdAt).toISOString(), updatedAt: new Date(meta.updatedAt).toISOString() };
-  },
+  meta: writeXataMeta,
   linkId: (id) => id,
 };

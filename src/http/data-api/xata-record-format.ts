@@ -1,5 +1,6 @@
 import type { RecordFormat } from '../../core/records/projection.js';
 import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
+import { writeXataMeta } from '../../core/records/xata-meta.js';
 
 /** Records in Xata's dialect: `id` as a string, `xata: {version, createdAt, updatedAt}`, RFC 3339 datetimes, json as JSON text, links as `{id}`. */
 export const xataRecordFormat: RecordFormat = {
@@ -12,9 +13,6 @@ export const xataRecordFormat: RecordFormat = {
     if (leaf.type === 'file[]') return (value as StoredFile[]).map(fileOutput);
     return value;
   },
-  meta(out, id, meta) {
-    out.id = String(id);
-    out.xata = { version: meta.version, createdAt: new Date(meta.createdAt).toISOString(), updatedAt: new Date(meta.updatedAt).toISOString() };
-  },
+  meta: writeXataMeta,
   linkId: (id) => ({ id: String(id) }),
 };
