@@ -9,17 +9,23 @@
  *   3. the baseline again at the end (a drift/noise check).
  * `GET by id` runs with request history on (the default) and, after the other scenarios, once
  * more on a restart with HISTORY_ENABLED=false: the cost of recording, in the same run.
+ * `file-upload` / `file-download` are throughput scenarios, not autocannon ones: a 10 MB file
+ * PUT to and GET from `…/data/{id}/column/doc/file` one request at a time, next to reading the
+ * same file from disk (fs.readFile) in the same run; each loop stops after BENCH_FILE_ROUNDS
+ * rounds or BENCH_SECONDS, whichever comes first (at least 2 rounds, after one warm-up round).
  * Every request carries the token (authentication is on). Results: a console table,
  * .bench/results.json and a markdown table (.bench/results.md, also printed).
  *
  * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WARMUP (3 s per scenario),
- * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan,search,search-common;
+ * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_FILE_ROUNDS (50), BENCH_FILE_MB (10),
+ * BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan,search,search-common,file-upload,file-download;
  * `health` is GET /health: Strata's HTTP stack with no token check and no storage, the framework floor),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; an admin connection used to create
  * and drop the bench database), BENCH_CPU_PROF=1 (run Strata under --cpu-prof, profiles in
  * .bench/profiles/).
  */
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +53,9 @@ const cfg = {
   warmup: intEnv('BENCH_WARMUP', 3, 0, 60),
   rows: intEnv('BENCH_ROWS', 100_000, 1000, 999_999),
   engines: listEnv('BENCH_ENGINES', 'sqlite,postgres'),
-  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan,search,search-common'),
+  fileRounds: intEnv('BENCH_FILE_ROUNDS', 50, 2, 10_000),
+  fileMB: intEnv('BENCH_FILE_MB', 10, 1, 1024),
+  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan,search,search-common,file-upload,file-download'),
   pgUrl: process.env.BENCH_PG_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
 };
@@ -345,6 +353,85 @@ const SCENARIOS = {
   'query-scan': { label: 'query, unindexed filter+sort', requests: () => queryRequests((i) => ({ filter: { age: i % 100, active: i % 2 === 0 }, sort: [{ score: 'desc' }], page: { size: 20 } })) },
 };
 
+// ---- file throughput: one 10 MB file through the binary endpoints, next to a disk read ----
+
+const FILE_SCENARIOS = new Set(['file-upload', 'file-download']);
+const FILE_TABLE = 'files';
+
+/**
+ * Runs `round` (one transfer of `bytes`) once to warm up, then until BENCH_FILE_ROUNDS rounds
+ * or BENCH_SECONDS have passed (at least 2 rounds). MB/s = bytes × rounds ÷ total wall time (MB = 10^6 bytes).
+ */
+async function throughput(scenario, engine, bytes, round, pid) {
+  await round();
+  const times = [];
+  const cpuBefore = pid ? cpuMs(pid) : undefined;
+  const start = performance.now();
+  while (times.length < cfg.fileRounds && (times.length < 2 || performance.now() - start < cfg.seconds * 1000)) {
+    const t = performance.now();
+    await round();
+    times.push(performance.now() - t);
+  }
+  const total = performance.now() - start;
+  const cpuAfter = pid ? cpuMs(pid) : undefined;
+  const sorted = [...times].sort((a, b) => a - b);
+  const round2 = (v) => Math.round(v * 100) / 100;
+  const result = {
+    scenario, engine, rounds: times.length, bytes,
+    mbps: round2((bytes * times.length) / (total / 1000) / 1e6),
+    p50: round2(sorted[Math.floor(sorted.length / 2)]), max: round2(sorted[sorted.length - 1]),
+    serverCpuMsPerRound: cpuBefore && cpuAfter ? round2(((cpuAfter.user - cpuBefore.user) + (cpuAfter.system - cpuBefore.system)) / times.length) : undefined,
+  };
+  console.log(`  ${scenario.padEnd(26)} ${engine.padEnd(10)} ${String(result.mbps).padStart(8)} MB/s  p50 ${result.p50} ms  max ${result.max} ms  rounds ${result.rounds}${result.serverCpuMsPerRound === undefined ? '' : `  server CPU ${result.serverCpuMsPerRound} ms/round`}`);
+  return result;
+}
+
+async function drain(res) {
+  let n = 0;
+  for await (const chunk of res.body) n += chunk.length;
+  return n;
+}
+
+/** Disk read, then PUT and GET of the same file through Strata (only the scenarios asked for). */
+async function benchFiles(engine, strata, token, tmp) {
+  const size = cfg.fileMB * 1_000_000;
+  const file = path.join(tmp, 'bench-file.bin');
+  fs.writeFileSync(file, randomBytes(size));
+  await api(strata.url, token, 'PUT', `/db/${DB}:${BRANCH}/tables/${FILE_TABLE}`, { columns: [{ name: 'doc', type: 'file' }] }, 201);
+  const rec = await api(strata.url, token, 'POST', `/db/${DB}:${BRANCH}/tables/${FILE_TABLE}/data`, {}, 201);
+  const filePath = `/db/${DB}:${BRANCH}/tables/${FILE_TABLE}/data/${rec.body.id}/column/doc/file`;
+  const pid = strata.handle.child.pid;
+  const results = [];
+  const label = `${cfg.fileMB} MB`;
+  results.push(await throughput(`disk read (fs.readFile), ${label}`, engine, size, async () => {
+    const buf = await fs.promises.readFile(file);
+    if (buf.length !== size) throw new Error('short read');
+  }));
+  // The upload body is read from disk each round too (a stream), as a client sending a file would.
+  const upload = async () => {
+    const res = await fetch(strata.url + filePath, {
+      method: 'PUT', duplex: 'half', body: fs.createReadStream(file),
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': String(size) },
+      signal: AbortSignal.timeout(120_000),
+    });
+    const text = await res.text();
+    if (res.status !== 200 && res.status !== 201) throw new Error(`PUT file: ${res.status} ${text}`);
+  };
+  if (cfg.scenarios.includes('file-upload')) results.push(await throughput(`file upload (PUT), ${label}`, engine, size, upload, pid));
+  else await upload();
+  if (cfg.scenarios.includes('file-download')) {
+    results.push(await throughput(`file download (GET), ${label}`, engine, size, async () => {
+      const res = await fetch(strata.url + filePath, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(120_000) });
+      if (res.status !== 200) throw new Error(`GET file: ${res.status} ${await res.text()}`);
+      const n = await drain(res);
+      if (n !== size) throw new Error(`GET file: ${n} bytes, expected ${size}`);
+    }, pid));
+  }
+  const disk = results[0].mbps;
+  for (const r of results) r.vsDisk = r.mbps / disk;
+  return results;
+}
+
 // ---- one engine ----
 
 async function benchEngine(engine) {
@@ -380,11 +467,14 @@ async function benchEngine(engine) {
     if (check.body.id !== idOf(cfg.rows)) throw new Error(`unexpected record: ${JSON.stringify(check.body)}`);
 
     const results = [];
+    const fileResults = [];
     for (const key of cfg.scenarios) {
+      if (FILE_SCENARIOS.has(key)) continue;
       const s = SCENARIOS[key];
-      if (!s) throw new Error(`unknown scenario ${key} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+      if (!s) throw new Error(`unknown scenario ${key} (known: ${[...Object.keys(SCENARIOS), ...FILE_SCENARIOS].join(', ')})`);
       results.push(await measure(s.label, engine, { url: strata.url, token, pid: strata.handle.child.pid }, s.requests()));
     }
+    if (cfg.scenarios.some((k) => FILE_SCENARIOS.has(k))) fileResults.push(...await benchFiles(engine, strata, token, tmp));
     const { code, signal } = await strata.handle.stop();
     if (code !== 0) console.warn(`[${engine}] Strata exited with code ${code} signal ${signal}:\n${strata.handle.output().slice(-2000)}`);
 
@@ -395,7 +485,7 @@ async function benchEngine(engine) {
       results.push(await measure('GET by id, history off', engine, { url: off.url, token, pid: off.handle.child.pid }, getRequests()));
       await off.handle.stop();
     }
-    return { info, results };
+    return { info, results, fileResults };
   } finally {
     await stopAll();
     if (pgName) await dropPgDatabase(pgName);
@@ -406,7 +496,7 @@ async function benchEngine(engine) {
 
 // ---- report ----
 
-function report(all, baseline, meta) {
+function report(all, baseline, meta, files = []) {
   const rows = all.map((r) => ({ ...r, ratio: baseline ? r.rps / baseline.rps : undefined }));
   const fmt = (r) => [r.scenario, r.engine, String(r.rps), r.p50.toFixed(2), r.p99.toFixed(2), String(r.non2xx),
     r.ratio === undefined ? '–' : `${(r.ratio * 100).toFixed(1)}%`, r.serverCpuUs === undefined ? '–' : String(r.serverCpuUs)];
@@ -420,11 +510,17 @@ function report(all, baseline, meta) {
     `|${header.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`,
     ...rows.map((r) => `| ${fmt(r).join(' | ')} |`),
   ].join('\n');
+  const fileHeader = ['scenario', 'engine', 'MB/s', 'p50 ms', 'max ms', 'rounds', 'vs disk read', 'server CPU ms/round'];
+  const fileMd = files.length === 0 ? '' : '\n\n' + [
+    `| ${fileHeader.join(' | ')} |`,
+    `|${fileHeader.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`,
+    ...files.map((r) => `| ${[r.scenario, r.engine, r.mbps.toFixed(1), r.p50.toFixed(2), r.max.toFixed(2), String(r.rounds), `${(r.vsDisk * 100).toFixed(1)}%`, r.serverCpuMsPerRound === undefined ? '–' : String(r.serverCpuMsPerRound)].join(' | ')} |`),
+  ].join('\n');
   const settings = `${meta.connections} connections, ${meta.seconds} s per scenario after ${meta.warmup} s warm-up, ${meta.rows} seeded rows, ${meta.machine.cpus} CPUs, Node ${meta.machine.node}`;
-  console.log(`\nMarkdown (${settings}):\n\n${md}\n`);
+  console.log(`\nMarkdown (${settings}):\n\n${md}${fileMd}\n`);
   fs.mkdirSync(outDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...meta, baseline: baseline?.rps, results: rows }, null, 2) + '\n');
-  fs.writeFileSync(path.join(outDir, 'results.md'), `${settings}\n\n${md}\n`);
+  fs.writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...meta, baseline: baseline?.rps, results: rows, files }, null, 2) + '\n');
+  fs.writeFileSync(path.join(outDir, 'results.md'), `${settings}\n\n${md}${fileMd}\n`);
   console.log(`bench: results written to ${path.relative(process.cwd(), path.join(outDir, 'results.json'))} and results.md`);
 }
 
@@ -450,10 +546,12 @@ async function main() {
   await bare.handle.stop();
 
   meta.engines = {};
+  const files = [];
   for (const engine of engines) {
-    const { info, results } = await benchEngine(engine);
+    const { info, results, fileResults } = await benchEngine(engine);
     meta.engines[engine] = info;
     all.push(...results);
+    files.push(...fileResults);
   }
 
   console.log('\n[bare] node:http baseline again (drift check; ratios use the first one)');
@@ -462,7 +560,7 @@ async function main() {
   await bare2.handle.stop();
 
   meta.finishedAt = new Date().toISOString();
-  report(all, baseline, meta);
+  report(all, baseline, meta, files);
 }
 
 try {

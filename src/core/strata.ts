@@ -22,6 +22,7 @@ import { XanoContentService } from './records/xano-content.js';
 import { XanoBulkService } from './records/xano-bulk.js';
 import { HistoryService } from './history/history-service.js';
 import { ChangeHub } from './changes/change-hub.js';
+import { FileLibrary } from './files/file-library.js';
 import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
 import type { RecorderTiming } from './history/history-recorder.js';
 
@@ -57,6 +58,8 @@ export class Strata {
   /** One file of a record, streamed in or out; and the access ids and signatures of file URLs. */
   readonly files = new FileService();
   readonly fileUrls: FileUrls;
+  /** Each workspace's file library (the Metadata API's `/workspace/{id}/file`). */
+  readonly fileLibrary: FileLibrary;
 
   constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
     this.ops = { ...DEFAULT_OPS, ...ops };
@@ -81,6 +84,7 @@ export class Strata {
     this.changes = new ChangeHub(storage, this.ops.changes.retain);
     this.databases.changeSink = this.changes;
     this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes };
+    this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes);
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {

@@ -25,6 +25,14 @@ export interface MembershipRow { databaseId: number; databaseName: string; role:
 /** A console session: `id` is the SHA-256 of the cookie's secret. */
 export interface SessionRow { id: string; accountId: string; createdAt: string; expiresAt: string }
 export interface DatabaseRow { id: number; name: string; region: string; createdAt: string; settings: Record<string, unknown> }
+/** A file in a workspace's file library (the Metadata API's `/workspace/{id}/file`). */
+export interface WorkspaceFileRow {
+  id: number; databaseId: number; createdAt: string; name: string; size: number;
+  type: 'image' | 'video' | 'audio' | 'attachment'; mime: string; access: 'public' | 'private'; blobKey: string; path: string;
+}
+export interface WorkspaceFileQuery {
+  search?: string; access?: 'public' | 'private'; sort: 'created_at' | 'name' | 'size' | 'mime'; order: 'asc' | 'desc'; limit: number; offset: number;
+}
 export interface BranchRow {
   id: number; databaseId: number; name: string; createdAt: string;
   parent: string | null; metadata: Record<string, unknown>;
@@ -83,6 +91,13 @@ export interface SystemStore extends AccessStore {
   findBranch(databaseId: number, name: string): Promise<BranchRow | undefined>;
   insertBranch(row: Omit<BranchRow, 'id'>): Promise<number>;
   deleteBranch(id: number): Promise<void>;
+
+  insertWorkspaceFile(row: Omit<WorkspaceFileRow, 'id'>): Promise<WorkspaceFileRow>;
+  listWorkspaceFiles(databaseId: number, query: WorkspaceFileQuery): Promise<WorkspaceFileRow[]>;
+  /** Deletes these files of the workspace; answers the rows deleted (their blobs are the caller's to release). */
+  deleteWorkspaceFiles(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]>;
+  /** Every library file's blob key, in every workspace (for `files gc`). */
+  workspaceFileBlobKeys(): Promise<string[]>;
 
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;

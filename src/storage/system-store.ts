@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AccountRow, BranchRow, DatabaseRow, MembershipRow, SystemStore, TokenRow } from './storage.js';
+import type { AccountRow, BranchRow, DatabaseRow, MembershipRow, SystemStore, TokenRow, WorkspaceFileQuery, WorkspaceFileRow } from './storage.js';
 import type { ArrayQuery } from './array-query.js';
 import { createAccessTables, KyselyAccessStore, membershipsJson, parseMemberships, type AccessTables } from './access-store.js';
 
@@ -17,6 +17,10 @@ export interface SystemTables extends AccessTables {
   databases: { id: number; name: string; region: string; created_at: string; settings: string };
   branches: { id: number; database_id: number; name: string; created_at: string; parent: string | null; metadata: string };
   settings: { key: string; value: string };
+  workspace_files: {
+    id: number; database_id: number; created_at: string; name: string; size: number; type: string; mime: string;
+    access: string; blob_key: string; path: string;
+  };
 }
 
 export async function createSystemTables(db: Kysely<any>, engine: 'sqlite' | 'postgres'): Promise<void> {
@@ -33,6 +37,10 @@ export async function createSystemTables(db: Kysely<any>, engine: 'sqlite' | 'po
     sql`CREATE TABLE IF NOT EXISTS "branches" ("id" ${sql.raw(serial)}, "database_id" bigint NOT NULL REFERENCES "databases"("id") ON DELETE CASCADE,
       "name" text NOT NULL, "created_at" text NOT NULL, "parent" text, "metadata" text NOT NULL, UNIQUE ("database_id", "name"))`,
     sql`CREATE TABLE IF NOT EXISTS "settings" ("key" text PRIMARY KEY, "value" text NOT NULL)`,
+    sql`CREATE TABLE IF NOT EXISTS "workspace_files" ("id" ${sql.raw(serial)}, "database_id" bigint NOT NULL REFERENCES "databases"("id") ON DELETE CASCADE,
+      "created_at" text NOT NULL, "name" text NOT NULL, "size" bigint NOT NULL, "type" text NOT NULL, "mime" text NOT NULL,
+      "access" text NOT NULL, "blob_key" text NOT NULL, "path" text NOT NULL)`,
+    sql`CREATE INDEX IF NOT EXISTS "workspace_files_database" ON "workspace_files" ("database_id", "created_at")`,
   ];
   for (const statement of statements) await statement.execute(db);
   await createAccessTables(db);
@@ -44,6 +52,10 @@ const toAccount = (r: SystemTables['accounts']): AccountRow => ({
 const toToken = (r: SystemTables['tokens']): TokenRow => ({
   id: r.id, accountId: r.account_id, name: r.name, hash: r.hash, scopes: Number(r.scopes), createdAt: r.created_at,
   lastUsedAt: r.last_used_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
+});
+const toWorkspaceFile = (r: SystemTables['workspace_files']): WorkspaceFileRow => ({
+  id: Number(r.id), databaseId: Number(r.database_id), createdAt: r.created_at, name: r.name, size: Number(r.size),
+  type: r.type as WorkspaceFileRow['type'], mime: r.mime, access: r.access as WorkspaceFileRow['access'], blobKey: r.blob_key, path: r.path,
 });
 const toDatabase = (r: SystemTables['databases']): DatabaseRow => ({
   id: Number(r.id), name: r.name, region: r.region, createdAt: r.created_at, settings: JSON.parse(r.settings),
@@ -162,6 +174,8 @@ export class KyselySystemStore extends KyselyAccessStore implements SystemStore 
   async deleteDatabase(id: number): Promise<void> {
     await this.writer.transaction().execute(async (trx) => {
       await trx.deleteFrom('branches').where('database_id', '=', id).execute();
+      // The library's blobs become orphans: `files gc` removes them.
+      await trx.deleteFrom('workspace_files').where('database_id', '=', id).execute();
       await trx.deleteFrom('databases').where('id', '=', id).execute();
     });
   }
@@ -189,6 +203,34 @@ export class KyselySystemStore extends KyselyAccessStore implements SystemStore 
   }
   async deleteBranch(id: number): Promise<void> {
     await this.writer.deleteFrom('branches').where('id', '=', id).execute();
+  }
+
+  async insertWorkspaceFile(f: Omit<WorkspaceFileRow, 'id'>): Promise<WorkspaceFileRow> {
+    const r = await this.writer.insertInto('workspace_files').values({
+      database_id: f.databaseId, created_at: f.createdAt, name: f.name, size: f.size, type: f.type, mime: f.mime,
+      access: f.access, blob_key: f.blobKey, path: f.path,
+    } as any).returning('id').executeTakeFirstOrThrow();
+    return { ...f, id: Number(r.id) };
+  }
+  async listWorkspaceFiles(databaseId: number, q: WorkspaceFileQuery): Promise<WorkspaceFileRow[]> {
+    let query = this.reader.selectFrom('workspace_files').selectAll().where('database_id', '=', databaseId);
+    if (q.access) query = query.where('access', '=', q.access);
+    if (q.search) {
+      // Case-insensitive substring of the name, with LIKE's wildcards taken literally.
+      const pattern = `%${q.search.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`;
+      query = query.where(sql<boolean>`lower("name") LIKE ${pattern} ESCAPE '\\'`);
+    }
+    const rows = await query.orderBy(q.sort, q.order).orderBy('id', q.order).limit(q.limit).offset(q.offset).execute();
+    return rows.map(toWorkspaceFile);
+  }
+  async deleteWorkspaceFiles(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.writer.deleteFrom('workspace_files').where('database_id', '=', databaseId).where('id', 'in', ids).returningAll().execute();
+    return rows.map(toWorkspaceFile);
+  }
+  async workspaceFileBlobKeys(): Promise<string[]> {
+    const rows = await this.reader.selectFrom('workspace_files').select('blob_key').execute();
+    return rows.map((r) => r.blob_key);
   }
 
   async getSetting(key: string): Promise<unknown> {

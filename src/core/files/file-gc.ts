@@ -26,7 +26,8 @@ export async function collectGarbage(strata: Strata, opts: { graceMs: number; dr
 }
 
 async function referencedKeys(strata: Strata): Promise<Set<string>> {
-  const keys = new Set<string>();
+  // Files of the workspaces' libraries first (they are referenced by their rows).
+  const keys = new Set<string>(await strata.storage.system.workspaceFileBlobKeys());
   for (const db of await strata.storage.system.listDatabases()) {
     for (const branch of await strata.storage.system.listBranches(db.id)) {
       const ctx = await strata.databases.resolve(db.name, branch.name);

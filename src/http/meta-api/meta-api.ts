@@ -7,6 +7,7 @@ import { accountRoutes } from './account-routes.js';
 import { authRoutes } from './auth-routes.js';
 import { contentBulkRoutes } from './content-bulk-routes.js';
 import { contentRoutes } from './content-routes.js';
+import { fileLibraryRoutes } from './file-library-routes.js';
 import { instanceRoutes } from './instance-routes.js';
 import { memberRoutes } from './member-routes.js';
 import { tokenRoutes } from './token-routes.js';
@@ -41,6 +42,7 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata, acce
     await meta.register(indexRoutes(strata));
     await meta.register(contentRoutes(strata));
     await meta.register(contentBulkRoutes(strata));
+    await meta.register(fileLibraryRoutes(strata));
     await meta.register(historyRoutes(strata));
     await meta.register(metaChangeRoutes(strata));
   }, { prefix: literal(META_PREFIX) });

@@ -85,6 +85,31 @@ const examples: Record<string, Record<string, unknown>> = {
   [`POST ${TBL}/schema/rename`]: { summary: 'Rename a column (no data is rewritten)', ...body({ old_name: 'title', new_name: 'name' }), response: ok('Renamed', {}) },
 };
 
+const libraryFile = { id: 12, created_at: '2026-01-31 12:00:00+0000', name: 'logo.png', size: 10432, type: 'image', mime: 'image/png', access: 'public', path: '/vault/3TA6XKsmLe-2BigG/logo.png' };
+const fileExamples = {
+  [`GET ${WS}/file`]: {
+    summary: 'A workspace\'s file library',
+    description: 'Paged (`page`, `per_page`), newest first unless `sort` (`created_at`, `name`, `size`, `mime`) and `order` say otherwise; `search` matches a part of the name (case-insensitive), `access` keeps public or private files.',
+    response: ok('Files', { curPage: 1, nextPage: null, prevPage: null, items: [libraryFile] }),
+  },
+  [`POST ${WS}/file`]: {
+    summary: 'Upload a file to the library (multipart/form-data)',
+    description: '`content`: the file (required; its part\'s file name and content type become `name` and `mime`; without a type, or `application/octet-stream`, the type is read from the bytes where recognisable). `type`: `image`, `video`, `audio` or `attachment` (default); the first three need a matching media type. `access`: `public` (default) or `private`. Up to FILE_MAX_BYTES; the body is held in memory while parsed.',
+    consumes: ['multipart/form-data'],
+    body: {
+      type: 'object', required: ['content'],
+      properties: {
+        content: { type: 'string', format: 'binary' },
+        type: { type: 'string', enum: ['image', 'video', 'audio', 'attachment'] },
+        access: { type: 'string', enum: ['public', 'private'] },
+      },
+    },
+    response: ok('The file', libraryFile),
+  },
+  [`DELETE ${WS}/file/:file_id`]: { summary: 'Delete a file from the library (and its content)', response: ok('Deleted', null) },
+  [`DELETE ${WS}/file/bulk_delete`]: { summary: 'Delete files from the library by id', description: 'Ids of no file of this workspace are ignored.', ...body({ ids: [12, 13] }), response: ok('Deleted', null) },
+};
+
 export const metaApiDocs = (version: string): ApiDocs => ({
   docsPath: META_PREFIX,
   specPath: '/apispec:meta',
@@ -104,15 +129,17 @@ export const metaApiDocs = (version: string): ApiDocs => ({
     { name: 'table', description: 'Tables of a workspace\'s live data source' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
     { name: 'table / index', description: 'A table\'s indexes: btree and unique (real SQL indexes), search (the engine\'s full-text search), spatial and vector (where the engine has them)' },
+    { name: 'file', description: 'The workspace\'s file library: files that belong to the workspace, not to a record' },
     { name: 'table / content', description: 'A table\'s records, in the data source `x-data-source` names: browse, search, single and bulk writes' },
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
   tagFor: (url) => (url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
-    : url.includes('/instance') ? 'instance' : /\/(token|account|member)\b/.test(url) ? 'access' : 'workspace'),
+    : url.includes('/instance') ? 'instance' : /\/(token|account|member)\b/.test(url) ? 'access' : /\/file\b/.test(url) ? 'file' : 'workspace'),
   examples: {
     ...examples,
     ...contentExamples(ok, TBL),
+    ...fileExamples,
     ...accessExamples(PREFIX, ok, body),
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']
       .map((type) => [`POST ${TBL}/schema/type/${type}`, { summary: `Add a ${type} column`, response: ok('The new column\'s name', { name: 'status' }) }])),

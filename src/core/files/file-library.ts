@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { BlobStore } from '../../storage/blobs/blob-store.js';
+import { newBlobKey } from '../../storage/blobs/blob-store.js';
+import type { SystemStore, WorkspaceFileQuery, WorkspaceFileRow } from '../../storage/storage.js';
+import { StrataError } from '../errors.js';
+import { sanitizeFileName } from './file-object.js';
+import { contradicts, sniffMediaType } from './file-sniff.js';
+
+export const LIBRARY_FILE_TYPES = ['image', 'video', 'audio', 'attachment'] as const;
+export type LibraryFileType = (typeof LIBRARY_FILE_TYPES)[number];
+
+/** An upload to the library: the content (a whole blob), its declared name and media type. */
+export interface LibraryUpload {
+  content: Blob; name: string; declaredType: string; type: LibraryFileType; access: 'public' | 'private';
+}
+
+/**
+ * A workspace's file library (Xano's `/workspace/{id}/file`): files that belong to the
+ * workspace rather than to a record. Content goes to the blob store first, then the row;
+ * a failed insert releases the blob, a delete releases it after the row is gone (a crash in
+ * between leaves an orphan for `files gc`, which counts library files as references).
+ */
+export class FileLibrary {
+  constructor(private readonly system: SystemStore, private readonly blobs: BlobStore, private readonly maxBytes: number) {}
+
+  async upload(databaseId: number, input: LibraryUpload): Promise<WorkspaceFileRow> {
+    const name = sanitizeFileName(input.name) || 'file';
+    const declared = input.declaredType.split(';')[0]!.trim().toLowerCase();
+    const key = newBlobKey();
+    const { size, head } = await this.blobs.put(key, blobChunks(input.content), this.maxBytes);
+    try {
+      if (declared && contradicts(declared, head)) {
+        throw new StrataError('INVALID_VALUE', `file content is not of the declared media type [${declared}]`, { param: 'content' });
+      }
+      const mime = !declared || declared === 'application/octet-stream' ? sniffMediaType(head) ?? (declared || 'application/octet-stream') : declared;
+      if (input.type !== 'attachment' && !mime.startsWith(`${input.type}/`)) {
+        throw new StrataError('INVALID_VALUE', `a file of type [${input.type}] must be ${input.type}/*, got [${mime}]`, { param: 'type' });
+      }
+      return await this.system.insertWorkspaceFile({
+        databaseId, createdAt: new Date().toISOString(), name, size, type: input.type, mime, access: input.access,
+        blobKey: key, path: `/vault/${randomBytes(12).toString('base64url')}/${name}`,
+      });
+    } catch (err) {
+      await this.blobs.delete([key]);
+      throw err;
+    }
+  }
+
+  list(databaseId: number, query: WorkspaceFileQuery): Promise<WorkspaceFileRow[]> {
+    return this.system.listWorkspaceFiles(databaseId, query);
+  }
+
+  /** Deletes files by id; ids of other workspaces or of no file are ignored. Answers the deleted rows. */
+  async delete(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]> {
+    const rows = await this.system.deleteWorkspaceFiles(databaseId, [...new Set(ids)]);
+    await this.blobs.delete(rows.map((r) => r.blobKey));
+    return rows;
+  }
+}
+
+async function* blobChunks(blob: Blob): AsyncIterable<Uint8Array> {
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
