@@ -74,6 +74,14 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: files', (engine) => {
     const pub = await fetchBytes(photo.url!);
     expect(pub.status).toBe(200);
     expect(pub.bytes.equals(PNG)).toBe(true);
+    // Queries and searches answer the same URLs (getMany, getFirst, search).
+    const listed = await xata.db.docs.filter({ id: rec.id }).getFirst();
+    expect(listed!.photos![0]!.url).toBe(photo.url);
+    expect((await fetchBytes(listed!.photos![0]!.signedUrl!)).bytes.equals(PNG)).toBe(true);
+    await xata.db.docs.create({ title: 'findable', doc: XataFile.fromString('x', { mediaType: 'text/plain', name: 'x.txt' }) });
+    const found = await xata.db.docs.search('findable', { fuzziness: 0 });
+    expect(found.records).toHaveLength(1);
+    expect((await fetchBytes(found.records[0]!.doc!.signedUrl!)).bytes.toString()).toBe('x');
   });
 
   it('files.upload to a file column and a file[] item, download compares bytes, delete removes them', async () => {

@@ -5,6 +5,7 @@ import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional, resolveBranch, TableParams } from './params.js';
 import { xataRecordFormat as format } from './xata-record-format.js';
+import { fillFileUrls } from '../files/file-url-fill.js';
 
 // A cursor carries its query (filter included), so a large filter makes a large cursor.
 const Cursor = Type.String({ minLength: 1, maxLength: 1_048_576 });
@@ -25,6 +26,8 @@ export const queryRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/db/:dbBranch/tables/:table/query', { config: needs('content:read'), preValidation: bodyIsOptional, schema: { params: TableParams, body: QueryBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    return strata.queries.query(ctx, request.params.table, request.body, format);
+    const result = await strata.queries.query(ctx, request.params.table, request.body, format);
+    for (const record of result.records) await fillFileUrls(strata, request, ctx, request.params.table, record);
+    return result;
   });
 };

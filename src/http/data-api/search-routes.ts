@@ -5,6 +5,7 @@ import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { DbBranchParams, resolveBranch, TableParams } from './params.js';
 import { xataRecordFormat as format } from './xata-record-format.js';
+import { fillFileUrls } from '../files/file-url-fill.js';
 
 /** Shapes only; the core checks meaning (columns, types, boosters) and names the culprit in its 400. */
 const common = {
@@ -37,7 +38,9 @@ export const searchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/db/:dbBranch/tables/:table/search', { config: needs('content:read'), schema: { params: TableParams, body: TableSearchBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    return strata.search.searchTable(ctx, request.params.table, request.body, format);
+    const result = await strata.search.searchTable(ctx, request.params.table, request.body, format);
+    for (const record of result.records) await fillFileUrls(strata, request, ctx, request.params.table, record);
+    return result;
   });
   app.post('/db/:dbBranch/search', { config: needs('content:read'), schema: { params: DbBranchParams, body: BranchSearchBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
