@@ -72,17 +72,20 @@ export function literalPattern(text: string, before: boolean, after: boolean): P
   return [...(before ? [{ wildcard: 'many' as const }] : []), { literal: text }, ...(after ? [{ wildcard: 'many' as const }] : [])];
 }
 
-/** Xata's pattern syntax: `*` any characters, `?` one character, `\` escapes the next one. */
-export function parsePattern(text: string): PatternPart[] {
+/**
+ * A wildcard pattern as parts: `many` and `one` are its wildcard characters (`*` `?` in Xata's
+ * syntax, `%` `_` in SQL LIKE's); `\` escapes the next character in both.
+ */
+export function parseWildcards(text: string, many: string, one: string): PatternPart[] {
   const parts: PatternPart[] = [];
   let literal = '';
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (c === '\\' && i + 1 < text.length) { literal += text[++i]; continue; }
-    if (c === '*' || c === '?') {
+    if (c === many || c === one) {
       if (literal) parts.push({ literal });
       literal = '';
-      parts.push({ wildcard: c === '*' ? 'many' : 'one' });
+      parts.push({ wildcard: c === many ? 'many' : 'one' });
       continue;
     }
     literal += c;

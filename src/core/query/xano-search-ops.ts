@@ -1,6 +1,6 @@
 import { StrataError } from '../errors.js';
 import { parseDatetime } from '../model/values.js';
-import { and, not, or, TRUE, type FieldRef, type Filter, type PatternPart } from './filter-ast.js';
+import { and, not, or, parseWildcards, TRUE, type FieldRef, type Filter } from './filter-ast.js';
 import type { FieldPaths, ResolvedField } from './field-paths.js';
 
 /**
@@ -97,7 +97,7 @@ export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param:
     default: {
       if (type !== 'text' && type !== 'date' && type !== 'textId') throw fail(`${op} applies to text columns only`);
       if (typeof raw !== 'string') throw fail(`${op} takes a pattern (a string, % and _ as wildcards)`);
-      const matches: Filter = { kind: 'like', field, pattern: sqlLikePattern(raw), caseInsensitive: op.endsWith('ilike') };
+      const matches: Filter = { kind: 'like', field, pattern: parseWildcards(raw, '%', '_'), caseInsensitive: op.endsWith('ilike') };
       return op.startsWith('not ') ? not(matches) : matches;
     }
   }
@@ -147,25 +147,6 @@ export function timestampOf(v: unknown): number | undefined {
   return ms !== undefined && Number.isSafeInteger(ms) && Math.abs(ms) <= MAX_DATE_MS ? ms : undefined;
 }
 const MAX_DATE_MS = 8.64e15;
-
-/** An SQL LIKE pattern (`%` any characters, `_` one, `\` escapes the next) as pattern parts. */
-export function sqlLikePattern(text: string): PatternPart[] {
-  const parts: PatternPart[] = [];
-  let literal = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '\\' && i + 1 < text.length) { literal += text[++i]; continue; }
-    if (c === '%' || c === '_') {
-      if (literal) parts.push({ literal });
-      literal = '';
-      parts.push({ wildcard: c === '%' ? 'many' : 'one' });
-      continue;
-    }
-    literal += c;
-  }
-  if (literal) parts.push({ literal });
-  return parts;
-}
 
 /**
  * Conditions joined to the previous one by AND (default) or OR, with SQL's precedence: AND

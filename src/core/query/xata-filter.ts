@@ -1,6 +1,6 @@
 import { badRequest } from '../errors.js';
 import { parseDatetime } from '../model/values.js';
-import { and, literalPattern, not, or, parsePattern, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
+import { and, literalPattern, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
 import type { FieldPaths, ResolvedField } from './field-paths.js';
 
 /**
@@ -112,7 +112,7 @@ function operator(target: Target, op: string, arg: Json): Filter {
     case '$contains': case '$iContains': case '$startsWith': case '$endsWith': case '$pattern': case '$iPattern': {
       if (target.type !== 'text') throw badRequest(`filter on column [${path}]: ${op} applies to text columns only`);
       if (typeof arg !== 'string') throw badRequest(`filter on column [${path}]: ${op} takes a string`);
-      const pattern = op.endsWith('attern') ? parsePattern(arg) : literalPattern(arg, op !== '$startsWith', op !== '$endsWith');
+      const pattern = op.endsWith('attern') ? parseWildcards(arg, '*', '?') : literalPattern(arg, op !== '$startsWith', op !== '$endsWith');
       return { kind: 'like', field, pattern, caseInsensitive: op.startsWith('$i') };
     }
     case '$any': return anyOf(target, list(target, op, arg));
