@@ -27,7 +27,7 @@ export const queryRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
   app.post('/db/:dbBranch/tables/:table/query', { config: needs('content:read'), preValidation: bodyIsOptional, schema: { params: TableParams, body: QueryBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const result = await strata.queries.query(ctx, request.params.table, request.body, format);
-    for (const record of result.records) await fillFileUrls(strata, request, ctx, request.params.table, record);
+    await fillFileUrls(strata, request, ctx, request.params.table, result.records);
     return result;
   });
 };

@@ -39,7 +39,7 @@ export const searchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
   app.post('/db/:dbBranch/tables/:table/search', { config: needs('content:read'), schema: { params: TableParams, body: TableSearchBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const result = await strata.search.searchTable(ctx, request.params.table, request.body, format);
-    for (const record of result.records) await fillFileUrls(strata, request, ctx, request.params.table, record);
+    await fillFileUrls(strata, request, ctx, request.params.table, result.records);
     return result;
   });
   app.post('/db/:dbBranch/search', { config: needs('content:read'), schema: { params: DbBranchParams, body: BranchSearchBody } }, async (request) => {
