@@ -23,6 +23,7 @@ import { searchRoutes } from './data-api/search-routes.js';
 import { fileRoutes } from './data-api/file-routes.js';
 import { fileAccessRoutes } from './files/file-access-routes.js';
 import { registerOps } from './ops/register-ops.js';
+import { registerConsole } from './console/console-routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -72,10 +73,12 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   }
 
   registerErrorHandler(app);
-  // The docs (Swagger UI's files and the OpenAPI JSON) are public and hold no data; they come
-  // before the route table and the auth guard, which cover every API route after them.
+  // The docs (Swagger UI's files and the OpenAPI JSON) and the web console's files are public
+  // and hold no data; they come before the route table and the auth guard, which cover every
+  // API route after them.
   await registerOpenApi(app, VERSION);
   await registerApiDocs(app, metaApiDocs(VERSION));
+  await registerConsole(app);
   collectRoutes(app);
   const access = { ...DEFAULT_ACCESS, ...options.access };
   const limits = new AuthLimits(access);

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { ADMIN_URL, postgresAvailable } from './postgres.js';
 
 /**
@@ -14,12 +15,28 @@ export default async function setup({ provide }: { provide: (key: string, value:
     console.warn(`\n*** PostgreSQL not reachable at ${ADMIN_URL}: every [postgres] suite is SKIPPED (set CI=true to make this a failure) ***\n`);
   }
   provide('postgresAvailable', available);
-  // Suites that spawn the real CLI or server run the compiled code: build it once, fresh.
+  provide('chromiumPath', findChromium());
+  // Suites that spawn the real CLI or server run the compiled code, and the console's suites
+  // load the built console: build both once, fresh.
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts'], { stdio: 'inherit' });
+}
+
+/** The browser for the console's end-to-end tests (CHROMIUM_PATH, or Debian's chromium). */
+function findChromium(): string | null {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const found = candidates.find((file) => fs.existsSync(file)) ?? null;
+  if (!found) {
+    if (process.env.CI === 'true') throw new Error('Chromium is required in CI for the console tests but was not found (apt-get install chromium, or set CHROMIUM_PATH)');
+    console.warn('\n*** Chromium not found (apt-get install chromium, or set CHROMIUM_PATH): every [chromium] console suite is SKIPPED (set CI=true to make this a failure) ***\n');
+  }
+  return found;
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresAvailable: boolean;
+    /** The browser for the console suites, or null when there is none (the suites are skipped). */
+    chromiumPath: string | null;
   }
 }

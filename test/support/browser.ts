@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { describe, expect, inject } from 'vitest';
+import { ROOT } from './processes.js';
+
+/**
+ * The console's end-to-end tests drive Debian's chromium with playwright-core (Playwright's own
+ * browser download does not work here). global-setup.ts finds the browser once: without it
+ * the suites are skipped and said to be; with CI=true a missing browser fails the run.
+ */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  // This machine's network is closed: background connections would be refused, many at a time.
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** A suite that needs the browser: skipped (and reported as such) when there is none. */
+export function describeInBrowser(title: string, suite: () => void): void {
+  describe.skipIf(!inject('chromiumPath'))(`[chromium] ${title}`, suite);
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: inject('chromiumPath') as string, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * Where screenshots go: docs/console/ when refreshing the docs (`npm run screenshots`),
+ * otherwise test-results/console/ (ignored by git), so a test run leaves the tree clean.
+ */
+export const SCREENSHOT_DIR = path.join(ROOT, process.env.STRATA_SCREENSHOTS === 'docs' ? 'docs/console' : 'test-results/console');
+
+export interface ConsolePage {
+  page: Page;
+  context: BrowserContext;
+  /** Console messages at level error and uncaught page errors seen so far (a clean console has none). */
+  errors: string[];
+  /** A full-page screenshot named `name`.png in SCREENSHOT_DIR. */
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A fresh browser context (own cookies) on the console of the server at `baseURL`, laptop-sized. */
+export async function openConsole(browser: Browser, baseURL: string, options: { expectedErrors?: RegExp[] } = {}): Promise<ConsolePage> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1366, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  const errors: string[] = [];
+  // Failed requests the test causes on purpose (a 401 on a wrong password) log an error line
+  // in Chromium; a test names those it expects, anything else is a defect.
+  const expected = options.expectedErrors ?? [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected.some((re) => re.test(message.text()))) errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(`${error.name}: ${error.message}`));
+  return {
+    page, context, errors,
+    async screenshot(name) {
+      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+    },
+    async close() { await context.close(); },
+  };
+}
+
+/** Signs in through the login form and waits for the signed-in frame. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+}
+
+/** Every console error a test saw, as one assertion at its end. */
+export function expectNoConsoleErrors(console: ConsolePage): void {
+  expect(console.errors).toEqual([]);
+}
