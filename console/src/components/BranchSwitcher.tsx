@@ -24,7 +24,7 @@ export function BranchSwitcher({ workspace, branch, path = '' }: { workspace: { 
     <div className="branch-switcher">
       <span className="branch-swatch" style={{ background: current?.color }} aria-hidden="true" />
       <label className="inline">Branch
-        <select value={branch} onChange={(e) => go(e.target.value)} disabled={!sources.value}>
+        <select aria-label="Branch" value={branch} onChange={(e) => go(e.target.value)} disabled={!sources.value}>
           {branches.map((b) => <option key={b.name} value={b.name}>{b.name === 'main' ? 'main (live)' : b.name}</option>)}
         </select>
       </label>

@@ -28,7 +28,7 @@ export function SchemaColumnDialog({ column, tables, onSave, onClose }: {
       <div className="schema-form-grid">
         {!column && <label>Column name<input autoFocus required value={form.name} onChange={(e) => set({ name: e.target.value })} /></label>}
         <label>Type
-          <select value={type} onChange={(e) => set({ type: e.target.value as XanoType })}>
+          <select aria-label="Type" value={type} onChange={(e) => set({ type: e.target.value as XanoType })}>
             {XANO_TYPES.map((t) => <option key={t} value={t}>{t} — {TYPE_LABELS[t]}</option>)}
           </select>
         </label>
@@ -40,7 +40,7 @@ export function SchemaColumnDialog({ column, tables, onSave, onClose }: {
       )}
       {(type === 'tableref' || type === 'tablerefuuid') && (
         <label>Linked table
-          <select required value={form.tablerefId} onChange={(e) => set({ tablerefId: e.target.value })}>
+          <select aria-label="Linked table" required value={form.tablerefId} onChange={(e) => set({ tablerefId: e.target.value })}>
             <option value="">Choose a table…</option>
             {tables.map((t) => <option key={t.id} value={t.id}>{t.name}</option>)}
           </select>
@@ -54,16 +54,16 @@ export function SchemaColumnDialog({ column, tables, onSave, onClose }: {
       )}
       {type === 'text' && (
         <label>Format
-          <select value={form.format} onChange={(e) => set({ format: e.target.value })}>
+          <select aria-label="Format" value={form.format} onChange={(e) => set({ format: e.target.value })}>
             {TEXT_FORMATS.map((f) => <option key={f} value={f}>{f || 'none'}</option>)}
           </select>
         </label>
       )}
       {DEFAULT_TYPES.includes(type) && form.style === 'single' && (
         type === 'bool'
-          ? <label>Default<select value={form.default} onChange={(e) => set({ default: e.target.value })}><option value="">none</option><option>true</option><option>false</option></select></label>
+          ? <label>Default<select aria-label="Default" value={form.default} onChange={(e) => set({ default: e.target.value })}><option value="">none</option><option>true</option><option>false</option></select></label>
           : type === 'enum'
-            ? <label>Default<select value={form.default} onChange={(e) => set({ default: e.target.value })}><option value="">none</option>{form.values.split(/\r?\n|,/).map((v) => v.trim()).filter(Boolean).map((v) => <option key={v}>{v}</option>)}</select></label>
+            ? <label>Default<select aria-label="Default" value={form.default} onChange={(e) => set({ default: e.target.value })}><option value="">none</option>{form.values.split(/\r?\n|,/).map((v) => v.trim()).filter(Boolean).map((v) => <option key={v}>{v}</option>)}</select></label>
             : <label>Default{type === 'timestamp' && <span className="hint"> (“now” or a date-time)</span>}{type === 'date' && <span className="hint"> (YYYY-MM-DD)</span>}
                 <input value={form.default} onChange={(e) => set({ default: e.target.value })} /></label>
       )}
@@ -75,7 +75,7 @@ export function SchemaColumnDialog({ column, tables, onSave, onClose }: {
         {type !== 'password' && <label className="inline"><input type="checkbox" checked={form.style === 'list'} onChange={(e) => set({ style: e.target.checked ? 'list' : 'single' })} /> List (holds several values)</label>}
         <label className="inline"><input type="checkbox" checked={form.sensitive} onChange={(e) => set({ sensitive: e.target.checked })} /> Sensitive</label>
         <label>Access
-          <select value={form.access} onChange={(e) => set({ access: e.target.value })}>
+          <select aria-label="Access" value={form.access} onChange={(e) => set({ access: e.target.value })}>
             {ACCESS_LEVELS.map((a) => <option key={a}>{a}</option>)}
           </select>
         </label>

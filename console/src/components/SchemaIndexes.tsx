@@ -83,24 +83,24 @@ function IndexAddDialog({ columns, onAdd, onClose }: { columns: string[]; onAdd:
       ? { name, lang, fields: fields.map((f) => ({ name: f.name, priority: Number(f.priority) })) }
       : { fields: fields.map((f) => ({ name: f.name, op: f.op })) })}>
       <label>Index type
-        <select value={type} onChange={(e) => changeType(e.target.value as IndexType)}>
+        <select aria-label="Index type" value={type} onChange={(e) => changeType(e.target.value as IndexType)}>
           {TYPES.map((t) => <option key={t.type} value={t.type}>{t.label}</option>)}
         </select>
       </label>
       {type === 'search' && (
         <div className="schema-form-grid">
           <label>Index name<input required value={name} onChange={(e) => setName(e.target.value)} /></label>
-          <label>Language<select value={lang} onChange={(e) => setLang(e.target.value)}>{LANGS.map((l) => <option key={l}>{l}</option>)}</select></label>
+          <label>Language<select aria-label="Language" value={lang} onChange={(e) => setLang(e.target.value)}>{LANGS.map((l) => <option key={l}>{l}</option>)}</select></label>
         </div>
       )}
       <fieldset>
         <legend>Fields</legend>
         {fields.map((f, i) => (
           <div key={i} className="schema-form-grid">
-            <label>Field {i + 1}<select value={f.name} onChange={(e) => update(i, { name: e.target.value })}>{columns.map((c) => <option key={c}>{c}</option>)}</select></label>
+            <label>Field {i + 1}<select aria-label={`Field ${i + 1}`} value={f.name} onChange={(e) => update(i, { name: e.target.value })}>{columns.map((c) => <option key={c}>{c}</option>)}</select></label>
             {type === 'search'
               ? <label>Field {i + 1} priority<input type="number" min={0} value={f.priority} onChange={(e) => update(i, { priority: e.target.value })} /></label>
-              : <label>Field {i + 1} {type === 'btree' || type === 'unique' ? 'order' : 'operator'}<select value={f.op} onChange={(e) => update(i, { op: e.target.value })}>{opChoices.map((o) => <option key={o}>{o}</option>)}</select></label>}
+              : <label>Field {i + 1} {type === 'btree' || type === 'unique' ? 'order' : 'operator'}<select aria-label={`Field ${i + 1} ${type === 'btree' || type === 'unique' ? 'order' : 'operator'}`} value={f.op} onChange={(e) => update(i, { op: e.target.value })}>{opChoices.map((o) => <option key={o}>{o}</option>)}</select></label>}
             {fields.length > 1 && <button type="button" onClick={() => setFields(fields.filter((_, j) => j !== i))} aria-label={`Remove field ${i + 1}`}>Remove</button>}
           </div>
         ))}

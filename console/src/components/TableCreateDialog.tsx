@@ -37,7 +37,7 @@ export function TableCreateDialog({ workspaceId, branch, onClose, onCreated }: {
           <div key={i} className="table-initial-column">
             <label>Column {i + 1} name<input required value={c.name} onChange={(e) => update(i, { name: e.target.value })} /></label>
             <label>Column {i + 1} type
-              <select value={c.type} onChange={(e) => update(i, { type: e.target.value as Draft['type'] })}>
+              <select aria-label={`Column ${i + 1} type`} value={c.type} onChange={(e) => update(i, { type: e.target.value as Draft['type'] })}>
                 {SIMPLE_TYPES.map((t) => <option key={t}>{t}</option>)}
               </select>
             </label>
