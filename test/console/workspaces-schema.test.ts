@@ -189,6 +189,16 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     await expect.poll(tableLinks).toEqual(['posts']);
     expect((await metaGet(`/workspace/${ws}/table`)).items.map((t: { name: string }) => t.name)).toEqual(['posts']);
 
+    // Deleting the workspace names its tables and record counts, and wants the name typed.
+    expect((await server.request('POST', `/api:meta/workspace/${ws}/table/${posts}/content`, {})).status).toBe(200);
+    await page.getByRole('link', { name: 'Workspaces' }).click();
+    await page.getByRole('button', { name: 'Delete blog' }).click();
+    await expect.poll(() => dialog(page).getByRole('listitem').allTextContents()).toEqual(['posts — 1 record']);
+    await dialog(page).getByLabel('Type blog to confirm').fill('blog');
+    await dialog(page).getByRole('button', { name: 'Delete workspace' }).click();
+    await expect.poll(() => page.getByRole('link', { name: 'blog' }).count()).toBe(0);
+    expect((await metaGet('/workspace') as Array<{ name: string }>).map((w) => w.name)).not.toContain('blog');
+
     expectNoConsoleErrors(c);
     await c.close();
   });
