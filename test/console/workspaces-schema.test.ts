@@ -107,6 +107,14 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     await dialog(page).getByRole('button', { name: 'Cancel' }).click();
     expect((await columnsOf(ws, table)).title.type).toBe('text');
 
+    // Options change in place (PUT …/schema).
+    await page.getByRole('button', { name: 'Edit title' }).click();
+    await dialog(page).getByLabel('Required (a new record needs a value)').uncheck();
+    await dialog(page).getByLabel('Maximum length').fill('80');
+    await dialog(page).getByRole('button', { name: 'Save column' }).click();
+    await expect.poll(() => dialog(page).count()).toBe(0);
+    expect((await columnsOf(ws, table)).title).toMatchObject({ type: 'text', required: false, filters: { max: 80 } });
+
     // Drop, with confirmation.
     await page.getByRole('button', { name: 'Drop active' }).click();
     await expect.poll(() => dialog(page).textContent()).toContain('with its value in every record');
@@ -138,6 +146,43 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     await page.getByText('Branch main has no tables yet').waitFor();
     expect((await metaGet(`/workspace/${ws}/table`)).items).toEqual([]);
 
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
+
+  test('the schema editor adds a column of every Metadata API type, with the options the type needs', async () => {
+    const ws = (await server.request('POST', '/api:meta/workspace', { name: 'types' })).body.id as number;
+    const target = (await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'authors' })).body.id as number;
+    const table = (await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'everything' })).body.id as number;
+    // A table made by the data API has text ids: a tablerefuuid column links to it.
+    expect((await server.request('PUT', '/db/types:main/tables/people')).status).toBe(201);
+    const people = (await metaGet(`/workspace/${ws}/table`)).items.find((t: { name: string }) => t.name === 'people').id;
+    const c = await openConsole(browser, server.url);
+    const { page } = c;
+    await signIn(page, 'owner@test.local', 'owner-password');
+    await page.goto('/w/types/b/main/t/everything/schema');
+    const options = await page.getByRole('button', { name: 'Add column' }).click()
+      .then(() => dialog(page).getByLabel('Type', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)));
+    await dialog(page).getByRole('button', { name: 'Cancel' }).click();
+    expect(options).toHaveLength(25);
+
+    for (const type of options) {
+      await page.getByRole('button', { name: 'Add column' }).click();
+      await dialog(page).getByLabel('Column name').fill(`c_${type}`);
+      await dialog(page).getByLabel('Type', { exact: true }).selectOption(type);
+      if (type === 'enum') await dialog(page).getByLabel('Values (one per line)').fill('a\nb');
+      if (type === 'object') await dialog(page).getByLabel(/^Fields/).fill('street text\nnumber int');
+      if (type === 'tableref') await dialog(page).getByLabel('Linked table').selectOption('authors');
+      if (type === 'tablerefuuid') await dialog(page).getByLabel('Linked table').selectOption('people');
+      await dialog(page).getByRole('button', { name: 'Add column' }).click();
+      await page.getByRole('rowheader', { name: `c_${type}` }).waitFor();
+    }
+    const columns = await columnsOf(ws, table);
+    for (const type of options) expect(columns[`c_${type}`]?.type, type).toBe(type);
+    expect(columns.c_tableref).toMatchObject({ tableref_id: target });
+    expect(columns.c_tablerefuuid).toMatchObject({ tableref_id: people });
+    expect(columns.c_object).toMatchObject({ children: [expect.objectContaining({ name: 'street', type: 'text' }), expect.objectContaining({ name: 'number', type: 'int' })] });
+    expect(columns.c_vector).toMatchObject({ vector: { size: 3 } });
     expectNoConsoleErrors(c);
     await c.close();
   });
