@@ -71,7 +71,7 @@ export class WorkspaceService {
     });
   }
 
-  /** The branch behind a data source label (the content endpoints' `x-data-source` header). */
+  /** The branch behind a data source label (the Metadata API's `x-data-source` header). */
   async dataSourceBranch(id: number, label: string): Promise<BranchContext> {
     const { database } = await this.get(id);
     const missing = () => new StrataError('NOT_FOUND', `data source [${label}] not found`, { param: 'x-data-source' });

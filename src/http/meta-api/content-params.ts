@@ -1,16 +1,10 @@
 import { Type } from 'typebox';
-import type { BranchContext } from '../../core/databases.js';
 import { MAX_BATCH_SIZE } from '../../core/records/batch-runner.js';
-import type { Strata } from '../../core/strata.js';
-import { LIVE } from '../../core/workspaces.js';
 import { TableParams } from './params.js';
 
-/** Route schemas of the content endpoints, the record paging shape and the data source header. */
+/** Route schemas of the content endpoints and the record paging shape. */
 export const ContentParams = TableParams;
 export const RecordParams = Type.Object({ ...ContentParams.properties, content_id: Type.String({ minLength: 1, description: 'The record id' }) });
-export const DataSourceHeader = Type.Object({
-  'x-data-source': Type.Optional(Type.String({ minLength: 1, maxLength: 255, default: LIVE, description: 'The data source (`live` is branch main; another label is the branch of that name)' })),
-});
 
 export const MAX_PER_PAGE = 10_000;
 const Page = Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }));
@@ -35,12 +29,6 @@ export const BulkDeleteBody = Type.Object({ row_ids: Type.Array(RowId, { maxItem
 export const SearchPatchBody = Type.Object({ search: Type.Optional(Type.Unknown()), updates: RecordBody });
 export const SearchDeleteBody = Type.Object({ search: Type.Optional(Type.Unknown({ description: 'Which records to delete; absent or `[]` deletes every record' })) });
 export const TruncateBody = Type.Object({ reset: Type.Boolean({ description: 'Restart the ids at 1' }) });
-
-/** The branch a content request works on: the workspace's data source named by `x-data-source` (default live). */
-export function contentBranch(strata: Strata, request: { params: { workspace_id: number }; headers: Record<string, unknown> }): Promise<BranchContext> {
-  const header = request.headers['x-data-source'];
-  return strata.workspaces.dataSourceBranch(request.params.workspace_id, typeof header === 'string' ? header : LIVE);
-}
 
 /** Xano's record paging: `{items, itemsReceived, curPage, nextPage, prevPage, offset, perPage, itemsTotal, pageTotal}`. */
 export function recordPage<T>(page: number, perPage: number, items: T[], total: number) {

@@ -4,8 +4,9 @@ import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional } from '../data-api/params.js';
 import {
-  BrowseQuery, contentBranch, ContentParams, DataSourceHeader, RecordBody, recordPage, RecordParams, SearchBody,
+  BrowseQuery, ContentParams, RecordBody, recordPage, RecordParams, SearchBody,
 } from './content-params.js';
+import { DataSourceHeader, sourceBranch } from './params.js';
 import { xanoRecordFormat } from './xano-record-format.js';
 
 /**
@@ -19,36 +20,36 @@ export const contentRoutes = (strata: Strata): FastifyPluginAsync => async (root
   const format = xanoRecordFormat;
 
   app.get(base, { config: needs('content:read'), schema: { params: ContentParams, headers: DataSourceHeader, querystring: BrowseQuery } }, async (request) => {
-    const ctx = await contentBranch(strata, request);
+    const ctx = await sourceBranch(strata, request);
     const { page = 1, per_page: perPage = 50 } = request.query;
     const { records, total } = await strata.xanoContent.page(ctx, request.params.table_id, { page, perPage }, format);
     return recordPage(page, perPage, records, total);
   });
 
   app.post(`${base}/search`, { config: needs('content:read'), preValidation: bodyIsOptional, schema: { params: ContentParams, headers: DataSourceHeader, body: SearchBody } }, async (request) => {
-    const ctx = await contentBranch(strata, request);
+    const ctx = await sourceBranch(strata, request);
     const { page = 1, per_page: perPage = 50, search, sort } = request.body;
     const { records, total } = await strata.xanoContent.page(ctx, request.params.table_id, { page, perPage, search, sort }, format);
     return recordPage(page, perPage, records, total);
   });
 
   app.post(base, { config: needs('content:create'), schema: { params: ContentParams, headers: DataSourceHeader, body: RecordBody } }, async (request) => {
-    const ctx = await contentBranch(strata, request);
+    const ctx = await sourceBranch(strata, request);
     return strata.xanoContent.create(ctx, request.params.table_id, request.body, format);
   });
 
   app.get(`${base}/:content_id`, { config: needs('content:read'), schema: { params: RecordParams, headers: DataSourceHeader } }, async (request) => {
-    const ctx = await contentBranch(strata, request);
+    const ctx = await sourceBranch(strata, request);
     return strata.xanoContent.get(ctx, request.params.table_id, request.params.content_id, format);
   });
 
   app.put(`${base}/:content_id`, { config: needs('content:update'), schema: { params: RecordParams, headers: DataSourceHeader, body: RecordBody } }, async (request) => {
-    const ctx = await contentBranch(strata, request);
+    const ctx = await sourceBranch(strata, request);
     return strata.xanoContent.update(ctx, request.params.table_id, request.params.content_id, request.body, format);
   });
 
   app.delete(`${base}/:content_id`, { config: needs('content:delete'), schema: { params: RecordParams, headers: DataSourceHeader } }, async (request, reply) => {
-    const ctx = await contentBranch(strata, request);
+    const ctx = await sourceBranch(strata, request);
     await strata.xanoContent.remove(ctx, request.params.table_id, request.params.content_id);
     return reply.send(null); // Xano: "The response will be null"
   });

@@ -4,7 +4,7 @@ import { Type, type TSchema } from 'typebox';
 import { SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS } from '../../core/model/table-index.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
-import { liveBranch, TableParams } from './params.js';
+import { DataSourceHeader, sourceBranch, TableParams } from './params.js';
 
 /** The bodies of `POST …/index/{type}`, as Xano's Swagger declares them (the core checks the columns). */
 const Name = Type.String({ minLength: 1, description: 'A column (`group.name` for an object\'s field)' });
@@ -29,25 +29,25 @@ export const indexRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const base = '/workspace/:workspace_id/table/:table_id/index';
 
-  app.get(base, { config: needs('database:read'), schema: { params: TableParams } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.get(base, { config: needs('database:read'), schema: { params: TableParams, headers: DataSourceHeader } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     return strata.xanoIndexes.list(ctx, request.params.table_id);
   });
 
-  app.put(base, { config: needs('database:update'), schema: { params: TableParams, body: ReplaceBody } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.put(base, { config: needs('database:update'), schema: { params: TableParams, headers: DataSourceHeader, body: ReplaceBody } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     return strata.xanoIndexes.replace(ctx, request.params.table_id, request.body.index);
   });
 
   for (const type of ['btree', 'unique', 'search', 'spatial', 'vector'] as const) {
-    app.post(`${base}/${type}`, { config: needs('database:create'), schema: { params: TableParams, body: BODIES[type] } }, async (request) => {
-      const ctx = await liveBranch(strata, request.params.workspace_id);
+    app.post(`${base}/${type}`, { config: needs('database:create'), schema: { params: TableParams, headers: DataSourceHeader, body: BODIES[type] } }, async (request) => {
+      const ctx = await sourceBranch(strata, request);
       return strata.xanoIndexes.create(ctx, request.params.table_id, type, request.body);
     });
   }
 
-  app.delete(`${base}/:index_id`, { config: needs('database:delete'), schema: { params: IndexParams } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.delete(`${base}/:index_id`, { config: needs('database:delete'), schema: { params: IndexParams, headers: DataSourceHeader } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     await strata.xanoIndexes.remove(ctx, request.params.table_id, request.params.index_id);
     return {};
   });

@@ -126,7 +126,7 @@ export const metaApiDocs = (version: string): ApiDocs => ({
     { name: 'instance', description: 'The Master Metadata API: the instances this account can use' },
     { name: 'access', description: 'Personal access tokens, accounts and workspace members' },
     { name: 'workspace', description: 'Workspaces (databases), branches and data sources' },
-    { name: 'table', description: 'Tables of a workspace\'s live data source' },
+    { name: 'table', description: 'Tables of a workspace\'s data source (the `x-data-source` header, default `live`)' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
     { name: 'table / index', description: 'A table\'s indexes: btree and unique (real SQL indexes), search (the engine\'s full-text search), spatial and vector (where the engine has them)' },
     { name: 'file', description: 'The workspace\'s file library: files that belong to the workspace, not to a record' },

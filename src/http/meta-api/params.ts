@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { BranchContext } from '../../core/databases.js';
 import type { Strata } from '../../core/strata.js';
+import { LIVE } from '../../core/workspaces.js';
 
 /** Route schemas shared by the Metadata API's routes (validation and the OpenAPI document come from these). */
 export const META_PREFIX = '/api:meta';
@@ -21,8 +22,19 @@ export function xanoTime(iso: string): string {
   return `${new Date(iso).toISOString().slice(0, 19).replace('T', ' ')}+0000`;
 }
 
-/** The live data source (branch main) of a workspace: table and schema endpoints work on it. */
+/** The live data source (branch main) of a workspace: what the change streams follow. */
 export async function liveBranch(strata: Strata, workspaceId: number): Promise<BranchContext> {
   const { database } = await strata.workspaces.get(workspaceId);
   return strata.databases.resolve(database.name, 'main');
+}
+
+/** The `x-data-source` header the table, schema, index and content endpoints honour. */
+export const DataSourceHeader = Type.Object({
+  'x-data-source': Type.Optional(Type.String({ minLength: 1, maxLength: 255, default: LIVE, description: 'The data source (`live` is branch main; another label is the branch of that name)' })),
+});
+
+/** The branch a request works on: the workspace's data source named by `x-data-source` (default live). */
+export function sourceBranch(strata: Strata, request: { params: { workspace_id: number }; headers: Record<string, unknown> }): Promise<BranchContext> {
+  const header = request.headers['x-data-source'];
+  return strata.workspaces.dataSourceBranch(request.params.workspace_id, typeof header === 'string' ? header : LIVE);
 }

@@ -6,7 +6,7 @@ import { updatedAt } from '../../core/schema/xano-tables.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional } from '../data-api/params.js';
-import { liveBranch, metaPage, TableParams, WorkspaceParams, xanoTime } from './params.js';
+import { DataSourceHeader, sourceBranch, metaPage, TableParams, WorkspaceParams, xanoTime } from './params.js';
 
 /** A table as the Metadata API shows it (Xano's Table object, plus its autocomplete). */
 export function tableView(t: TableModel) {
@@ -42,41 +42,41 @@ const MetaBody = Type.Object({
   tag: Nullable(Type.Array(Type.String())), auth: Nullable(Type.Boolean()),
 });
 
-/** Tables of a workspace's live data source: `/workspace/{workspace_id}/table[/{table_id}[/meta|/autocomplete]]`. */
+/** Tables of a workspace's data source (`x-data-source`, default live): `/workspace/{workspace_id}/table[/{table_id}[/meta|/autocomplete]]`. */
 export const tableRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const base = '/workspace/:workspace_id/table';
 
-  app.get(base, { config: needs('database:read'), schema: { params: WorkspaceParams, querystring: ListQuery } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.get(base, { config: needs('database:read'), schema: { params: WorkspaceParams, headers: DataSourceHeader, querystring: ListQuery } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     const { page = 1, per_page: perPage = 50, search, sort = 'name', order = 'asc' } = request.query;
     const { items, more } = await strata.xanoTables.list(ctx, { page, perPage, search, sort, order });
     return metaPage(page, items.map(tableView), more);
   });
 
-  app.post(base, { config: needs('database:create'), schema: { params: WorkspaceParams, body: CreateBody } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.post(base, { config: needs('database:create'), schema: { params: WorkspaceParams, headers: DataSourceHeader, body: CreateBody } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     return tableView(await strata.xanoTables.create(ctx, request.body));
   });
 
-  app.get(`${base}/:table_id`, { config: needs('database:read'), schema: { params: TableParams } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.get(`${base}/:table_id`, { config: needs('database:read'), schema: { params: TableParams, headers: DataSourceHeader } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     return tableView(await strata.xanoTables.get(ctx, request.params.table_id));
   });
 
-  app.put(`${base}/:table_id/meta`, { config: needs('database:update'), preValidation: bodyIsOptional, schema: { params: TableParams, body: MetaBody } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.put(`${base}/:table_id/meta`, { config: needs('database:update'), preValidation: bodyIsOptional, schema: { params: TableParams, headers: DataSourceHeader, body: MetaBody } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     return tableView(await strata.xanoTables.updateMeta(ctx, request.params.table_id, request.body));
   });
 
-  app.put(`${base}/:table_id/autocomplete`, { config: needs('database:update'), schema: { params: TableParams, body: Type.Object({ autocomplete: Autocomplete }) } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.put(`${base}/:table_id/autocomplete`, { config: needs('database:update'), schema: { params: TableParams, headers: DataSourceHeader, body: Type.Object({ autocomplete: Autocomplete }) } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     const table = await strata.xanoTables.setAutocomplete(ctx, request.params.table_id, request.body.autocomplete);
     return { id: table.id, autocomplete: table.meta?.autocomplete ?? [] };
   });
 
-  app.delete(`${base}/:table_id`, { config: needs('database:delete'), schema: { params: TableParams } }, async (request) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+  app.delete(`${base}/:table_id`, { config: needs('database:delete'), schema: { params: TableParams, headers: DataSourceHeader } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
     await strata.xanoTables.remove(ctx, request.params.table_id);
     return {};
   });
