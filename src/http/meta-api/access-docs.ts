@@ -45,6 +45,11 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
       ...body({ email: 'ada@example.com', password: 'correct-horse' }), response: ok('The session', { account, csrf_token: 'b64…', expires_at: '2026-01-31T12:00:00.000Z' }),
     },
     [`POST ${prefix}/auth/logout`]: { summary: 'Console logout: ends the session and clears its cookies', response: ok('Logged out', {}) },
+    [`POST ${prefix}/auth/setup`]: {
+      summary: 'Finish first-run setup: choose the generated owner\'s name, email and password',
+      description: 'Only for the owner account that first start generated, and only once (`/auth/me` says `extras.setup_required: true` until then; anyone else gets 403). Ends the account\'s other sessions, like a password change.',
+      ...body({ name: 'Ada', email: 'ada@example.com', password: 'correct-horse' }), response: ok('The account', { ...account, owner: true }),
+    },
     [`PUT ${prefix}/auth/password`]: { summary: 'Change your password (ends your other sessions)', ...body({ current_password: 'correct-horse', new_password: 'battery-staple' }), response: ok('Changed', {}) },
   };
 }
