@@ -35,7 +35,7 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
     [`GET ${ws}/member`]: { summary: 'The workspace\'s members and their roles', response: ok('Members', [member]) },
     [`PUT ${ws}/member/:account_id`]: {
       summary: 'Add a member or change its role',
-      description: 'Roles: owner, admin (everything), editor (records and files; reads the schema), viewer (reads). `permissions` replaces the role\'s with a custom set. Admins cannot make or change owners.',
+      description: '`account_id` is the account\'s id or its email. Roles: owner, admin (everything), editor (records and files; reads the schema), viewer (reads). `permissions` replaces the role\'s with a custom set. Admins cannot make or change owners.',
       ...body({ role: 'editor' }), response: ok('The member', member),
     },
     [`DELETE ${ws}/member/:account_id`]: { summary: 'Remove a member', response: ok('Removed', {}) },
