@@ -96,7 +96,7 @@ export function FilesPage() {
               <tr key={f.id}>
                 <td><input type="checkbox" aria-label={`Select ${f.name}`} checked={selected.has(f.id)} onChange={() => toggle(f.id)} /></td>
                 <td className="file-preview">
-                  {f.type === 'image' && f.url ? <img src={f.url} alt={`Preview of ${f.name}`} loading="lazy" /> : <span className="file-icon" aria-hidden="true">{f.type === 'image' ? '🖼' : f.type === 'video' ? '🎞' : f.type === 'audio' ? '♪' : '📄'}</span>}
+                  {f.type === 'image' && f.url ? <img src={f.url} alt={`Preview of ${f.name}`} loading="lazy" /> : <span className="file-icon" aria-hidden="true">{(f.mime.split('/')[1] ?? f.type).slice(0, 4).toUpperCase()}</span>}
                 </td>
                 <td>{f.url ? <a href={f.url} target="_blank" rel="noopener">{f.name}</a> : f.name}<div className="muted mono">{f.path}</div></td>
                 <td>{f.type}<div className="muted">{f.mime}</div></td>
