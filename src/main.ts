@@ -30,6 +30,9 @@ async function main(): Promise<void> {
       '',
       ' The token has full access and expires in 7 days; make others with npx strata token create.',
       '',
+      ` Finish setup: open the console at http://${config.host}:${config.port}/ and sign in with`,
+      ' this email and password; it asks for your name, email and a password of your own.',
+      '',
       ` Try:  curl -H "Authorization: Bearer ${first.token}" http://${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
       line,
     ].join('\n'));

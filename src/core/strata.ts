@@ -3,6 +3,7 @@ import { FileService } from './files/file-service.js';
 import { FileUrls } from './files/file-urls.js';
 import { openStorage } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
+import { AccountSetup } from './auth/account-setup.js';
 import { TokenService } from './auth/tokens.js';
 import { SessionService } from './auth/sessions.js';
 import { MemberService } from './auth/members.js';
@@ -29,6 +30,8 @@ import type { RecorderTiming } from './history/history-recorder.js';
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
   readonly accounts: AccountService;
+  /** First-run setup of the owner that first start generated. */
+  readonly accountSetup: AccountSetup;
   readonly tokens: TokenService;
   /** Console sessions (cookie login) and workspace memberships (roles). */
   readonly sessions: SessionService;
@@ -64,6 +67,7 @@ export class Strata {
   constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
     this.ops = { ...DEFAULT_OPS, ...ops };
     this.accounts = new AccountService(storage.system);
+    this.accountSetup = new AccountSetup(storage.system);
     this.tokens = new TokenService(storage.system);
     this.sessions = new SessionService(storage.system);
     this.members = new MemberService(storage.system);

@@ -85,6 +85,19 @@ export class KyselyAccessStore {
       await trx.deleteFrom('accounts').where('id', '=', id).execute();
     });
   }
+  async completeAccountSetup(accountId: string, key: string, patch: { email: string; name: string; passwordHash: string }, keepSession: string | undefined, now: string): Promise<boolean> {
+    return this.writer.transaction().execute(async (trx) => {
+      // Deleting the marker first claims the setup: of two concurrent completions only one deletes it.
+      const claimed = await trx.deleteFrom('settings').where('key', '=', key).where('value', '=', JSON.stringify(accountId)).executeTakeFirst();
+      if (Number(claimed.numDeletedRows) === 0) return false;
+      await trx.updateTable('accounts').set({ email: patch.email, name: patch.name, password_hash: patch.passwordHash }).where('id', '=', accountId).execute();
+      await trx.deleteFrom('sessions').where((eb) => eb.or([
+        eb.and([eb('account_id', '=', accountId), ...(keepSession ? [eb('id', '!=', keepSession)] : [])]),
+        eb('expires_at', '<=', now),
+      ])).execute();
+      return true;
+    });
+  }
   async countOwners(): Promise<number> {
     const r = await this.reader.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).where('is_owner', '=', 1).executeTakeFirst();
     return Number(r?.n ?? 0);

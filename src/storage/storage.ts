@@ -46,6 +46,12 @@ export interface AccessStore {
   updateAccount(id: string, patch: { name?: string; passwordHash?: string; isOwner?: boolean }): Promise<void>;
   deleteAccount(id: string): Promise<void>;
   countOwners(): Promise<number>;
+  /**
+   * First-run setup, in one transaction: clears the pending marker (settings `key`, holding the
+   * account's id), sets the account's email, name and password, and ends its sessions but
+   * `keepSession`. False (and nothing changed) when the marker does not name this account.
+   */
+  completeAccountSetup(accountId: string, key: string, patch: { email: string; name: string; passwordHash: string }, keepSession: string | undefined, now: string): Promise<boolean>;
 
   listTokens(accountId: string): Promise<TokenRow[]>;
   /** Inserts the token unless the account has `max` active tokens already (atomic); answers whether it did. */

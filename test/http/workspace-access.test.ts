@@ -163,6 +163,11 @@ describeEachEngine('workspace roles and isolation', (engine) => {
     expect(members).toEqual(expect.arrayContaining(['admin@test.local:admin', 'editor@test.local:editor', 'new@test.local:owner']));
     expect((await s.request('PUT', `/api:meta/workspace/${ids.wsa}/member/${target.id}`, { role: 'boss' })).status).toBe(400);
     expect((await s.request('PUT', `/api:meta/workspace/${ids.wsa}/member/acc_nobody`, { role: 'viewer' })).status).toBe(404);
+    // A member may be named by email (how the console adds one), any case; unknown emails are 404.
+    expect((await as('admin', 'PUT', `/api:meta/workspace/${ids.wsa}/member/${encodeURIComponent('New@Test.local')}`, { role: 'editor' })).status).toBe(403);
+    expect((await s.request('PUT', `/api:meta/workspace/${ids.wsa}/member/${encodeURIComponent('New@Test.local')}`, { role: 'editor' })).body)
+      .toMatchObject({ account_id: target.id, email: 'new@test.local', role: 'editor' });
+    expect((await s.request('PUT', `/api:meta/workspace/${ids.wsa}/member/nobody%40test.local`, { role: 'viewer' })).status).toBe(404);
   });
 
   it('/auth/me lists the account\'s memberships', async () => {

@@ -8,6 +8,13 @@ export const MIN_PASSWORD_LENGTH = 8;
 // Compared against when the email is unknown, so a failed login takes as long either way.
 const DUMMY_HASH = hashPassword('strata-no-such-account');
 
+/** An email as accounts store it (trimmed, lower case), or a 400 naming the input. */
+export function parseEmail(input: string): string {
+  const email = input.trim().toLowerCase();
+  if (!EMAIL.test(email)) throw new StrataError('BAD_REQUEST', `invalid email [${input}]`, { param: 'email' });
+  return email;
+}
+
 export function assertPassword(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) throw badRequest(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
 }
@@ -21,8 +28,7 @@ export class AccountService {
   constructor(private readonly system: SystemStore) {}
 
   async create(input: { email: string; password: string; name?: string; owner?: boolean }): Promise<AccountRow> {
-    const email = input.email.trim().toLowerCase();
-    if (!EMAIL.test(email)) throw badRequest(`invalid email [${input.email}]`);
+    const email = parseEmail(input.email);
     assertPassword(input.password);
     if (await this.system.findAccountByEmail(email)) throw new StrataError('ALREADY_EXISTS', `an account with email [${email}] already exists`);
     const row = {

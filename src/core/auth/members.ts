@@ -23,12 +23,15 @@ export class MemberService {
     if (permissions !== null && (!Number.isInteger(permissions) || permissions < 0 || permissions > FULL_ACCESS)) {
       throw new StrataError('BAD_REQUEST', 'invalid permissions', { param: 'permissions' });
     }
-    const account = await this.system.findAccountById(accountId);
+    // By id, or by email (how people know each other: the console adds members by email).
+    const account = accountId.includes('@')
+      ? await this.system.findAccountByEmail(accountId.trim().toLowerCase())
+      : await this.system.findAccountById(accountId);
     if (!account) throw new StrataError('NOT_FOUND', `account [${accountId}] not found`, { param: 'account_id' });
-    const current = (await this.list(database)).find((m) => m.accountId === accountId);
+    const current = (await this.list(database)).find((m) => m.accountId === account.id);
     this.assertMayManage(by, database, role === 'owner' || current?.role === 'owner');
-    await this.system.putMember(accountId, database.id, role, permissions, new Date().toISOString());
-    return { accountId, email: account.email, name: account.name, role, permissions, createdAt: current?.createdAt ?? new Date().toISOString() };
+    await this.system.putMember(account.id, database.id, role, permissions, new Date().toISOString());
+    return { accountId: account.id, email: account.email, name: account.name, role, permissions, createdAt: current?.createdAt ?? new Date().toISOString() };
   }
 
   async remove(by: AccountAccess, database: DatabaseRow, accountId: string): Promise<void> {

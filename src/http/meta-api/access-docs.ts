@@ -35,7 +35,7 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
     [`GET ${ws}/member`]: { summary: 'The workspace\'s members and their roles', response: ok('Members', [member]) },
     [`PUT ${ws}/member/:account_id`]: {
       summary: 'Add a member or change its role',
-      description: 'Roles: owner, admin (everything), editor (records and files; reads the schema), viewer (reads). `permissions` replaces the role\'s with a custom set. Admins cannot make or change owners.',
+      description: '`account_id` is the account\'s id or its email. Roles: owner, admin (everything), editor (records and files; reads the schema), viewer (reads). `permissions` replaces the role\'s with a custom set. Admins cannot make or change owners.',
       ...body({ role: 'editor' }), response: ok('The member', member),
     },
     [`DELETE ${ws}/member/:account_id`]: { summary: 'Remove a member', response: ok('Removed', {}) },
@@ -45,6 +45,11 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
       ...body({ email: 'ada@example.com', password: 'correct-horse' }), response: ok('The session', { account, csrf_token: 'b64…', expires_at: '2026-01-31T12:00:00.000Z' }),
     },
     [`POST ${prefix}/auth/logout`]: { summary: 'Console logout: ends the session and clears its cookies', response: ok('Logged out', {}) },
+    [`POST ${prefix}/auth/setup`]: {
+      summary: 'Finish first-run setup: choose the generated owner\'s name, email and password',
+      description: 'Only for the owner account that first start generated, and only once (`/auth/me` says `extras.setup_required: true` until then; anyone else gets 403). Ends the account\'s other sessions, like a password change.',
+      ...body({ name: 'Ada', email: 'ada@example.com', password: 'correct-horse' }), response: ok('The account', { ...account, owner: true }),
+    },
     [`PUT ${prefix}/auth/password`]: { summary: 'Change your password (ends your other sessions)', ...body({ current_password: 'correct-horse', new_password: 'battery-staple' }), response: ok('Changed', {}) },
   };
 }

@@ -12,6 +12,7 @@ import { accountView } from './access-views.js';
  * `GET /auth/me` (any valid token may ask who it is), and the console's login: email and
  * password open a session (httpOnly cookie + CSRF token), logout ends it, and a password
  * change ends the account's other sessions. Failed logins count against the address's limit.
+ * The owner generated at first start finishes setup (`/auth/setup`) before anything else.
  */
 export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
@@ -23,6 +24,7 @@ export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsy
       extras: {
         ...(token ? { token: { id: token.id, name: token.name } } : { session: true }),
         owner: account.isOwner,
+        ...(await strata.accountSetup.isPending(account.id) ? { setup_required: true } : {}),
         memberships: access.memberships.map((m) => ({ workspace_id: m.databaseId, workspace: m.databaseName, role: m.role })),
       },
     };
@@ -57,5 +59,17 @@ export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsy
     const { account, sessionId } = request.actor!;
     await strata.accounts.changePassword(account, request.body.current_password, request.body.new_password, sessionId);
     return {};
+  });
+
+  app.post('/auth/setup', {
+    config: fullAccess,
+    schema: { body: Type.Object({
+      name: Type.String({ minLength: 1, maxLength: 255 }),
+      email: Type.String({ minLength: 3, maxLength: 320 }),
+      password: Type.String({ minLength: 1, maxLength: 1024, description: 'The new password (8 characters at least)' }),
+    }) },
+  }, async (request) => {
+    const { account, sessionId } = request.actor!;
+    return accountView(await strata.accountSetup.complete(account, request.body, sessionId));
   });
 };

@@ -9,7 +9,7 @@ import { fullAccess, needs } from '../route-access.js';
 import { ScopesText, memberView } from './access-views.js';
 import { WorkspaceParams } from './params.js';
 
-const MemberParams = Type.Object({ workspace_id: WorkspaceParams.properties.workspace_id, account_id: Type.String({ minLength: 1, maxLength: 64 }) });
+const MemberParams = Type.Object({ workspace_id: WorkspaceParams.properties.workspace_id, account_id: Type.String({ minLength: 1, maxLength: 320, description: 'The account id (acc_…), or its email when adding or changing a member' }) });
 
 /**
  * A workspace's members and their roles. Members may list them; the workspace's owners and

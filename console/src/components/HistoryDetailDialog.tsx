@@ -1,0 +1,44 @@
+import { meta } from '../api/http';
+import { useApi } from '../api/use-api';
+import { formatTime } from '../api/xano-time';
+import { Dialog } from './Dialog';
+import { ErrorNotice } from './Notice';
+
+export interface HistoryEntry {
+  id: number; created_at: string; duration: number; status: number; verb: string; uri: string; input: unknown;
+  request_headers: string[]; response_headers: string[]; workspace_id: number; branch: string | null;
+  token_id: string | null; client_ip: string | null; response_size: number | null; output?: unknown;
+}
+
+const json = (value: unknown) => (value === undefined ? '' : JSON.stringify(value, null, 2));
+
+/** One request in full: headers, input and (fetched now, it can be large) output. */
+export function HistoryDetailDialog({ workspaceId, entry, onClose }: { workspaceId: number; entry: HistoryEntry; onClose: () => void }) {
+  const full = useApi(async (signal) => {
+    const page = await meta<{ items: HistoryEntry[] }>('POST', `/workspace/${workspaceId}/request_history/search`, { search: { id: entry.id }, include_output: true, per_page: 1 }, { signal });
+    return page.items[0];
+  }, [workspaceId, entry.id]);
+  const e = full.value ?? entry;
+  return (
+    <Dialog title={`${e.verb} ${e.uri}`} submitLabel="Close" onClose={onClose} onSubmit={() => {}}>
+      <dl className="history-detail">
+        <dt>Status</dt><dd><span className={`badge status-${Math.floor(e.status / 100)}xx`}>{e.status}</span></dd>
+        <dt>Time</dt><dd>{formatTime(e.created_at)}</dd>
+        <dt>Duration</dt><dd>{(e.duration * 1000).toFixed(1)} ms</dd>
+        <dt>Token</dt><dd>{e.token_id ? <code>{e.token_id}</code> : <span className="muted">console session</span>}</dd>
+        <dt>Branch</dt><dd>{e.branch ?? '—'}</dd>
+        <dt>Client</dt><dd>{e.client_ip ?? '—'}</dd>
+        <dt>Response size</dt><dd>{e.response_size === null ? '—' : `${e.response_size} bytes`}</dd>
+      </dl>
+      <h3>Request headers</h3>
+      <pre className="history-json">{e.request_headers.join('\n') || '(none)'}</pre>
+      <h3>Input</h3>
+      <pre className="history-json">{json(e.input) || '(none)'}</pre>
+      <h3>Response headers</h3>
+      <pre className="history-json">{e.response_headers.join('\n') || '(none)'}</pre>
+      <h3>Output</h3>
+      <ErrorNotice error={full.error} />
+      {full.loading && !full.value ? <p className="muted" role="status">Loading the output…</p> : <pre className="history-json" aria-label="Output">{e.output === null || e.output === undefined ? '(not recorded)' : json(e.output)}</pre>}
+    </Dialog>
+  );
+}
