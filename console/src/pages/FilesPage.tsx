@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useParams } from 'react-router';
 import { meta } from '../api/http';
 import { useApi } from '../api/use-api';
-import { useWorkspaceId } from '../api/workspace-id';
+import { useWorkspace } from '../api/use-workspace';
 import { formatTime } from '../api/xano-time';
 import { ConfirmDialog } from '../components/Dialog';
 import { FileUploadForm } from '../components/FileUploadForm';
@@ -28,8 +28,8 @@ export function formatSize(bytes: number): string {
 /** A workspace's file library: upload, search, filter, sort, page, preview and delete. */
 export function FilesPage() {
   const ws = useParams().ws!;
-  const workspace = useWorkspaceId(ws);
-  const id = workspace.value;
+  const workspace = useWorkspace(ws);
+  const id = workspace.workspace?.id;
   const [search, setSearch] = useState('');
   const [typed, setTyped] = useState('');
   const [access, setAccess] = useState('');

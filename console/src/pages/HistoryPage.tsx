@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { meta } from '../api/http';
 import { useApi } from '../api/use-api';
-import { useWorkspaceId } from '../api/workspace-id';
+import { useWorkspace } from '../api/use-workspace';
 import { formatTime, parseXanoTime } from '../api/xano-time';
 import { HistoryChart } from '../components/HistoryChart';
 import { HistoryDetailDialog, type HistoryEntry } from '../components/HistoryDetailDialog';
@@ -33,8 +33,8 @@ function historyQuery(f: HistoryFilterValues, now: number): URLSearchParams {
  */
 export function HistoryPage() {
   const ws = useParams().ws!;
-  const workspace = useWorkspaceId(ws);
-  const id = workspace.value;
+  const workspace = useWorkspace(ws);
+  const id = workspace.workspace?.id;
   const [params, setParams] = useSearchParams();
   const filters: HistoryFilterValues = {
     status: params.get('status') ?? '', verb: params.get('verb') ?? '', path: params.get('path') ?? '', range: params.get('range') ?? '24h',

@@ -3,7 +3,7 @@ import { useParams } from 'react-router';
 import { meta, seg } from '../api/http';
 import { useSession } from '../api/session';
 import { useApi } from '../api/use-api';
-import { useWorkspaceId } from '../api/workspace-id';
+import { useWorkspace } from '../api/use-workspace';
 import { formatTime } from '../api/xano-time';
 import { ConfirmDialog } from '../components/Dialog';
 import { MemberAddDialog } from '../components/MemberAddDialog';
@@ -20,8 +20,8 @@ interface MemberView { account_id: string; email: string; name: string; role: Ro
 export function MembersPage() {
   const ws = useParams().ws!;
   const { me } = useSession();
-  const workspace = useWorkspaceId(ws);
-  const id = workspace.value;
+  const workspace = useWorkspace(ws);
+  const id = workspace.workspace?.id;
   const members = useApi((signal) => (id === undefined ? Promise.resolve(undefined) : meta<MemberView[]>('GET', `/workspace/${id}/member`, undefined, { signal })), [id]);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<MemberView | null>(null);
