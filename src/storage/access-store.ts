@@ -1,3 +1,4 @@
+import { StrataError } from '../core/errors.js';
 import { sql, type Kysely } from 'kysely';
 import type { AccountRow, MembershipRow, SessionRow, TokenRow } from './storage.js';
 
@@ -90,7 +91,14 @@ export class KyselyAccessStore {
       // Deleting the marker first claims the setup: of two concurrent completions only one deletes it.
       const claimed = await trx.deleteFrom('settings').where('key', '=', key).where('value', '=', JSON.stringify(accountId)).executeTakeFirst();
       if (Number(claimed.numDeletedRows) === 0) return false;
-      await trx.updateTable('accounts').set({ email: patch.email, name: patch.name, password_hash: patch.passwordHash }).where('id', '=', accountId).execute();
+      try {
+        await trx.updateTable('accounts').set({ email: patch.email, name: patch.name, password_hash: patch.passwordHash }).where('id', '=', accountId).execute();
+      } catch (err) {
+        // Another account took the email between the caller's check and this write.
+        const code = (err as { code?: string }).code;
+        if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') throw new StrataError('ALREADY_EXISTS', `an account with email [${patch.email}] already exists`, { param: 'email' });
+        throw err;
+      }
       await trx.deleteFrom('sessions').where((eb) => eb.or([
         eb.and([eb('account_id', '=', accountId), ...(keepSession ? [eb('id', '!=', keepSession)] : [])]),
         eb('expires_at', '<=', now),
