@@ -1,5 +1,5 @@
 import { ApiError, call, data, seg } from '../api/http';
-import type { SchemaColumn, XataRecord } from './table-columns';
+import { nestedBody, type SchemaColumn, type XataRecord } from './table-columns';
 
 /**
  * The grid's calls to the data API (Xata dialect) for one table of one branch. Every call
@@ -58,8 +58,17 @@ export async function deleteRecords(t: TableRef, ids: string[]): Promise<void> {
   }
 }
 
-export const uploadFile = (t: TableRef, id: string, column: string, file: File, fileId?: string) =>
-  call('PUT', filePath(t, id, column, fileId), undefined, { raw: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
+/**
+ * Streams a file's bytes to the binary endpoint (with its own content type), then names it:
+ * the binary endpoint carries no file name, and a file object without content keeps its
+ * bytes. For a file[] item, `others` are the column's other item ids (a list write keeps
+ * only the items it names).
+ */
+export async function uploadFile(t: TableRef, id: string, column: string, file: File, item?: { fileId: string; others: string[] }): Promise<void> {
+  await call('PUT', filePath(t, id, column, item?.fileId), undefined, { raw: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
+  const named = item ? [...item.others.map((other) => ({ id: other })), { id: item.fileId, name: file.name }] : { name: file.name };
+  await data('PATCH', recordPath(t, id), nestedBody(column, named));
+}
 
 export const removeFile = (t: TableRef, id: string, column: string, fileId?: string) =>
   call('DELETE', filePath(t, id, column, fileId));
