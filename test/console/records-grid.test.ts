@@ -267,6 +267,26 @@ describeInBrowser('console: records grid', () => {
     expectNoConsoleErrors(c);
     await c.close();
   });
+
+  test('a file[] cell adds items next to each other and removes one', async () => {
+    await makeTable(server, 'gallery', SEED.slice(0, 1));
+    expect((await server.request('POST', '/db/shop:main/tables/gallery/columns', { name: 'shots', type: 'file[]' })).status).toBe(200);
+    const c = await openGrid(browser, server, 'gallery');
+    const { page } = c;
+    const upload = page.getByLabel('Upload a file to shots of r1');
+    await upload.setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByRole('img', { name: 'Preview of one.png' }).waitFor();
+    await upload.setInputFiles({ name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.getByRole('link', { name: 'two.txt' }).waitFor();
+    const shots = async () => ((await record(server, 'gallery', 'r1')).body.shots as Array<{ name: string; mediaType: string }>).map((f) => `${f.name} ${f.mediaType}`);
+    expect(await shots()).toEqual(['one.png image/png', 'two.txt text/plain']);
+    await page.getByRole('button', { name: 'Remove one.png from shots of r1' }).click();
+    await page.getByRole('dialog', { name: 'Remove file' }).getByRole('button', { name: 'Remove file' }).click();
+    await page.getByRole('img', { name: 'Preview of one.png' }).waitFor({ state: 'detached' });
+    expect(await shots()).toEqual(['two.txt text/plain']);
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
 });
 
 /** Live updates: inserts, updates and deletes made elsewhere reach the open grid, on both engines (their change delivery differs). */

@@ -52,7 +52,8 @@ export function RecordsPage() {
     refreshTimer.current = setTimeout(() => void page.refresh(), 250);
   });
 
-  const selectedIds = Object.keys(selection).filter((id) => selection[id]);
+  // Only what the user can see is deleted: a selection does not outlive its page.
+  const selectedIds = page.records.filter((r) => selection[r.id]).map((r) => r.id);
   const filtered = filter.conditions.length > 0 || search !== '';
   const base = `/w/${seg(table.ws)}/b/${seg(table.branch)}`;
 

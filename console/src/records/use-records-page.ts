@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { loadPage, type PageRequest, type Sort, type TableRef } from './records-api';
 import type { XataRecord } from './table-columns';
 
+const FIRST_PAGE: Array<string | undefined> = [undefined];
+
 /**
  * One page of a table's records and how the user moves through them. Queries page by
  * cursor (each page remembers the cursor it started after, so "previous" returns exactly
@@ -10,14 +12,16 @@ import type { XataRecord } from './table-columns';
  */
 export function useRecordsPage(table: TableRef, options: { size: number; sort: Sort; filter?: unknown; search: string }) {
   const { size, sort, filter, search } = options;
-  const [starts, setStarts] = useState<Array<string | undefined>>([undefined]);
   const [state, setState] = useState<{ records: XataRecord[]; cursor?: string; more: boolean; loading: boolean; error?: Error }>({ records: [], more: false, loading: true });
   const generation = useRef(0);
   const filterKey = JSON.stringify(filter ?? null);
   const tableKey = `${table.ws}:${table.branch}/${table.table}`;
 
   // Anything that changes the result set starts again from the first page.
-  useEffect(() => setStarts([undefined]), [tableKey, size, sort?.column, sort?.direction, filterKey, search]);
+  const resultKey = JSON.stringify([tableKey, size, sort, filterKey, search]);
+  const [paging, setPaging] = useState<{ key: string; starts: Array<string | undefined> }>({ key: resultKey, starts: [undefined] });
+  const starts = paging.key === resultKey ? paging.starts : FIRST_PAGE;
+  const setStarts = (change: (s: Array<string | undefined>) => Array<string | undefined>) => setPaging({ key: resultKey, starts: change(starts) });
 
   const request = useCallback((): PageRequest => {
     const page = starts.length - 1;
