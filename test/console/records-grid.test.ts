@@ -56,12 +56,24 @@ describeInBrowser('console: records grid', () => {
     await server?.close();
   });
 
+  test('a table that does not exist is reported in the API\'s words, without a stream', async () => {
+    const c = await openConsole(browser, server.url, { expectedErrors: [/status of 404/] });
+    await signIn(c.page, 'owner@test.local', 'owner-password');
+    await c.page.goto('/w/shop/b/main/t/nope');
+    await expect.poll(() => c.page.getByRole('alert').first().textContent()).toContain('table [nope] not found (404)');
+    expect(await c.page.getByRole('status').filter({ hasText: 'Not live' }).count()).toBe(1);
+    expect(await c.page.getByRole('grid').count()).toBe(0);
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
+
   test('an empty table says so and offers to add a record', async () => {
     await makeTable(server, 'empty', []);
     const c = await openConsole(browser, server.url);
     await signIn(c.page, 'owner@test.local', 'owner-password');
     await c.page.goto('/w/shop/b/main/t/empty');
     await c.page.getByText('No records yet — add one').waitFor();
+    expect(await c.page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
     await c.page.getByRole('button', { name: 'Add record' }).last().click();
     const dialog = c.page.getByRole('dialog', { name: 'Add a record to empty' });
     await dialog.getByLabel('title').fill('first one');
@@ -200,9 +212,19 @@ describeInBrowser('console: records grid', () => {
     await expect.poll(() => ids(page)).toHaveLength(10);
 
     // Sort by a header: ascending, then descending.
+    // By keyboard: from a cell up to its header, Enter sorts.
     const header = page.getByRole('columnheader', { name: /^title/ });
-    await header.getByRole('button').click();
+    await cell(page, 'apple pie').click();
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
     await expect.poll(() => header.getAttribute('aria-sort')).toBe('ascending');
+    await expect.poll(() => page.locator('td.type-string').allTextContents()).toEqual([...FRUITS].sort().slice(0, 10));
+    // Space on a row's first cell selects the row.
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Home');
+    await page.keyboard.press(' ');
+    expect(await page.getByLabel('Select record r1', { exact: true }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Delete selected (1)' }).waitFor();
     await page.getByRole('columnheader', { name: /^count/ }).getByRole('button').click();
     await page.getByRole('columnheader', { name: /^count/ }).getByRole('button').click();
     await expect.poll(() => page.getByRole('columnheader', { name: /^count/ }).getAttribute('aria-sort')).toBe('descending');

@@ -16,7 +16,7 @@ import { useLiveChanges, type ChangeEvent } from '../records/use-live-changes';
 import { useRecordsPage } from '../records/use-records-page';
 
 const PAGE_SIZES = [10, 20, 50, 100];
-const LIVE_LABEL = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' } as const;
+const LIVE_LABEL = { off: 'Not live', connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Not live (reload to retry)' } as const;
 
 /**
  * A table's records (`/w/:ws/b/:branch/t/:table`): paging, sort, a filter builder,
@@ -46,7 +46,7 @@ export function RecordsPage() {
   // Live changes: a delete or an update shows at once; every change also reloads the page
   // (debounced), which is what decides whether an insert belongs on it under the filter and sort.
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  const live = useLiveChanges(`${tablePath(table)}/changes`, (change: ChangeEvent | null) => {
+  const live = useLiveChanges(schema.value ? `${tablePath(table)}/changes` : null, (change: ChangeEvent | null) => {
     if (change?.op === 'delete') page.removeRecords([change.id]);
     clearTimeout(refreshTimer.current);
     refreshTimer.current = setTimeout(() => void page.refresh(), 250);

@@ -51,13 +51,22 @@ export function RecordGrid({ table, columns, records, sort, sortable, onSort, se
     const at = { row: Number(cell.dataset.row), col: Number(cell.dataset.col) };
     const next = moveInGrid(event, at, rows.length + 1, leaves.length);
     if (next) { event.preventDefault(); go(next); return; }
-    if ((event.key === 'Enter' || event.key === 'F2') && at.row > 0) {
-      const meta = metaOf(leaves[at.col]!.id);
-      if (meta.kind === 'data') { event.preventDefault(); beginEdit(rows[at.row - 1]!.original, meta.column); }
+    if (event.key !== 'Enter' && event.key !== 'F2' && event.key !== ' ') return;
+    const meta = metaOf(leaves[at.col]!.id);
+    if (meta.kind === 'data' && at.row > 0 && isEditable(meta.column)) {
+      if (event.key !== ' ') { event.preventDefault(); beginEdit(rows[at.row - 1]!.original, meta.column); }
+      return;
     }
+    // A cell holding a control (sort, select, delete, a file's actions): Enter or Space uses
+    // the one control, or moves into the cell when it holds several.
+    const controls = cell.querySelectorAll<HTMLElement>('button, input');
+    if (controls.length === 1) { event.preventDefault(); controls[0]!.click(); }
+    else if (controls.length > 1) { event.preventDefault(); controls[0]!.focus(); }
   }
+  // The tab stop stays in the grid when rows go away (a delete, a live change, another page).
+  const stop = { row: Math.min(active.row, rows.length), col: Math.min(active.col, leaves.length - 1) };
   const cellProps = (row: number, col: number) => ({
-    'data-row': row, 'data-col': col, tabIndex: active.row === row && active.col === col ? 0 : -1,
+    'data-row': row, 'data-col': col, tabIndex: stop.row === row && stop.col === col ? 0 : -1,
     onFocus: (e: { target: EventTarget; currentTarget: EventTarget }) => { if (e.target === e.currentTarget) setActive({ row, col }); },
   });
 
