@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import type { RowSelectionState } from '@tanstack/react-table';
 import { seg } from '../api/http';
@@ -53,6 +53,8 @@ export function RecordsPage() {
   });
 
   // Only what the user can see is deleted: a selection does not outlive its page.
+  useEffect(() => () => clearTimeout(refreshTimer.current), []);
+
   const selectedIds = page.records.filter((r) => selection[r.id]).map((r) => r.id);
   const filtered = filter.conditions.length > 0 || search !== '';
   const base = `/w/${seg(table.ws)}/b/${seg(table.branch)}`;
