@@ -156,6 +156,46 @@ describeInBrowser('console: records grid', () => {
     await c.close();
   });
 
+  test('each column type gets its own editor and the value the API expects', async () => {
+    const columns = [
+      { name: 'at', type: 'datetime' }, { name: 'meta', type: 'json' }, { name: 'tags', type: 'multiple' },
+      { name: 'mail', type: 'email' }, { name: 'notes', type: 'text' }, { name: 'price', type: 'float' }, { name: 'ok', type: 'bool' },
+    ];
+    expect((await server.request('PUT', '/db/shop:main/tables/kinds', { columns })).status).toBe(201);
+    expect((await server.request('PUT', '/db/shop:main/tables/kinds/data/k1', { notes: 'x' })).status).toBe(201);
+    const c = await openGrid(browser, server, 'kinds');
+    const { page } = c;
+    const row = page.getByRole('row', { name: /k1/ });
+    const edit = async (column: string, fill: (editor: ReturnType<Page['getByLabel']>) => Promise<void>) => {
+      const col = columns.findIndex((k) => k.name === column) + 2; // after the select and id columns
+      await row.locator(`[data-col="${col}"]`).dblclick();
+      const editor = page.getByLabel(`${column} of k1`);
+      await fill(editor);
+      await editor.press('Enter');
+      await editor.waitFor({ state: 'detached' });
+    };
+    await edit('at', (e) => e.fill('2026-03-04T05:06:07'));
+    await edit('meta', (e) => e.fill('{"plan": "pro", "seats": [1, 2]}'));
+    await edit('tags', (e) => e.fill('red, green ,blue'));
+    await edit('mail', (e) => e.fill('ana@example.com'));
+    await edit('notes', (e) => e.fill('a longer text'));
+    await edit('price', (e) => e.fill('9.75'));
+    await edit('ok', (e) => e.check());
+    const at = await page.evaluate(() => new Date('2026-03-04T05:06:07').toISOString()); // the browser's local time
+    await expect.poll(async () => (await record(server, 'kinds', 'k1')).body).toMatchObject({
+      at, meta: '{"plan":"pro","seats":[1,2]}', tags: ['red', 'green', 'blue'], mail: 'ana@example.com', notes: 'a longer text', price: 9.75, ok: true, xata: { version: 7 },
+    });
+    // Bad JSON never leaves the browser: the cell says why.
+    await row.locator('[data-col="3"]').dblclick();
+    await page.getByLabel('meta of k1').fill('{oops');
+    await page.getByLabel('meta of k1').press('Enter');
+    await expect.poll(() => row.getByRole('alert').textContent()).toBe('Enter valid JSON.');
+    await page.getByLabel('meta of k1').press('Escape');
+    expect((await record(server, 'kinds', 'k1')).body.xata.version).toBe(7);
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
+
   test('filters with the builder (operators by column type, AND/OR), searches, sorts and pages', async () => {
     await makeTable(server, 'browse', SEED);
     const c = await openGrid(browser, server, 'browse');
