@@ -104,6 +104,15 @@ describeEachEngine('change streams', (engine) => {
     expect((await s.request('GET', '/db/live:main/tables/nope/changes')).status).toBe(404);
     expect((await s.request('GET', '/db/live:main/changes', undefined, { 'last-event-id': 'abc' })).status).toBe(400);
   });
+
+  it('a console session (cookie, no token) opens a stream, as the browser\'s EventSource does', async () => {
+    const login = await s.request('POST', '/api:meta/auth/login', { email: 'owner@test.local', password: 'owner-password' }, { authorization: '' });
+    const cookie = /strata_session=[^;]*/.exec(login.headers.getSetCookie().join('\n'))![0];
+    const stream = await open('/db/live:main/tables/tags/changes', { cookie }, '');
+    expect(stream.status).toBe(200);
+    await s.request('POST', '/db/live:main/tables/tags/data', { label: 'seen by the console' });
+    expect((await stream.waitFor(1))[0]!.data).toMatchObject({ op: 'insert', record: { label: 'seen by the console' } });
+  });
 });
 
 describeEachEngine('change streams: slow subscribers', (engine) => {

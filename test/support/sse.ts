@@ -12,9 +12,11 @@ export interface SseStream {
   close(): void;
 }
 
+/** `token` '' sends no Authorization header at all (a browser's EventSource with a session cookie). */
 export async function openSse(url: string, token: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const abort = new AbortController();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', ...headers }, signal: abort.signal });
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const response = await fetch(url, { headers: { ...auth, accept: 'text/event-stream', ...headers }, signal: abort.signal });
   const events: SseEvent[] = [];
   let connected = false;
   let paused = false;

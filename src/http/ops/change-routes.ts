@@ -7,6 +7,7 @@ import { StrataError } from '../../core/errors.js';
 import { tableIn } from '../../core/records/record-write.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
+import { authenticateRequest } from '../auth-hook.js';
 import { DbBranchParams, resolveBranch, TableParams } from '../data-api/params.js';
 import { liveBranch, TableParams as MetaTableParams, WorkspaceParams } from '../meta-api/params.js';
 import { sseOutput } from './sse-output.js';
@@ -33,7 +34,6 @@ async function streamChanges(strata: Strata, request: FastifyRequest, reply: Fas
   // HEAD (Fastify answers it from the GET route): the headers a stream would have, no stream.
   if (request.method === 'HEAD') return void reply.header('content-type', 'text/event-stream; charset=utf-8').send();
   const actor = request.actor!;
-  const secret = request.headers.authorization!.slice(7).trim();
   const scope = { databaseId: ctx.database.id, databaseName: ctx.database.name, branchName: ctx.branch.name };
   reply.hijack();
   const res = reply.raw;
@@ -45,10 +45,11 @@ async function streamChanges(strata: Strata, request: FastifyRequest, reply: Fas
     (row) => (table === undefined || row.table === table) && mayReceive(actor, scope, row), sseOutput(res));
   // Only now: a client that waits for this line knows every later commit reaches it.
   res.write(`retry: 2000\n: connected\n\n`);
-  // Heartbeats keep proxies from closing an idle stream; each also re-checks the token, so a
-  // revoked or expired token stops receiving within one interval.
+  // Heartbeats keep proxies from closing an idle stream; each also re-checks the credentials (a
+  // token, or the console's session cookie), so a revoked token or ended session stops
+  // receiving within one interval.
   const heartbeat = setInterval(() => {
-    void strata.tokens.authenticate(secret).then((still) => {
+    void authenticateRequest(strata, request).then((still) => {
       if (!still) strata.changes.unsubscribe(sub);
       else if (!res.writableEnded) res.write(`: heartbeat\n\n`);
     }, () => undefined);
