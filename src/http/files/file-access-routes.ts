@@ -18,8 +18,10 @@ export const fileAccessRoutes = (strata: Strata): FastifyPluginAsync => async (r
     schema: { params: Type.Object({ accessId: Type.String({ maxLength: 2000 }) }), querystring: Type.Object({ expires: Type.Optional(Type.String()), verify: Type.Optional(Type.String()) }) },
   }, async (request, reply) => {
     const { accessId } = request.params;
-    const place = await strata.fileUrls.place(accessId);
-    const signed = request.query.verify !== undefined && await strata.fileUrls.verify(accessId, request.query.expires, request.query.verify);
+    const signer = await strata.fileUrls.signer();
+    const place = signer.place(accessId);
+    const signed = request.query.verify !== undefined && signer.verify(accessId, request.query.expires, request.query.verify);
+    if ('library' in place) throw new StrataError('NOT_FOUND', 'file not found');
     if (request.query.verify !== undefined && !signed) throw new StrataError('FORBIDDEN', 'invalid or expired file URL');
     let file;
     try {
