@@ -8,6 +8,8 @@ import { contradicts, sniffMediaType } from './file-sniff.js';
 
 export const LIBRARY_FILE_TYPES = ['image', 'video', 'audio', 'attachment'] as const;
 export type LibraryFileType = (typeof LIBRARY_FILE_TYPES)[number];
+/** How long a private library file's signed URL stays valid (an answer's URL is signed when it is given). */
+export const LIBRARY_SIGNED_URL_TTL = 60 * 60;
 
 /** An upload to the library: the content (a whole blob), its declared name and media type. */
 export interface LibraryUpload {
@@ -44,6 +46,10 @@ export class FileLibrary {
       await this.blobs.delete([key]);
       throw err;
     }
+  }
+
+  find(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined> {
+    return this.system.findWorkspaceFile(databaseId, ref);
   }
 
   list(databaseId: number, query: WorkspaceFileQuery): Promise<WorkspaceFileRow[]> {

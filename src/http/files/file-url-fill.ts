@@ -5,6 +5,8 @@ import type { RecordFormat } from '../../core/records/projection.js';
 import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
 import type { FileSigner } from '../../core/files/file-urls.js';
 import { xataRecordFormatWith } from '../data-api/xata-record-format.js';
+import { LIBRARY_SIGNED_URL_TTL } from '../../core/files/file-library.js';
+import type { WorkspaceFileRow } from '../../storage/storage.js';
 
 /** This server's base URL as the client reached it (file URLs must work from the client). */
 export function baseUrl(request: FastifyRequest): string {
@@ -29,6 +31,16 @@ export function fileWithUrls(scope: FileUrlScope, place: { table: string; record
   if (file.enablePublicUrl) out.url = url;
   out.signedUrl = `${url}?${scope.signer.sign(accessId, file.signedUrlTimeout)}`;
   return out;
+}
+
+/**
+ * A library file's URL (the Metadata API's `/workspace/{id}/file`): public files at a stable
+ * `/file/{accessId}`, private ones signed for LIBRARY_SIGNED_URL_TTL from now.
+ */
+export function libraryFileUrl(base: string, signer: FileSigner, file: Pick<WorkspaceFileRow, 'databaseId' | 'id' | 'access'>): string {
+  const accessId = signer.accessId({ library: file.databaseId, file: file.id });
+  const url = `${base}/file/${accessId}`;
+  return file.access === 'public' ? url : `${url}?${signer.sign(accessId, LIBRARY_SIGNED_URL_TTL)}`;
 }
 
 /**
