@@ -85,7 +85,7 @@ const examples: Record<string, Record<string, unknown>> = {
   [`POST ${TBL}/schema/rename`]: { summary: 'Rename a column (no data is rewritten)', ...body({ old_name: 'title', new_name: 'name' }), response: ok('Renamed', {}) },
 };
 
-const libraryFile = { id: 12, created_at: '2026-01-31 12:00:00+0000', name: 'logo.png', size: 10432, type: 'image', mime: 'image/png', access: 'public', path: '/vault/3TA6XKsmLe-2BigG/logo.png' };
+const libraryFile = { id: 12, created_at: '2026-01-31 12:00:00+0000', name: 'logo.png', size: 10432, type: 'image', mime: 'image/png', access: 'public', path: '/vault/3TA6XKsmLe-2BigG/logo.png', url: 'https://strata.example.com/file/0123456789abcdefghijklmnopqrstuv' };
 const fileExamples = {
   [`GET ${WS}/file`]: {
     summary: 'A workspace\'s file library',
