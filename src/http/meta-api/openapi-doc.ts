@@ -89,7 +89,7 @@ const libraryFile = { id: 12, created_at: '2026-01-31 12:00:00+0000', name: 'log
 const fileExamples = {
   [`GET ${WS}/file`]: {
     summary: 'A workspace\'s file library',
-    description: 'Paged (`page`, `per_page`), newest first unless `sort` (`created_at`, `name`, `size`, `mime`) and `order` say otherwise; `search` matches a part of the name (case-insensitive), `access` keeps public or private files.',
+    description: 'Paged (`page`, `per_page`), newest first unless `sort` (`created_at`, `name`, `size`, `mime`) and `order` say otherwise; `search` matches a part of the name (case-insensitive), `access` keeps public or private files. Each file\'s `url` downloads it: a stable URL for public files, a signed one valid for an hour for private files.',
     response: ok('Files', { curPage: 1, nextPage: null, prevPage: null, items: [libraryFile] }),
   },
   [`POST ${WS}/file`]: {
@@ -106,8 +106,8 @@ const fileExamples = {
     },
     response: ok('The file', libraryFile),
   },
-  [`DELETE ${WS}/file/:file_id`]: { summary: 'Delete a file from the library (and its content)', response: ok('Deleted', null) },
-  [`DELETE ${WS}/file/bulk_delete`]: { summary: 'Delete files from the library by id', description: 'Ids of no file of this workspace are ignored.', ...body({ ids: [12, 13] }), response: ok('Deleted', null) },
+  [`DELETE ${WS}/file/:file_id`]: { summary: 'Delete a file from the library (and its content)', description: 'A file that records reference (image, video, audio, attachment columns) is refused with an input error naming them.', response: ok('Deleted', null) },
+  [`DELETE ${WS}/file/bulk_delete`]: { summary: 'Delete files from the library by id', description: 'Ids of no file of this workspace are ignored. If any of the files is referenced by records, none is deleted (an input error naming them).', ...body({ ids: [12, 13] }), response: ok('Deleted', null) },
 };
 
 export const metaApiDocs = (version: string): ApiDocs => ({
