@@ -10,7 +10,7 @@ import type { SystemStore } from '../../storage/storage.js';
  * forged or altered. Serving reads the record, so turning `enablePublicUrl` off, deleting the
  * file or replacing it takes effect at once. A signed URL adds `expires` (unix seconds) and
  * `verify`, an HMAC over the access id and the expiry: a private file is served only with one
- * that matches and has not expired.
+ * that matches and has not expired. A library file's access id names `[databaseId, fileId]`.
  */
 export interface FilePlace { db: string; branch: string; table: string; record: string; column: string; fileId: string | null }
 /** A file of a workspace's library (the Metadata API's `/workspace/{id}/file`): database id and file id. */
