@@ -10,4 +10,6 @@ export async function filesCommand(strata: Strata, command: string | undefined, 
   const result = await collectGarbage(strata, { graceMs: grace * 60_000, dryRun: flags['dry-run'] === 'true' });
   out(`scanned ${result.scanned} blobs, ${result.referenced} referenced, ${flags['dry-run'] === 'true' ? 'would remove' : 'removed'} ${result.removed.length}`);
   for (const key of result.removed) out(key);
+  out(`${result.libraryReferences} record values reference library files, ${result.missingLibraryFiles.length} of them a file that is gone`);
+  for (const m of result.missingLibraryFiles) out(`missing library file ${m.fileId}: ${m.db}:${m.branch} ${m.table}/${m.record}`);
 }

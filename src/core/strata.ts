@@ -23,6 +23,7 @@ import { XanoContentService } from './records/xano-content.js';
 import { XanoBulkService } from './records/xano-bulk.js';
 import { HistoryService } from './history/history-service.js';
 import { ChangeHub } from './changes/change-hub.js';
+import { libraryUsage } from './files/library-usage.js';
 import { FileLibrary } from './files/file-library.js';
 import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
 import type { RecorderTiming } from './history/history-recorder.js';
@@ -87,8 +88,8 @@ export class Strata {
     this.history = new HistoryService(storage, this.ops.history, historyTiming);
     this.changes = new ChangeHub(storage, this.ops.changes.retain);
     this.databases.changeSink = this.changes;
-    this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes };
-    this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes);
+    this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes, library: { find: (db, ref) => storage.system.findWorkspaceFile(db, ref) } };
+    this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes, (db, ids, limit) => libraryUsage(this.databases, storage.system, db, ids, limit));
   }
 
   static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {

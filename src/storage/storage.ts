@@ -100,6 +100,8 @@ export interface SystemStore extends AccessStore {
 
   insertWorkspaceFile(row: Omit<WorkspaceFileRow, 'id'>): Promise<WorkspaceFileRow>;
   listWorkspaceFiles(databaseId: number, query: WorkspaceFileQuery): Promise<WorkspaceFileRow[]>;
+  /** One file of the workspace, by id or by path; undefined when the workspace has none such. */
+  findWorkspaceFile(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined>;
   /** Deletes these files of the workspace; answers the rows deleted (their blobs are the caller's to release). */
   deleteWorkspaceFiles(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]>;
   /** Every library file's blob key, in every workspace (for `files gc`). */

@@ -223,6 +223,11 @@ export class KyselySystemStore extends KyselyAccessStore implements SystemStore 
     const rows = await query.orderBy(q.sort, q.order).orderBy('id', q.order).limit(q.limit).offset(q.offset).execute();
     return rows.map(toWorkspaceFile);
   }
+  async findWorkspaceFile(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined> {
+    const query = this.reader.selectFrom('workspace_files').selectAll().where('database_id', '=', databaseId);
+    const row = await ('id' in ref ? query.where('id', '=', ref.id) : query.where('path', '=', ref.path)).executeTakeFirst();
+    return row && toWorkspaceFile(row);
+  }
   async deleteWorkspaceFiles(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]> {
     if (ids.length === 0) return [];
     const rows = await this.writer.deleteFrom('workspace_files').where('database_id', '=', databaseId).where('id', 'in', ids).returningAll().execute();

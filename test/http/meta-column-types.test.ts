@@ -22,7 +22,7 @@ interface Case {
   invalid: unknown[];
 }
 
-const file = (extra: Record<string, unknown>) => ({ path: '/vault/x/file', name: 'file', size: 10, ...extra });
+const file = (extra: Record<string, unknown>) => ({ path: '/media/x/file', name: 'file', size: 10, ...extra });
 const json = (value: unknown) => JSON.stringify(value);
 
 const CASES: Case[] = [

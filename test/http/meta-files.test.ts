@@ -43,6 +43,7 @@ describeEachEngine('Metadata API file library', (engine) => {
     expect(img.body).toEqual({
       id: expect.any(Number), created_at: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0000$/), name: 'pic.png', size: PNG.length,
       type: 'image', mime: 'image/png', access: 'private', path: expect.stringMatching(/^\/vault\/[\w-]+\/pic\.png$/),
+      url: expect.stringMatching(/\/file\/[0-9a-v]+\?expires=\d+&verify=/),
     });
     const doc = await upload('hello library', 'notes.txt');
     expect(doc.body).toMatchObject({ name: 'notes.txt', size: 13, type: 'attachment', mime: 'text/plain', access: 'public' });

@@ -48,5 +48,11 @@ export function startServer(config: StorageConfig, env: Record<string, string> =
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-  return { ready, stop };
+  /** Ends the process at once (SIGKILL: no shutdown hooks, as a crash or an OOM kill would). */
+  const kill = () => new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+  return { ready, stop, kill };
 }

@@ -1,7 +1,12 @@
 import type { BlobStore } from '../../storage/blobs/blob-store.js';
+import type { WorkspaceFileRow } from '../../storage/storage.js';
 
 /** Where a branch's files go and how large one may be (from the instance's configuration). */
-export interface FileSettings { blobs: BlobStore; maxBytes: number }
+export interface FileSettings {
+  blobs: BlobStore; maxBytes: number;
+  /** Files of a workspace's library, which Xano file columns reference (core/files/library-refs.ts). */
+  library?: { find(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined> };
+}
 
 /**
  * The blobs one write transaction created and released. Blobs are written before the

@@ -5,9 +5,12 @@ import type { SystemStore, WorkspaceFileQuery, WorkspaceFileRow } from '../../st
 import { StrataError } from '../errors.js';
 import { sanitizeFileName } from './file-object.js';
 import { contradicts, sniffMediaType } from './file-sniff.js';
+import type { LibraryUse } from './library-usage.js';
 
 export const LIBRARY_FILE_TYPES = ['image', 'video', 'audio', 'attachment'] as const;
 export type LibraryFileType = (typeof LIBRARY_FILE_TYPES)[number];
+/** How long a private library file's signed URL stays valid (an answer's URL is signed when it is given). */
+export const LIBRARY_SIGNED_URL_TTL = 60 * 60;
 
 /** An upload to the library: the content (a whole blob), its declared name and media type. */
 export interface LibraryUpload {
@@ -21,7 +24,11 @@ export interface LibraryUpload {
  * between leaves an orphan for `files gc`, which counts library files as references).
  */
 export class FileLibrary {
-  constructor(private readonly system: SystemStore, private readonly blobs: BlobStore, private readonly maxBytes: number) {}
+  constructor(
+    private readonly system: SystemStore, private readonly blobs: BlobStore, private readonly maxBytes: number,
+    /** The records that reference files (library-usage.ts): a file in use is not deleted. */
+    private readonly usage: (databaseId: number, ids: number[], limit: number) => Promise<LibraryUse[]> = async () => [],
+  ) {}
 
   async upload(databaseId: number, input: LibraryUpload): Promise<WorkspaceFileRow> {
     const name = sanitizeFileName(input.name) || 'file';
@@ -46,12 +53,25 @@ export class FileLibrary {
     }
   }
 
+  find(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined> {
+    return this.system.findWorkspaceFile(databaseId, ref);
+  }
+
   list(databaseId: number, query: WorkspaceFileQuery): Promise<WorkspaceFileRow[]> {
     return this.system.listWorkspaceFiles(databaseId, query);
   }
 
-  /** Deletes files by id; ids of other workspaces or of no file are ignored. Answers the deleted rows. */
+  /**
+   * Deletes files by id; ids of other workspaces or of no file are ignored. Answers the deleted
+   * rows. Files that records still reference are refused (409, naming up to 5 records), all of
+   * them or none: the records would keep a file object whose URL no longer serves anything.
+   */
   async delete(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]> {
+    const uses = await this.usage(databaseId, [...new Set(ids)], 5);
+    if (uses.length > 0) {
+      const named = uses.map((u) => `${u.table}/${u.record}.${u.column}${u.branch === 'main' ? '' : ` (data source ${u.branch})`}`).join(', ');
+      throw new StrataError('CONFLICT', `file ${uses[0]!.fileId} is used by records: ${named}${uses.length >= 5 ? ', …' : ''}; remove it from them first`, { param: 'file_id' });
+    }
     const rows = await this.system.deleteWorkspaceFiles(databaseId, [...new Set(ids)]);
     await this.blobs.delete(rows.map((r) => r.blobKey));
     return rows;

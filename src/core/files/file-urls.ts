@@ -10,58 +10,74 @@ import type { SystemStore } from '../../storage/storage.js';
  * forged or altered. Serving reads the record, so turning `enablePublicUrl` off, deleting the
  * file or replacing it takes effect at once. A signed URL adds `expires` (unix seconds) and
  * `verify`, an HMAC over the access id and the expiry: a private file is served only with one
- * that matches and has not expired.
+ * that matches and has not expired. A library file's access id names `[databaseId, fileId]`.
  */
 export interface FilePlace { db: string; branch: string; table: string; record: string; column: string; fileId: string | null }
+/** A file of a workspace's library (the Metadata API's `/workspace/{id}/file`): database id and file id. */
+export interface LibraryPlace { library: number; file: number }
 
 const MAC_BYTES = 16;
 const ALPHABET = '0123456789abcdefghijklmnopqrstuv';
 
 export class FileUrls {
-  private secret: Promise<Buffer> | undefined;
+  private secret: Promise<FileSigner> | undefined;
   constructor(private readonly system: SystemStore) {}
 
-  /** The instance secret, created once (atomically, so every node signs alike). */
-  private key(): Promise<Buffer> {
-    this.secret ??= this.system.settingOrInit('fileUrlSecret', randomBytes(32).toString('base64url')).then((s) => Buffer.from(String(s), 'base64url'));
+  /** The signer over the instance secret, created once (atomically, so every node signs alike). */
+  signer(): Promise<FileSigner> {
+    this.secret ??= this.system.settingOrInit('fileUrlSecret', randomBytes(32).toString('base64url')).then((s) => new FileSigner(Buffer.from(String(s), 'base64url')));
     return this.secret;
   }
 
-  async accessId(place: FilePlace): Promise<string> {
-    const payload = Buffer.from(JSON.stringify([place.db, place.branch, place.table, place.record, place.column, place.fileId]));
-    const mac = createHmac('sha256', await this.key()).update(payload).digest().subarray(0, MAC_BYTES);
-    return base32hex(Buffer.concat([mac, payload]));
+  async accessId(place: FilePlace | LibraryPlace): Promise<string> { return (await this.signer()).accessId(place); }
+  async place(accessId: string): Promise<FilePlace | LibraryPlace> { return (await this.signer()).place(accessId); }
+  async sign(accessId: string, ttlSeconds: number, now = Date.now()): Promise<string> { return (await this.signer()).sign(accessId, ttlSeconds, now); }
+  async verify(accessId: string, expires: unknown, verify: unknown, now = Date.now()): Promise<boolean> { return (await this.signer()).verify(accessId, expires, verify, now); }
+}
+
+/** Access ids and signatures with the secret at hand: synchronous, so answers can be formatted record by record. */
+export class FileSigner {
+  constructor(private readonly secret: Buffer) {}
+
+  accessId(place: FilePlace | LibraryPlace): string {
+    const fields = 'library' in place ? [place.library, place.file] : [place.db, place.branch, place.table, place.record, place.column, place.fileId];
+    const payload = Buffer.from(JSON.stringify(fields));
+    return base32hex(Buffer.concat([this.mac(payload), payload]));
   }
 
   /** The place an access id names; 403 when it was not issued by this instance (or was altered). */
-  async place(accessId: string): Promise<FilePlace> {
+  place(accessId: string): FilePlace | LibraryPlace {
     const raw = /^[0-9a-v]{26,2000}$/.test(accessId) ? fromBase32hex(accessId) : undefined;
     if (!raw || raw.length <= MAC_BYTES) throw forbidden();
-    const mac = raw.subarray(0, MAC_BYTES);
     const payload = raw.subarray(MAC_BYTES);
-    const expected = createHmac('sha256', await this.key()).update(payload).digest().subarray(0, MAC_BYTES);
-    if (!timingSafeEqual(mac, expected)) throw forbidden();
-    const [db, branch, table, record, column, fileId] = JSON.parse(payload.toString()) as [string, string, string, string, string, string | null];
+    if (!timingSafeEqual(raw.subarray(0, MAC_BYTES), this.mac(payload))) throw forbidden();
+    const fields = JSON.parse(payload.toString()) as unknown[];
+    if (fields.length === 2) return { library: fields[0] as number, file: fields[1] as number };
+    const [db, branch, table, record, column, fileId] = fields as [string, string, string, string, string, string | null];
     return { db, branch, table, record, column, fileId };
   }
 
-  /** `?expires=…&verify=…` for an access id, valid `ttlSeconds` from `now`. */
-  async sign(accessId: string, ttlSeconds: number, now = Date.now()): Promise<string> {
+  /** `expires=…&verify=…` for an access id, valid `ttlSeconds` from `now`. */
+  sign(accessId: string, ttlSeconds: number, now = Date.now()): string {
     const expires = Math.floor(now / 1000) + ttlSeconds;
-    return `expires=${expires}&verify=${await this.signature(accessId, expires)}`;
+    return `expires=${expires}&verify=${this.signature(accessId, expires)}`;
   }
 
   /** Whether a signature is valid for the access id and not expired. */
-  async verify(accessId: string, expires: unknown, verify: unknown, now = Date.now()): Promise<boolean> {
+  verify(accessId: string, expires: unknown, verify: unknown, now = Date.now()): boolean {
     if (typeof expires !== 'string' || !/^\d{1,12}$/.test(expires) || typeof verify !== 'string') return false;
-    const expected = Buffer.from(await this.signature(accessId, Number(expires)));
+    const expected = Buffer.from(this.signature(accessId, Number(expires)));
     const given = Buffer.from(verify);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
     return Number(expires) * 1000 > now;
   }
 
-  private async signature(accessId: string, expires: number): Promise<string> {
-    return createHmac('sha256', await this.key()).update(`${accessId}\n${expires}`).digest().subarray(0, MAC_BYTES).toString('base64url');
+  private mac(payload: Buffer): Buffer {
+    return createHmac('sha256', this.secret).update(payload).digest().subarray(0, MAC_BYTES);
+  }
+
+  private signature(accessId: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`${accessId}\n${expires}`).digest().subarray(0, MAC_BYTES).toString('base64url');
   }
 }
 

@@ -6,6 +6,7 @@ import type { BranchReader, WriteValue } from '../../storage/storage.js';
 import type { RecordKey, WriteScope } from '../records/record-write.js';
 import { DEFAULT_SIGNED_URL_TIMEOUT, PendingFile, type StoredFile } from './file-object.js';
 import { bufferBody, storeContent } from './file-blobs.js';
+import { resolveLibraryFiles } from './library-refs.js';
 
 /**
  * The write step for file columns, run by record-write.ts inside the record's transaction:
@@ -29,7 +30,8 @@ export const blobKeysOf = (value: unknown): string[] =>
  * Resolves the file values of a write. `mode`: an insert has no previous values; a replace
  * releases every file column it does not set; a patch touches only the columns it sets.
  */
-export async function resolveFiles(w: WriteScope, table: TableModel, key: RecordKey | null, values: Map<LeafColumn, WriteValue>, mode: 'insert' | 'replace' | 'patch'): Promise<Map<LeafColumn, WriteValue>> {
+export async function resolveFiles(w: WriteScope, table: TableModel, key: RecordKey | null, given: Map<LeafColumn, WriteValue>, mode: 'insert' | 'replace' | 'patch'): Promise<Map<LeafColumn, WriteValue>> {
+  const values = await resolveLibraryFiles(w.library, table, given);
   const leaves = fileLeaves(table);
   if (leaves.length === 0) return values;
   const touched = mode === 'replace' ? leaves : leaves.filter((l) => values.has(l));

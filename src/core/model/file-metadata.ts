@@ -14,7 +14,9 @@ export function fileMetadataProblem(kind: (typeof FILE_TYPES)[number], value: un
   const file = value as Record<string, unknown>;
   const unknown = Object.keys(file).find((key) => !KEYS.has(key));
   if (unknown) return `a file object without the field [${unknown}] (allowed: ${[...KEYS].join(', ')})`;
-  if (typeof file.path !== 'string' || file.path === '') return 'a file object with a path';
+  if ((typeof file.path !== 'string' || file.path === '') && typeof file.id !== 'number') return 'a file object with a path (or the id of a library file)';
+  if (file.path !== undefined && typeof file.path !== 'string') return 'a file object whose path is a string';
+  if (file.id !== undefined && (typeof file.id !== 'number' || !Number.isSafeInteger(file.id) || file.id < 1)) return 'a file object whose id is a library file id';
   for (const key of ['name', 'mime', 'url'] as const) {
     if (file[key] !== undefined && typeof file[key] !== 'string') return `a file object whose ${key} is a string`;
   }

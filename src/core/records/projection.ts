@@ -27,9 +27,16 @@ export interface Projection {
   byIdKey: string;
 }
 
+/** The record a value belongs to: its table and raw id. */
+export interface ValueOwner { table: TableModel; id: unknown }
+
 export interface RecordFormat {
-  /** A logical value as the API presents it (datetimes as RFC 3339, …). */
-  value(leaf: LeafColumn, value: unknown): unknown;
+  /**
+   * A logical value as the API presents it (datetimes as RFC 3339, …). `owner` is the record
+   * it belongs to (an expanded link's own record for its columns), where it is known: file
+   * URLs name it.
+   */
+  value(leaf: LeafColumn, value: unknown, owner?: ValueOwner): unknown;
   /** Adds the record's id and metadata in the API's dialect. */
   meta(out: Record<string, unknown>, id: unknown, meta: { version: number; createdAt: number; updatedAt: number }): void;
   /** A link that is not expanded. */
@@ -110,9 +117,10 @@ export function materialize(node: OutputNode, row: unknown[], format: RecordForm
     createdAt: row[node.system.createdAt] as number,
     updatedAt: row[node.system.updatedAt] as number,
   });
+  const owner: ValueOwner = { table: node.table, id: row[node.system.id] };
   for (const { leaf, index } of node.values) {
     const value = row[index];
-    if (value !== null && value !== undefined) setPath(out, leaf.path, format.value(leaf, value));
+    if (value !== null && value !== undefined) setPath(out, leaf.path, format.value(leaf, value, owner));
   }
   for (const { leaf, index } of node.linkIds) {
     const value = row[index];

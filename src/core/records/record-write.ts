@@ -10,6 +10,7 @@ import { hashPasswords, type ParsedInput } from './record-input.js';
 import { needsValue } from '../model/xano-column.js';
 import type { FileEffects } from '../files/file-effects.js';
 import { releaseRecordFiles, resolveFiles } from '../files/file-write.js';
+import type { LibraryLookup } from '../files/library-refs.js';
 
 /**
  * The write rules (ids, createOnly, ifVersion, defaults, notNull, links), once, as steps that
@@ -32,6 +33,8 @@ export interface WriteScope {
   claim(table: TableModel, key: RecordKey, raceError?: () => StrataError): void;
   /** Blobs this transaction created and released (core/files/file-effects.ts). */
   files?: FileEffects;
+  /** The workspace's file library, for Xano file columns that reference it (core/files/library-refs.ts). */
+  library?: LibraryLookup;
   /** Notes a record change for the change log and streams (runWrite appends them before commit). */
   changed?(table: TableModel, key: RecordKey, op: 'insert' | 'update' | 'delete'): Promise<void>;
 }

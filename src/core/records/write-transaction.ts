@@ -25,6 +25,8 @@ export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Pro
   await ctx.changes?.ready(ctx.store);
   // Blobs stored before the transaction (streamed uploads) survive a retry, not a failure.
   const inherited = opts.storedBlobs ?? [];
+  const lib = ctx.files?.library;
+  const library = lib && ((ref: { id: number } | { path: string }) => lib.find(ctx.database.id, ref));
   for (let attempt = 1; ; attempt++) {
     const claims: Claim[] = [];
     const files = ctx.files && new FileEffects(ctx.files, inherited);
@@ -35,7 +37,7 @@ export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Pro
         const now = Date.now();
         const changes = ctx.changes && new ChangeCollector(tx, schema, now);
         const value = await fn({
-          tx, schema, now, files,
+          tx, schema, now, files, library,
           claim: (table, key, raceError) => { claims.push({ table, key, raceError }); },
           changed: changes && ((table, key, op) => changes.note(table, key, op)),
         });

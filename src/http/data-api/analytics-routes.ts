@@ -5,6 +5,7 @@ import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional, resolveBranch, TableParams } from './params.js';
 import { xataRecordFormat as format } from './xata-record-format.js';
+import { answerFormat } from '../files/file-url-fill.js';
 
 const Filter = Type.Optional(Type.Unknown({ description: 'Xata filter expression' }));
 
@@ -44,6 +45,6 @@ export const analyticsRoutes = (strata: Strata): FastifyPluginAsync => async (ro
   });
   app.post('/db/:dbBranch/tables/:table/vectorSearch', { config: needs('content:read'), schema: { params: TableParams, body: VectorSearchBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    return strata.analytics.vectorSearch(ctx, request.params.table, request.body, format);
+    return strata.analytics.vectorSearch(ctx, request.params.table, request.body, await answerFormat(strata, request, ctx));
   });
 };

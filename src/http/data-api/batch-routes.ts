@@ -6,7 +6,7 @@ import { BatchFailure } from '../../core/records/batch-runner.js';
 import { assertOperationScopes } from '../../core/records/transaction-operations.js';
 import { needs } from '../route-access.js';
 import { ColumnsQuery, DbBranchParams, parseColumns, resolveBranch, TableParams } from './params.js';
-import { xataRecordFormat as format } from './xata-record-format.js';
+import { answerFormat } from '../files/file-url-fill.js';
 
 // Only the envelope is validated here: each record or operation is checked by the core, so a
 // mistake in one is reported against its index instead of as one schema error for the body.
@@ -27,7 +27,7 @@ export const batchRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const columns = parseColumns(request.query.columns);
     try {
-      const result = await strata.batches.bulkInsert(ctx, request.params.table, request.body.records, { columns, format });
+      const result = await strata.batches.bulkInsert(ctx, request.params.table, request.body.records, { columns, format: await answerFormat(strata, request, ctx) });
       return result.records ? { records: result.records } : { recordIDs: result.ids };
     } catch (err) {
       return sendFailure(request, reply, 'bulk', err);
@@ -47,7 +47,7 @@ export const batchRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
     assertOperationScopes(request.body.operations, request.grant!);
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     try {
-      return { results: await strata.batches.transaction(ctx, request.body.operations, format) };
+      return { results: await strata.batches.transaction(ctx, request.body.operations, await answerFormat(strata, request, ctx)) };
     } catch (err) {
       return sendFailure(request, reply, 'transaction', err);
     }

@@ -8,7 +8,7 @@ import { fileOutput } from '../../core/files/file-object.js';
 import { tooLarge } from '../../storage/blobs/blob-store.js';
 import type { FileTarget } from '../../core/files/file-service.js';
 import { sendFile } from '../files/file-send.js';
-import { withFileUrls } from '../files/file-url-fill.js';
+import { fileUrlScope, fileWithUrls } from '../files/file-url-fill.js';
 
 const FileParams = Type.Object({
   dbBranch: Type.String(), table: Type.String(), id: Type.String({ minLength: 1, maxLength: 255 }), column: Type.String({ minLength: 1 }),
@@ -49,8 +49,8 @@ export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) =
         throw err;
       }
       const { file, created } = result;
-      const out = await withFileUrls(strata, request, ctx, request.params.table, { id: request.params.id, [request.params.column]: fileOutput(file) });
-      return reply.status(created ? 201 : 200).send(out[request.params.column]);
+      const { table, id: record, column } = request.params;
+      return reply.status(created ? 201 : 200).send(fileWithUrls(await fileUrlScope(strata, request, ctx), { table, record, column }, file));
     });
 
     app.delete(path, { config: needs('files:delete'), schema: { params: FileParams } }, async (request) => {

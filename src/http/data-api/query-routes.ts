@@ -4,8 +4,7 @@ import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional, resolveBranch, TableParams } from './params.js';
-import { xataRecordFormat as format } from './xata-record-format.js';
-import { fillFileUrls } from '../files/file-url-fill.js';
+import { answerFormat } from '../files/file-url-fill.js';
 
 // A cursor carries its query (filter included), so a large filter makes a large cursor.
 const Cursor = Type.String({ minLength: 1, maxLength: 1_048_576 });
@@ -26,8 +25,6 @@ export const queryRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/db/:dbBranch/tables/:table/query', { config: needs('content:read'), preValidation: bodyIsOptional, schema: { params: TableParams, body: QueryBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    const result = await strata.queries.query(ctx, request.params.table, request.body, format);
-    await fillFileUrls(strata, request, ctx, request.params.table, result.records);
-    return result;
+    return strata.queries.query(ctx, request.params.table, request.body, await answerFormat(strata, request, ctx));
   });
 };

@@ -4,8 +4,7 @@ import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { DbBranchParams, resolveBranch, TableParams } from './params.js';
-import { xataRecordFormat as format } from './xata-record-format.js';
-import { fillFileUrls } from '../files/file-url-fill.js';
+import { answerFormat } from '../files/file-url-fill.js';
 
 /** Shapes only; the core checks meaning (columns, types, boosters) and names the culprit in its 400. */
 const common = {
@@ -38,12 +37,10 @@ export const searchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.post('/db/:dbBranch/tables/:table/search', { config: needs('content:read'), schema: { params: TableParams, body: TableSearchBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    const result = await strata.search.searchTable(ctx, request.params.table, request.body, format);
-    await fillFileUrls(strata, request, ctx, request.params.table, result.records);
-    return result;
+    return strata.search.searchTable(ctx, request.params.table, request.body, await answerFormat(strata, request, ctx));
   });
   app.post('/db/:dbBranch/search', { config: needs('content:read'), schema: { params: DbBranchParams, body: BranchSearchBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    return strata.search.searchBranch(ctx, request.body, format);
+    return strata.search.searchBranch(ctx, request.body, await answerFormat(strata, request, ctx));
   });
 };

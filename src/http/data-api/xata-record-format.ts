@@ -1,18 +1,27 @@
-import type { RecordFormat } from '../../core/records/projection.js';
+import type { LeafColumn } from '../../core/model/column-types.js';
+import type { RecordFormat, ValueOwner } from '../../core/records/projection.js';
 import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
 import { writeXataMeta } from '../../core/records/xata-meta.js';
 
+/** How a stored file is shown: without URLs by default; answers to a request fill them in (http/files/file-url-fill.ts). */
+export type FileShow = (leaf: LeafColumn, file: StoredFile, owner: ValueOwner | undefined) => Record<string, unknown>;
+
 /** Records in Xata's dialect: `id` as a string, `xata: {version, createdAt, updatedAt}`, RFC 3339 datetimes, json as JSON text, links as `{id}`. */
-export const xataRecordFormat: RecordFormat = {
-  value(leaf, value) {
-    if (leaf.type === 'datetime') return new Date(value as number).toISOString();
-    // json travels as JSON text, as the SDK expects: it JSON.parse()s every json value it
-    // receives (an object would survive that, but `[1]` or `"123"` would not).
-    if (leaf.type === 'json') return JSON.stringify(value);
-    if (leaf.type === 'file') return fileOutput(value as StoredFile);
-    if (leaf.type === 'file[]') return (value as StoredFile[]).map(fileOutput);
-    return value;
-  },
-  meta: writeXataMeta,
-  linkId: (id) => ({ id: String(id) }),
-};
+export function xataRecordFormatWith(showFile: FileShow): RecordFormat {
+  return {
+    value(leaf, value, owner) {
+      if (leaf.type === 'datetime') return new Date(value as number).toISOString();
+      // json travels as JSON text, as the SDK expects: it JSON.parse()s every json value it
+      // receives (an object would survive that, but `[1]` or `"123"` would not).
+      if (leaf.type === 'json') return JSON.stringify(value);
+      if (leaf.type === 'file') return showFile(leaf, value as StoredFile, owner);
+      if (leaf.type === 'file[]') return (value as StoredFile[]).map((file) => showFile(leaf, file, owner));
+      return value;
+    },
+    meta: writeXataMeta,
+    linkId: (id) => ({ id: String(id) }),
+  };
+}
+
+/** Xata's dialect with files' `url`/`signedUrl` empty (answers that name no live file: a deleted record). */
+export const xataRecordFormat: RecordFormat = xataRecordFormatWith((_leaf, file) => fileOutput(file));

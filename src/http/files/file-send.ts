@@ -7,9 +7,17 @@ import type { StoredFile } from '../../core/files/file-object.js';
  * Sends a stored file: streamed from the blob store (never buffered whole), with its type,
  * length, a strong ETag (a blob's bytes never change: new content is a new blob), single byte
  * ranges (206/416), conditional GETs (304) and a Content-Disposition built from the sanitised
- * name (ASCII fallback plus RFC 5987 UTF-8), plus `nosniff` so browsers keep to the type.
+ * name (ASCII fallback plus RFC 5987 UTF-8; `attachment` for HTML, SVG, XML and scripts, which
+ * would otherwise run in this origin), plus `nosniff` so browsers keep to the type.
  */
-export function sendFile(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore, file: StoredFile, disposition: 'inline' | 'attachment' = 'inline'): FastifyReply {
+/** What sending needs of a file: its blob, name, type and size (a record's file or a library file). */
+export type SendableFile = Pick<StoredFile, 'key' | 'name' | 'mediaType' | 'size'>;
+
+/** Types a browser would run as a page of this origin (scripts): always downloaded, never shown inline. */
+const ACTIVE_CONTENT = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)$/;
+
+export function sendFile(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore, file: SendableFile, disposition: 'inline' | 'attachment' = 'inline'): FastifyReply {
+  if (ACTIVE_CONTENT.test(file.mediaType)) disposition = 'attachment';
   const etag = `"${file.key ?? 'empty'}"`;
   reply.header('content-type', file.mediaType);
   reply.header('etag', etag);

@@ -1,41 +1,57 @@
 import type { FastifyRequest } from 'fastify';
 import type { Strata } from '../../core/strata.js';
 import type { BranchContext } from '../../core/databases.js';
-import { isFileType } from '../../core/model/column-types.js';
+import type { RecordFormat } from '../../core/records/projection.js';
+import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
+import type { FileSigner } from '../../core/files/file-urls.js';
+import { xataRecordFormatWith } from '../data-api/xata-record-format.js';
+import { LIBRARY_SIGNED_URL_TTL } from '../../core/files/file-library.js';
+import type { WorkspaceFileRow } from '../../storage/storage.js';
 
 /** This server's base URL as the client reached it (file URLs must work from the client). */
 export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
 }
 
-/**
- * Fills `url` (public files) and `signedUrl` (every file, valid `signedUrlTimeout` seconds)
- * into the file columns of records the data API answers with. Top-level columns of the
- * records' own table; files inside expanded links keep empty URLs. The schema is looked up
- * once per answer, and a table without file columns costs nothing more.
- */
-export async function fillFileUrls(strata: Strata, request: FastifyRequest, ctx: BranchContext, tableName: string, records: Array<Record<string, unknown>>): Promise<void> {
-  const table = (await ctx.schema()).tables.get(tableName);
-  const fileLeaves = table?.leaves.filter((leaf) => isFileType(leaf.type) && !leaf.path.includes('.')) ?? [];
-  if (!table || fileLeaves.length === 0) return;
-  for (const record of records) {
-    for (const leaf of fileLeaves) {
-      const value = record[leaf.path];
-      const files = (Array.isArray(value) ? value : value ? [value] : []) as Array<Record<string, unknown>>;
-      for (const file of files) {
-        const accessId = await strata.fileUrls.accessId({
-          db: ctx.database.name, branch: ctx.branch.name, table: table.name, record: String(record.id), column: leaf.path, fileId: (file.id as string | undefined) ?? null,
-        });
-        const url = `${baseUrl(request)}/file/${accessId}`;
-        if (file.enablePublicUrl) file.url = url;
-        file.signedUrl = `${url}?${await strata.fileUrls.sign(accessId, file.signedUrlTimeout as number)}`;
-      }
-    }
-  }
+/** Where a branch's file URLs point: this server as the request reached it, and the signer. */
+export interface FileUrlScope { base: string; db: string; branch: string; signer: FileSigner }
+
+export async function fileUrlScope(strata: Strata, request: FastifyRequest, ctx: BranchContext): Promise<FileUrlScope> {
+  return { base: baseUrl(request), db: ctx.database.name, branch: ctx.branch.name, signer: await strata.fileUrls.signer() };
 }
 
-/** One record with its file URLs filled in. */
-export async function withFileUrls(strata: Strata, request: FastifyRequest, ctx: BranchContext, tableName: string, record: Record<string, unknown>): Promise<Record<string, unknown>> {
-  await fillFileUrls(strata, request, ctx, tableName, [record]);
-  return record;
+/**
+ * A stored file as the data API shows it, with `url` (public files) and `signedUrl` (every
+ * file, valid `signedUrlTimeout` seconds) naming its place: table, record, column, file id.
+ */
+export function fileWithUrls(scope: FileUrlScope, place: { table: string; record: string; column: string }, file: StoredFile): Record<string, unknown> {
+  const out = fileOutput(file);
+  const accessId = scope.signer.accessId({ db: scope.db, branch: scope.branch, ...place, fileId: file.id ?? null });
+  const url = `${scope.base}/file/${accessId}`;
+  if (file.enablePublicUrl) out.url = url;
+  out.signedUrl = `${url}?${scope.signer.sign(accessId, file.signedUrlTimeout)}`;
+  return out;
+}
+
+/**
+ * A library file's URL (the Metadata API's `/workspace/{id}/file`): public files at a stable
+ * `/file/{accessId}`, private ones signed for LIBRARY_SIGNED_URL_TTL from now.
+ */
+export function libraryFileUrl(base: string, signer: FileSigner, file: Pick<WorkspaceFileRow, 'databaseId' | 'id' | 'access'>): string {
+  const accessId = signer.accessId({ library: file.databaseId, file: file.id });
+  const url = `${base}/file/${accessId}`;
+  return file.access === 'public' ? url : `${url}?${signer.sign(accessId, LIBRARY_SIGNED_URL_TTL)}`;
+}
+
+/**
+ * The record format of the data API's answers to this request: Xata's dialect with file URLs
+ * filled in wherever a file is shown — the table's own columns, expanded links, reverse links,
+ * search hits of every table, bulk and transaction results — since the record being
+ * materialised names the place (ValueOwner).
+ */
+export async function answerFormat(strata: Strata, request: FastifyRequest, ctx: BranchContext): Promise<RecordFormat> {
+  const scope = await fileUrlScope(strata, request, ctx);
+  return xataRecordFormatWith((leaf, file, owner) => owner
+    ? fileWithUrls(scope, { table: owner.table.name, record: String(owner.id), column: leaf.path }, file)
+    : fileOutput(file));
 }

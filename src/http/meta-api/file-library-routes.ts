@@ -7,6 +7,7 @@ import { LIBRARY_FILE_TYPES, type LibraryFileType } from '../../core/files/file-
 import type { WorkspaceFileRow } from '../../storage/storage.js';
 import { needs } from '../route-access.js';
 import { metaPage, WorkspaceParams, xanoTime } from './params.js';
+import { baseUrl, libraryFileUrl } from '../files/file-url-fill.js';
 
 const FileParams = Type.Object({
   workspace_id: WorkspaceParams.properties.workspace_id,
@@ -22,10 +23,19 @@ const ListQuery = Type.Object({
 });
 const BulkDeleteBody = Type.Object({ ids: Type.Array(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), { maxItems: 10_000 }) });
 
-/** Xano's file object: `{id, created_at, name, size, type, mime, access, path}`. */
-export const fileView = (f: WorkspaceFileRow) => ({
-  id: f.id, created_at: xanoTime(f.createdAt), name: f.name, size: f.size, type: f.type, mime: f.mime, access: f.access, path: f.path,
+/**
+ * Xano's file object `{id, created_at, name, size, type, mime, access, path}`, plus `url`:
+ * where to download it (public: a stable URL; private: signed, valid LIBRARY_SIGNED_URL_TTL).
+ */
+export const fileView = (f: WorkspaceFileRow, url: string) => ({
+  id: f.id, created_at: xanoTime(f.createdAt), name: f.name, size: f.size, type: f.type, mime: f.mime, access: f.access, path: f.path, url,
 });
+
+/** Library files as the API shows them to this request (URLs on the host the client reached). */
+export async function fileViews(strata: Strata, request: FastifyRequest, rows: WorkspaceFileRow[]) {
+  const signer = await strata.fileUrls.signer();
+  return rows.map((row) => fileView(row, libraryFileUrl(baseUrl(request), signer, row)));
+}
 
 /** Room for the multipart envelope around the file (boundaries, part headers, the small fields). */
 const MULTIPART_OVERHEAD = 64 * 1024;
@@ -49,7 +59,7 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
       ...(q.search ? { search: q.search } : {}), ...(q.access ? { access: q.access } : {}),
       sort: q.sort, order: q.order, limit: q.per_page + 1, offset: (q.page - 1) * q.per_page,
     });
-    return metaPage(q.page, rows.slice(0, q.per_page).map(fileView), rows.length > q.per_page);
+    return metaPage(q.page, await fileViews(strata, request, rows.slice(0, q.per_page)), rows.length > q.per_page);
   });
 
   app.post(base, { config: needs('files:create'), schema: { params: WorkspaceParams } }, async (request, reply) => {
@@ -72,7 +82,7 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
     const file = await strata.fileLibrary.upload(database.id, {
       content, name: content instanceof File ? content.name : '', declaredType: content.type, type: type as LibraryFileType, access,
     });
-    return fileView(file);
+    return (await fileViews(strata, request, [file]))[0];
   });
 
   // Registered before `/:file_id`; a static segment wins over a parameter in any case.

@@ -85,11 +85,11 @@ const examples: Record<string, Record<string, unknown>> = {
   [`POST ${TBL}/schema/rename`]: { summary: 'Rename a column (no data is rewritten)', ...body({ old_name: 'title', new_name: 'name' }), response: ok('Renamed', {}) },
 };
 
-const libraryFile = { id: 12, created_at: '2026-01-31 12:00:00+0000', name: 'logo.png', size: 10432, type: 'image', mime: 'image/png', access: 'public', path: '/vault/3TA6XKsmLe-2BigG/logo.png' };
+const libraryFile = { id: 12, created_at: '2026-01-31 12:00:00+0000', name: 'logo.png', size: 10432, type: 'image', mime: 'image/png', access: 'public', path: '/vault/3TA6XKsmLe-2BigG/logo.png', url: 'https://strata.example.com/file/0123456789abcdefghijklmnopqrstuv' };
 const fileExamples = {
   [`GET ${WS}/file`]: {
     summary: 'A workspace\'s file library',
-    description: 'Paged (`page`, `per_page`), newest first unless `sort` (`created_at`, `name`, `size`, `mime`) and `order` say otherwise; `search` matches a part of the name (case-insensitive), `access` keeps public or private files.',
+    description: 'Paged (`page`, `per_page`), newest first unless `sort` (`created_at`, `name`, `size`, `mime`) and `order` say otherwise; `search` matches a part of the name (case-insensitive), `access` keeps public or private files. Each file\'s `url` downloads it: a stable URL for public files, a signed one valid for an hour for private files.',
     response: ok('Files', { curPage: 1, nextPage: null, prevPage: null, items: [libraryFile] }),
   },
   [`POST ${WS}/file`]: {
@@ -106,8 +106,8 @@ const fileExamples = {
     },
     response: ok('The file', libraryFile),
   },
-  [`DELETE ${WS}/file/:file_id`]: { summary: 'Delete a file from the library (and its content)', response: ok('Deleted', null) },
-  [`DELETE ${WS}/file/bulk_delete`]: { summary: 'Delete files from the library by id', description: 'Ids of no file of this workspace are ignored.', ...body({ ids: [12, 13] }), response: ok('Deleted', null) },
+  [`DELETE ${WS}/file/:file_id`]: { summary: 'Delete a file from the library (and its content)', description: 'A file that records reference (image, video, audio, attachment columns) is refused with an input error naming them.', response: ok('Deleted', null) },
+  [`DELETE ${WS}/file/bulk_delete`]: { summary: 'Delete files from the library by id', description: 'Ids of no file of this workspace are ignored. If any of the files is referenced by records, none is deleted (an input error naming them).', ...body({ ids: [12, 13] }), response: ok('Deleted', null) },
 };
 
 export const metaApiDocs = (version: string): ApiDocs => ({
