@@ -44,3 +44,12 @@ describe('README walk-through', () => {
     }
   });
 });
+
+describe('README links to the console screenshots', () => {
+  const shots = [...README.matchAll(/\]\((docs\/console\/[a-z-]+\.png)\)/g)].map((m) => m[1]!);
+
+  it('links each screenshot, and each exists in docs/console/', () => {
+    expect(shots.length).toBeGreaterThanOrEqual(10);
+    for (const shot of shots) expect(fs.existsSync(path.resolve(import.meta.dirname, '../..', shot)), shot).toBe(true);
+  });
+});

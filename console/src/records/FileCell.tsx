@@ -52,7 +52,7 @@ export function FileCell({ table, record, column, onChanged }: { table: TableRef
           </div>
         );
       })}
-      <label className="file-upload" htmlFor={inputId}>
+      <label className="file-cell-upload" htmlFor={inputId}>
         <span aria-hidden="true">{busy ? 'Uploading…' : files.length && column.type === 'file' ? 'Replace' : 'Upload'}</span>
         <input id={inputId} type="file" className="sr-only" disabled={busy} aria-label={`Upload a file to ${column.path} of ${record.id}`}
           onChange={(e) => { void upload(e.target.files?.[0]); e.target.value = ''; }} />
