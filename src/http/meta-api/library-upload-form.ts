@@ -41,7 +41,7 @@ export async function readLibraryUpload(
         if (part.type !== 'file') throw bad('content must be a file part (with a filename), not a text field', 'content');
         if (content) throw bad('one file per upload: the form has a second content part', 'content');
         content = await storeFile(part, store);
-        file = { name: part.filename, declaredType: part.mimetype };
+        file = { name: formFileName(part.filename), declaredType: part.mimetype };
       } else if (name === 'type' || name === 'access') {
         if (part.type !== 'field') throw bad(`${name} must be a text field, not a file`, name);
         if (fields[name] !== undefined) throw bad(`${name} was sent twice`, name);
@@ -70,6 +70,12 @@ async function storeFile(part: MultipartFile, store: (body: AsyncIterable<Uint8A
     throw err;
   }
 }
+
+/**
+ * Browsers and fetch escape `"`, CR and LF in a part's filename as `%22`, `%0D`, `%0A` (the HTML
+ * standard's multipart encoding); busboy leaves them as sent. The core sanitises the result.
+ */
+const formFileName = (raw: string): string => raw.replace(/%(22|0d|0a)/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 
 /** An empty field means its default, as a form's empty select would send it. */
 function fileType(value: string): LibraryFileType {
