@@ -138,6 +138,24 @@ describeEachEngine('Metadata API file library', (engine) => {
     expect(await blobCount(s)).toBe(before);
   });
 
+  it('reads no upload without a token, and no other route parses multipart bodies', async () => {
+    const before = await blobCount(s);
+    const form = new FormData();
+    form.append('content', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'x.png');
+    const anonymous = await fetch(s.url + base, { method: 'POST', body: form });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'ERROR_CODE_UNAUTHORIZED' });
+    expect(await blobCount(s)).toBe(before);
+    // The multipart parser is the upload route's own: elsewhere a form body is still an unsupported media type.
+    const elsewhere = new FormData();
+    elsewhere.append('name', 'from a form');
+    const workspace = await fetch(s.url + '/api:meta/workspace', { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: elsewhere });
+    expect(workspace.status).toBe(400);
+    expect(await workspace.json()).toMatchObject({ code: 'ERROR_CODE_INPUT_ERROR', message: expect.stringMatching(/Unsupported Media Type/i), payload: { param: 'body' } });
+    const list = await s.request('GET', '/api:meta/workspace');
+    expect(list.body.map((w: { name: string }) => w.name)).not.toContain('from a form');
+  });
+
   it('streams the file part into the blob store as it arrives, and refuses it past FILE_MAX_BYTES while the client is still sending; nothing stays', async () => {
     const before = await blobCount(s);
     const head = Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="content"; filename="huge.bin"\r\n\r\n`);
