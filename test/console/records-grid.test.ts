@@ -312,17 +312,22 @@ describeInBrowser('console: records grid', () => {
     await makeTable(server, 'files');
     const c = await openGrid(browser, server, 'files');
     const { page } = c;
-    await page.getByLabel('Upload a file to photo of r1').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: PNG });
-    const preview = page.getByRole('img', { name: 'Preview of dot.png' });
+    const before = (await record(server, 'files', 'r1')).body.xata.version as number;
+    // A name that needs RFC 5987 (and a quote the header's ASCII fallback cannot carry).
+    await page.getByLabel('Upload a file to photo of r1').setInputFiles({ name: 'café "dot".png', mimeType: 'image/png', buffer: PNG });
+    const preview = page.getByRole('img', { name: 'Preview of café dot.png' });
     await preview.waitFor();
     await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
-    expect((await record(server, 'files', 'r1')).body.photo).toMatchObject({ name: 'dot.png', mediaType: 'image/png', size: PNG.length });
+    const uploaded = (await record(server, 'files', 'r1')).body;
+    expect(uploaded.photo).toMatchObject({ name: 'café dot.png', mediaType: 'image/png', size: PNG.length });
+    // Content and name in one write: the record moved on by exactly one version.
+    expect(uploaded.xata.version).toBe(before + 1);
     const content = await fetch(`${server.url}/db/shop:main/tables/files/data/r1/column/photo/file`, { headers: { authorization: `Bearer ${server.token}` } });
     expect(Buffer.from(await content.arrayBuffer())).toEqual(PNG);
 
-    await page.getByRole('button', { name: 'Remove dot.png from photo of r1' }).click();
+    await page.getByRole('button', { name: 'Remove café dot.png from photo of r1' }).click();
     const confirm = page.getByRole('dialog', { name: 'Remove file' });
-    expect(await confirm.textContent()).toMatch(/dot\.png.*r1/);
+    expect(await confirm.textContent()).toMatch(/café dot\.png.*r1/);
     await confirm.getByRole('button', { name: 'Remove file' }).click();
     await preview.waitFor({ state: 'detached' });
     expect((await record(server, 'files', 'r1')).body.photo ?? null).toBeNull();
@@ -336,10 +341,14 @@ describeInBrowser('console: records grid', () => {
     const c = await openGrid(browser, server, 'gallery');
     const { page } = c;
     const upload = page.getByLabel('Upload a file to shots of r1');
+    const version = async () => (await record(server, 'gallery', 'r1')).body.xata.version as number;
+    const v0 = await version();
     await upload.setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: PNG });
     await page.getByRole('img', { name: 'Preview of one.png' }).waitFor();
+    expect(await version()).toBe(v0 + 1);
     await upload.setInputFiles({ name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await page.getByRole('link', { name: 'two.txt' }).waitFor();
+    expect(await version()).toBe(v0 + 2);
     const shots = async () => ((await record(server, 'gallery', 'r1')).body.shots as Array<{ name: string; mediaType: string }>).map((f) => `${f.name} ${f.mediaType}`);
     expect(await shots()).toEqual(['one.png image/png', 'two.txt text/plain']);
     await page.getByRole('button', { name: 'Remove one.png from shots of r1' }).click();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { collectGarbage } from '../../src/core/files/file-gc.js';
@@ -74,6 +75,127 @@ describeEachEngine('Metadata API file library', (engine) => {
     const json = await s.request('POST', base, { content: 'x' });
     expect(json.status).toBe(400);
     expect(await blobCount(s)).toBe(before);
+  });
+
+  /** A multipart body by hand: parts in the given order, files with a filename. */
+  const BOUNDARY = 'strata-test-boundary';
+  function multipart(parts: Array<{ name: string; value: string | Buffer; filename?: string; type?: string }>): Buffer {
+    const pieces: Buffer[] = [];
+    for (const p of parts) {
+      const disposition = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
+      pieces.push(Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: ${disposition}\r\n${p.type ? `content-type: ${p.type}\r\n` : ''}\r\n`), Buffer.from(p.value), Buffer.from('\r\n'));
+    }
+    pieces.push(Buffer.from(`--${BOUNDARY}--\r\n`));
+    return Buffer.concat(pieces);
+  }
+  async function post(body: Buffer) {
+    const res = await fetch(s.url + base, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body: new Uint8Array(body) });
+    return { status: res.status, body: await res.json() as any };
+  }
+  const pngPart = { name: 'content', value: PNG, filename: 'late.png', type: 'image/png' };
+
+  it('takes the small fields before or after the file part', async () => {
+    const after = await post(multipart([pngPart, { name: 'type', value: 'image' }, { name: 'access', value: 'private' }]));
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+    expect(after.body).toMatchObject({ name: 'late.png', type: 'image', access: 'private', mime: 'image/png', size: PNG.length });
+    const before = await post(multipart([{ name: 'access', value: 'private' }, { name: 'type', value: 'image' }, { ...pngPart, filename: 'early.png' }]));
+    expect(before.status, JSON.stringify(before.body)).toBe(200);
+    expect(before.body).toMatchObject({ name: 'early.png', type: 'image', access: 'private' });
+    // A file right at the limit, its type given after it, streamed in one go.
+    const full = randomBytes(1024 * 1024);
+    const max = await post(multipart([{ name: 'content', value: full, filename: 'max.bin' }, { name: 'type', value: 'attachment' }]));
+    expect(max.status, JSON.stringify(max.body)).toBe(200);
+    const row = await s.strata.storage.system.findWorkspaceFile((await s.strata.workspaces.get(Number(base.split('/')[3]))).database.id, { id: max.body.id });
+    const chunks: Buffer[] = [];
+    for await (const chunk of s.strata.storage.blobs.read(row!.blobKey)) chunks.push(chunk);
+    expect(Buffer.concat(chunks).equals(full)).toBe(true);
+    for (const id of [after.body.id, before.body.id, max.body.id]) expect((await s.request('DELETE', `${base}/${id}`)).status).toBe(200);
+  });
+
+  it('refuses a second file, unknown or misplaced parts by name, and a type the stored bytes contradict; no blob stays', async () => {
+    const before = await blobCount(s);
+    const refusals: Array<[Buffer, string, RegExp]> = [
+      [multipart([pngPart, { ...pngPart, filename: 'again.png' }]), 'content', /second content part/],
+      [multipart([{ name: 'avatar', value: PNG, filename: 'a.png' }, pngPart]), 'avatar', /unknown part \[avatar\]/],
+      [multipart([pngPart, { name: 'folder', value: 'x' }]), 'folder', /unknown part \[folder\]/],
+      [multipart([{ name: 'content', value: 'just text' }]), 'content', /file part/],
+      [multipart([{ name: 'type', value: 'image', filename: 'type.txt' }, pngPart]), 'type', /text field/],
+      [multipart([pngPart, { name: 'type', value: 'image' }, { name: 'type', value: 'video' }]), 'type', /twice/],
+      [multipart([pngPart, { name: 'access', value: 'secret' }]), 'access', /public or private/],
+      [multipart([{ name: 'type', value: 'x'.repeat(2000) }, pngPart]), 'type', /too long/],
+      // The type after the bytes: the check runs on what was stored, then the blob goes.
+      [multipart([{ ...pngPart, value: 'plain text', type: 'text/plain' }, { name: 'type', value: 'image' }]), 'type', /must be image/],
+      [multipart([{ name: 'access', value: 'public' }]), 'content', /content is required/],
+    ];
+    for (const [body, param, message] of refusals) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body).toEqual({ code: 'ERROR_CODE_INPUT_ERROR', message: expect.stringMatching(message), payload: { param } });
+    }
+    const cut = await post(Buffer.concat([multipart([pngPart]).subarray(0, 120)]));
+    expect(cut.status).toBe(400);
+    expect(cut.body).toMatchObject({ code: 'ERROR_CODE_INPUT_ERROR', message: expect.stringMatching(/multipart|form/) });
+    expect(await blobCount(s)).toBe(before);
+  });
+
+  it('reads no upload without a token, and no other route parses multipart bodies', async () => {
+    const before = await blobCount(s);
+    const form = new FormData();
+    form.append('content', new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'x.png');
+    const anonymous = await fetch(s.url + base, { method: 'POST', body: form });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'ERROR_CODE_UNAUTHORIZED' });
+    expect(await blobCount(s)).toBe(before);
+    // The multipart parser is the upload route's own: elsewhere a form body is still an unsupported media type.
+    const elsewhere = new FormData();
+    elsewhere.append('name', 'from a form');
+    const workspace = await fetch(s.url + '/api:meta/workspace', { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: elsewhere });
+    expect(workspace.status).toBe(400);
+    expect(await workspace.json()).toMatchObject({ code: 'ERROR_CODE_INPUT_ERROR', message: expect.stringMatching(/Unsupported Media Type/i), payload: { param: 'body' } });
+    const list = await s.request('GET', '/api:meta/workspace');
+    expect(list.body.map((w: { name: string }) => w.name)).not.toContain('from a form');
+  });
+
+  it('streams the file part into the blob store as it arrives, and refuses it past FILE_MAX_BYTES while the client is still sending; nothing stays', async () => {
+    const before = await blobCount(s);
+    const head = Buffer.from(`--${BOUNDARY}\r\ncontent-disposition: form-data; name="content"; filename="huge.bin"\r\n\r\n`);
+    // Chunked, so no Content-Length tells the size: the bytes themselves must. The body never ends:
+    // had the server waited for all of it, no answer would come and the test would time out.
+    const req = http.request(s.url + base, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': `multipart/form-data; boundary=${BOUNDARY}` } });
+    let answered = false;
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        answered = true;
+        let text = '';
+        res.on('data', (c: Buffer) => { text += c.toString(); });
+        res.on('end', () => { resolve({ status: res.statusCode!, text }); req.destroy(); });
+      });
+      req.on('error', (err) => { if (!answered) reject(err); });
+    });
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    let sent = 0;
+    const pump = (upTo: number) => new Promise<void>((resolve) => {
+      const go = () => {
+        while (sent < upTo && !answered) {
+          sent += chunk.length;
+          if (!req.write(chunk)) { req.once('drain', go); return; }
+        }
+        resolve();
+      };
+      go();
+    });
+    req.write(head);
+    await pump(256 * 1024);
+    // The first bytes are in the blob store (an upload in progress) before the body is half sent.
+    for (let i = 0; i < 250 && (await blobCount(s)) === before; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await blobCount(s), 'a blob in progress while the body is still coming').toBe(before + 1);
+    await pump(1024 * 1024 + 4 * chunk.length);
+    const { status, text } = await answer;
+    expect(status, text).toBe(400); // 413, which Xano's envelope answers as an input error
+    expect(JSON.parse(text)).toEqual({ code: 'ERROR_CODE_INPUT_ERROR', message: expect.stringMatching(/larger than the limit of 1048576 bytes/), payload: { param: 'content' } });
+    expect(await blobCount(s)).toBe(before);
+    const gc = await collectGarbage(s.strata, { graceMs: 0, dryRun: true, now: Date.now() + 1000 });
+    expect(gc.removed).toEqual([]);
   });
 
   it('lists with search, access, sort, order and paging', async () => {

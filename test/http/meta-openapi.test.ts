@@ -60,6 +60,15 @@ describeEachEngine('OpenAPI document and Swagger UI of the Metadata API', (engin
       .toEqual(expect.arrayContaining(['workspace_id', 'page', 'per_page', 'search', 'sort', 'order']));
   });
 
+  it('documents the library upload as a multipart body (the route\'s own scoped parser does not change it)', () => {
+    const upload = spec.paths['/workspace/{workspace_id}/file'].post;
+    const schema = upload.requestBody.content['multipart/form-data'].schema;
+    expect(schema.required).toEqual(['content']);
+    expect(schema.properties).toMatchObject({ content: { type: 'string', format: 'binary' }, type: { enum: ['image', 'video', 'audio', 'attachment'] }, access: { enum: ['public', 'private'] } });
+    expect(upload.description).toMatch(/streamed/);
+    expect(spec.paths['/workspace/{workspace_id}/table'].post.requestBody.content).not.toHaveProperty('multipart/form-data');
+  });
+
   it('serves Swagger UI at /api:meta from its own files, pointing at its own document', async () => {
     const bare = await fetch(`${s.url}/api:meta`, { redirect: 'manual' });
     expect(bare.status).toBe(301);

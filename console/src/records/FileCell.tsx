@@ -32,10 +32,8 @@ export function FileCell({ table, record, column, onChanged }: { table: TableRef
     setError(null);
     try {
       // A file[] upload adds an item under a new id; a file column's upload replaces its file.
-      const item = column.type === 'file[]'
-        ? { fileId: `file_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`, others: files.map((f) => f.id!).filter(Boolean) }
-        : undefined;
-      await uploadFile(table, record.id, column.path, file, item);
+      const fileId = column.type === 'file[]' ? `file_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}` : undefined;
+      await uploadFile(table, record.id, column.path, file, fileId);
       onChanged();
     } catch (err) { setError(err as Error); } finally { setBusy(false); }
   }

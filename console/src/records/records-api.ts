@@ -1,5 +1,5 @@
 import { ApiError, call, data, seg } from '../api/http';
-import { nestedBody, type SchemaColumn, type XataRecord } from './table-columns';
+import { type SchemaColumn, type XataRecord } from './table-columns';
 
 /**
  * The grid's calls to the data API (Xata dialect) for one table of one branch. Every call
@@ -59,15 +59,25 @@ export async function deleteRecords(t: TableRef, ids: string[]): Promise<void> {
 }
 
 /**
- * Streams a file's bytes to the binary endpoint (with its own content type), then names it:
- * the binary endpoint carries no file name, and a file object without content keeps its
- * bytes. For a file[] item, `others` are the column's other item ids (a list write keeps
- * only the items it names).
+ * Streams a file's bytes to the binary endpoint with its own content type, named in the same
+ * write by a `Content-Disposition` header (a Strata extension): one write, one new version,
+ * and no second request racing other changes to a file[] list. For a file[] item, `fileId`
+ * is the new item's id.
  */
-export async function uploadFile(t: TableRef, id: string, column: string, file: File, item?: { fileId: string; others: string[] }): Promise<void> {
-  await call('PUT', filePath(t, id, column, item?.fileId), undefined, { raw: file, headers: { 'content-type': file.type || 'application/octet-stream' } });
-  const named = item ? [...item.others.map((other) => ({ id: other })), { id: item.fileId, name: file.name }] : { name: file.name };
-  await data('PATCH', recordPath(t, id), nestedBody(column, named));
+export async function uploadFile(t: TableRef, id: string, column: string, file: File, fileId?: string): Promise<void> {
+  await call('PUT', filePath(t, id, column, fileId), undefined, {
+    raw: file, headers: { 'content-type': file.type || 'application/octet-stream', 'content-disposition': uploadDisposition(file.name) },
+  });
+}
+
+/**
+ * `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback (header values cannot carry
+ * other characters) and the exact name per RFC 5987, which the server prefers.
+ */
+export function uploadDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const exact = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${exact}`;
 }
 
 export const removeFile = (t: TableRef, id: string, column: string, fileId?: string) =>

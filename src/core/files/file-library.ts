@@ -12,10 +12,11 @@ export type LibraryFileType = (typeof LIBRARY_FILE_TYPES)[number];
 /** How long a private library file's signed URL stays valid (an answer's URL is signed when it is given). */
 export const LIBRARY_SIGNED_URL_TTL = 60 * 60;
 
-/** An upload to the library: the content (a whole blob), its declared name and media type. */
-export interface LibraryUpload {
-  content: Blob; name: string; declaredType: string; type: LibraryFileType; access: 'public' | 'private';
-}
+/** Content already in the blob store, waiting for its row: its key, size and first bytes (for sniffing). */
+export interface LibraryContent { key: string; size: number; head: Buffer }
+
+/** What the row of an upload says: its declared name and media type, its library type and access. */
+export interface LibraryFileMeta { name: string; declaredType: string; type: LibraryFileType; access: 'public' | 'private' }
 
 /**
  * A workspace's file library (Xano's `/workspace/{id}/file`): files that belong to the
@@ -30,25 +31,43 @@ export class FileLibrary {
     private readonly usage: (databaseId: number, ids: number[], limit: number) => Promise<LibraryUse[]> = async () => [],
   ) {}
 
-  async upload(databaseId: number, input: LibraryUpload): Promise<WorkspaceFileRow> {
-    const name = sanitizeFileName(input.name) || 'file';
-    const declared = input.declaredType.split(';')[0]!.trim().toLowerCase();
+  /**
+   * Streams an upload's bytes into a new blob (beyond the limit: 413, nothing left behind).
+   * The row comes after, with `create`, once the rest of the request is read: a multipart
+   * form may name the file's type after its content.
+   */
+  async store(body: AsyncIterable<Uint8Array>): Promise<LibraryContent> {
     const key = newBlobKey();
-    const { size, head } = await this.blobs.put(key, blobChunks(input.content), this.maxBytes);
+    const { size, head } = await this.blobs.put(key, body, this.maxBytes);
+    return { key, size, head };
+  }
+
+  /** Releases stored content that will get no row (the request failed after its bytes were in). */
+  discard(content: LibraryContent): Promise<void> {
+    return this.blobs.delete([content.key]);
+  }
+
+  /**
+   * The row for stored content, after checking the declared media type and the library type
+   * against its first bytes. Any failure releases the blob.
+   */
+  async create(databaseId: number, content: LibraryContent, meta: LibraryFileMeta): Promise<WorkspaceFileRow> {
     try {
-      if (declared && contradicts(declared, head)) {
+      const name = sanitizeFileName(meta.name) || 'file';
+      const declared = meta.declaredType.split(';')[0]!.trim().toLowerCase();
+      if (declared && contradicts(declared, content.head)) {
         throw new StrataError('INVALID_VALUE', `file content is not of the declared media type [${declared}]`, { param: 'content' });
       }
-      const mime = !declared || declared === 'application/octet-stream' ? sniffMediaType(head) ?? (declared || 'application/octet-stream') : declared;
-      if (input.type !== 'attachment' && !mime.startsWith(`${input.type}/`)) {
-        throw new StrataError('INVALID_VALUE', `a file of type [${input.type}] must be ${input.type}/*, got [${mime}]`, { param: 'type' });
+      const mime = !declared || declared === 'application/octet-stream' ? sniffMediaType(content.head) ?? (declared || 'application/octet-stream') : declared;
+      if (meta.type !== 'attachment' && !mime.startsWith(`${meta.type}/`)) {
+        throw new StrataError('INVALID_VALUE', `a file of type [${meta.type}] must be ${meta.type}/*, got [${mime}]`, { param: 'type' });
       }
       return await this.system.insertWorkspaceFile({
-        databaseId, createdAt: new Date().toISOString(), name, size, type: input.type, mime, access: input.access,
-        blobKey: key, path: `/vault/${randomBytes(12).toString('base64url')}/${name}`,
+        databaseId, createdAt: new Date().toISOString(), name, size: content.size, type: meta.type, mime, access: meta.access,
+        blobKey: content.key, path: `/vault/${randomBytes(12).toString('base64url')}/${name}`,
       });
     } catch (err) {
-      await this.blobs.delete([key]);
+      await this.discard(content);
       throw err;
     }
   }
@@ -75,14 +94,5 @@ export class FileLibrary {
     const rows = await this.system.deleteWorkspaceFiles(databaseId, [...new Set(ids)]);
     await this.blobs.delete(rows.map((r) => r.blobKey));
     return rows;
-  }
-}
-
-async function* blobChunks(blob: Blob): AsyncIterable<Uint8Array> {
-  const reader = blob.stream().getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
   }
 }

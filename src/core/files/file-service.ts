@@ -4,7 +4,7 @@ import type { BranchContext } from '../databases.js';
 import { StrataError, badRequest } from '../errors.js';
 import { recordNotFound, storageId, tableIn, type RecordKey, type WriteScope } from '../records/record-write.js';
 import { runWrite } from '../records/write-transaction.js';
-import { DEFAULT_SIGNED_URL_TIMEOUT, checkMediaType, type StoredFile } from './file-object.js';
+import { DEFAULT_SIGNED_URL_TIMEOUT, checkMediaType, sanitizeFileName, type StoredFile } from './file-object.js';
 import { FileEffects } from './file-effects.js';
 import { storeContent } from './file-blobs.js';
 import { newFileId, readFileValues } from './file-write.js';
@@ -28,12 +28,17 @@ export class FileService {
     return file;
   }
 
-  /** Streams a body into the column's file (or file[] item), replacing its content. */
-  async put(ctx: BranchContext, target: FileTarget, body: AsyncIterable<Uint8Array>, contentType: string | undefined): Promise<{ file: StoredFile; created: boolean }> {
+  /**
+   * Streams a body into the column's file (or file[] item), replacing its content. `name`, when
+   * given, renames the file in the same write (sanitised like every file name); else it keeps its name.
+   */
+  async put(ctx: BranchContext, target: FileTarget, body: AsyncIterable<Uint8Array>, contentType: string | undefined, name?: string): Promise<{ file: StoredFile; created: boolean }> {
     if (!ctx.files) throw new StrataError('INTERNAL', 'file storage is not configured');
     const schema = await ctx.schema();
     locate(tableIn(schema, target.table), target);
     const declared = contentType ? checkMediaType(target.column, contentType.split(';')[0]!.trim()) : undefined;
+    const newName = name === undefined ? undefined : sanitizeFileName(name);
+    if (newName === '') throw badRequest(`column [${target.column}]: the file name [${name!.slice(0, 100)}] is empty once path segments and control characters are removed`);
     const upload = new FileEffects(ctx.files);
     let stored;
     try {
@@ -49,7 +54,7 @@ export class FileService {
       const prior = pick(leaf, current, target.fileId);
       const file: StoredFile = {
         ...(leaf.type === 'file[]' ? { id: target.fileId ?? newFileId() } : {}),
-        key: stored.key, name: prior?.name ?? '', mediaType: stored.mediaType, size: stored.size, version: (prior?.version ?? 0) + 1,
+        key: stored.key, name: newName ?? prior?.name ?? '', mediaType: stored.mediaType, size: stored.size, version: (prior?.version ?? 0) + 1,
         enablePublicUrl: prior?.enablePublicUrl ?? false, signedUrlTimeout: prior?.signedUrlTimeout ?? DEFAULT_SIGNED_URL_TIMEOUT, attributes: stored.attributes,
       };
       if (prior?.key) w.files!.released.push(prior.key);

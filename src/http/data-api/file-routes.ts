@@ -8,6 +8,7 @@ import { fileOutput } from '../../core/files/file-object.js';
 import { tooLarge } from '../../storage/blobs/blob-store.js';
 import type { FileTarget } from '../../core/files/file-service.js';
 import { sendFile } from '../files/file-send.js';
+import { uploadFileName } from '../files/upload-file-name.js';
 import { fileUrlScope, fileWithUrls } from '../files/file-url-fill.js';
 
 const FileParams = Type.Object({
@@ -17,7 +18,8 @@ const FileParams = Type.Object({
 
 /**
  * Xata's binary file endpoints: GET streams a file out, PUT streams the raw body in (its
- * Content-Type is the media type), DELETE removes it. `…/file` is a `file` column,
+ * Content-Type is the media type; a Strata extension: a `Content-Disposition` filename names
+ * the file in the same write), DELETE removes it. `…/file` is a `file` column,
  * `…/file/{fileId}` an item of a `file[]` column (the SDK sends `…/file/` for the former).
  */
 export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
@@ -42,7 +44,8 @@ export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) =
       let result;
       try {
         checkLength(request, strata.ops.fileMaxBytes);
-        result = await strata.files.put(ctx, target(request.params), request.raw, request.headers['content-type']);
+        const name = uploadFileName(request.headers['content-disposition']);
+        result = await strata.files.put(ctx, target(request.params), request.raw, request.headers['content-type'], name);
       } catch (err) {
         // The rest of a refused body is not worth reading: close the connection after answering.
         if (!request.raw.readableEnded) reply.header('connection', 'close');

@@ -88,7 +88,10 @@ export const dataApiExamples: Record<string, Record<string, unknown>> = {
   // Files: raw bytes in and out (the body is the file; Content-Type is its media type).
   ...Object.fromEntries(['/db/:dbBranch/tables/:table/data/:id/column/:column/file', '/db/:dbBranch/tables/:table/data/:id/column/:column/file/:fileId'].flatMap((path) => [
     [`GET ${path}`, { summary: 'Download a file (streamed; Range, ETag)' }],
-    [`PUT ${path}`, { summary: 'Upload a file: the raw body, streamed (Content-Type = media type)' }],
+    [`PUT ${path}`, {
+      summary: 'Upload a file: the raw body, streamed (Content-Type = media type)',
+      description: 'Strata extension: a `Content-Disposition: attachment; filename="…"` request header (or RFC 5987 `filename*=UTF-8\'\'…`, which wins) names the file in the same write; the name is sanitised like any file name; a malformed header is a 400. Without it the file keeps its name.',
+    }],
     [`DELETE ${path}`, { summary: 'Delete a file (answers its metadata)' }],
   ])),
   'GET /file/:accessId': { summary: 'A file by access id: public files, or any file with a valid signed URL (no token)' },

@@ -1,13 +1,14 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import fastifyMultipart from '@fastify/multipart';
 import type { Strata } from '../../core/strata.js';
 import { StrataError } from '../../core/errors.js';
-import { LIBRARY_FILE_TYPES, type LibraryFileType } from '../../core/files/file-library.js';
 import type { WorkspaceFileRow } from '../../storage/storage.js';
 import { needs } from '../route-access.js';
 import { metaPage, WorkspaceParams, xanoTime } from './params.js';
 import { baseUrl, libraryFileUrl } from '../files/file-url-fill.js';
+import { libraryUploadLimits, readLibraryUpload } from './library-upload-form.js';
 
 const FileParams = Type.Object({
   workspace_id: WorkspaceParams.properties.workspace_id,
@@ -42,14 +43,13 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 
 /**
  * A workspace's file library: upload (multipart/form-data: `content`, `type`, `access`), list
- * (search, access, sort, order, paging), delete one, delete many. The multipart body is parsed
- * by Node's fetch implementation (`Request.formData()`), which holds the upload in memory:
- * bodies beyond FILE_MAX_BYTES (plus the envelope) are refused before and while reading.
+ * (search, access, sort, order, paging), delete one, delete many. The upload streams: the
+ * `content` part goes straight into the blob store as it arrives (library-upload-form.ts), so
+ * an upload costs no more memory than a chunk, and one past FILE_MAX_BYTES is refused as soon
+ * as its bytes say so.
  */
 export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  // Left unparsed here: the route reads the raw stream.
-  app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
   const base = '/workspace/:workspace_id/file';
 
   app.get(base, { config: needs('files:read'), schema: { params: WorkspaceParams, querystring: ListQuery } }, async (request) => {
@@ -62,27 +62,22 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
     return metaPage(q.page, await fileViews(strata, request, rows.slice(0, q.per_page)), rows.length > q.per_page);
   });
 
-  app.post(base, { config: needs('files:create'), schema: { params: WorkspaceParams } }, async (request, reply) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
-    let form: FormData;
-    try {
-      form = await readForm(request, strata.ops.fileMaxBytes + MULTIPART_OVERHEAD);
-    } catch (err) {
-      if (!request.raw.readableEnded) reply.header('connection', 'close');
-      throw err;
-    }
-    const content = form.get('content');
-    if (!(content instanceof Blob)) throw new StrataError('BAD_REQUEST', 'content is required: a file part of a multipart/form-data body', { param: 'content' });
-    if (content.size > strata.ops.fileMaxBytes) throw tooLarge(strata.ops.fileMaxBytes);
-    // (the blob store enforces the same limit again while writing)
-    const type = field(form, 'type') ?? 'attachment';
-    if (!(LIBRARY_FILE_TYPES as readonly string[]).includes(type)) throw new StrataError('BAD_REQUEST', `type must be one of ${LIBRARY_FILE_TYPES.join(', ')}`, { param: 'type' });
-    const access = field(form, 'access') ?? 'public';
-    if (access !== 'public' && access !== 'private') throw new StrataError('BAD_REQUEST', 'access must be public or private', { param: 'access' });
-    const file = await strata.fileLibrary.upload(database.id, {
-      content, name: content instanceof File ? content.name : '', declaredType: content.type, type: type as LibraryFileType, access,
+  // The multipart parser in a scope of its own: no other route's body parsing changes.
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, { limits: libraryUploadLimits(strata.ops.fileMaxBytes) });
+    scope.withTypeProvider<TypeBoxTypeProvider>().post(base, { config: needs('files:create'), schema: { params: WorkspaceParams } }, async (request, reply) => {
+      try {
+        const { database } = await strata.workspaces.get(request.params.workspace_id);
+        checkLength(request, strata.ops.fileMaxBytes + MULTIPART_OVERHEAD);
+        const { content, meta } = await readLibraryUpload(request, (body) => strata.fileLibrary.store(body), (c) => strata.fileLibrary.discard(c));
+        const file = await strata.fileLibrary.create(database.id, content, meta);
+        return (await fileViews(strata, request, [file]))[0];
+      } catch (err) {
+        // The rest of a refused body is not worth reading: close the connection after answering.
+        if (!request.raw.readableEnded) reply.header('connection', 'close');
+        throw err;
+      }
     });
-    return (await fileViews(strata, request, [file]))[0];
   });
 
   // Registered before `/:file_id`; a static segment wins over a parameter in any case.
@@ -100,36 +95,10 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
   });
 };
 
-/** Too large (413; the Metadata API answers it as an input error on `content`). */
-const tooLarge = (max: number) => new StrataError('PAYLOAD_TOO_LARGE', `file is larger than the limit of ${max} bytes`, { param: 'content' });
-
-/** A text field of the form, or undefined when absent or empty. */
-function field(form: FormData, name: string): string | undefined {
-  const v = form.get(name);
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-async function readForm(request: FastifyRequest, max: number): Promise<FormData> {
-  const type = request.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\s*;/i.test(type)) throw new StrataError('BAD_REQUEST', 'the body must be multipart/form-data', { param: 'content' });
+/** A declared length past the limit is refused before a byte is read (a chunked body is counted as it comes). */
+function checkLength(request: FastifyRequest, max: number): void {
   const length = Number(request.headers['content-length']);
-  if (Number.isFinite(length) && length > max) throw tooLarge(max);
-  const raw = request.raw;
-  async function* counted(): AsyncIterable<Uint8Array> {
-    let n = 0;
-    for await (const chunk of raw) {
-      n += (chunk as Buffer).length;
-      if (n > max) throw tooLarge(max);
-      yield chunk as Buffer;
-    }
-  }
-  const web = new Request('http://strata.invalid/', { method: 'POST', headers: { 'content-type': type }, body: counted() as any, duplex: 'half' } as RequestInit);
-  try {
-    return await web.formData();
-  } catch (err) {
-    if (err instanceof StrataError) throw err;
-    const cause = (err as { cause?: unknown }).cause;
-    if (cause instanceof StrataError) throw cause;
-    throw new StrataError('BAD_REQUEST', `malformed multipart body: ${(err as Error).message}`, { param: 'content' });
+  if (Number.isFinite(length) && length > max) {
+    throw new StrataError('PAYLOAD_TOO_LARGE', `file is larger than the limit of ${max - MULTIPART_OVERHEAD} bytes`, { param: 'content' });
   }
 }

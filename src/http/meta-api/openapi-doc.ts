@@ -94,7 +94,7 @@ const fileExamples = {
   },
   [`POST ${WS}/file`]: {
     summary: 'Upload a file to the library (multipart/form-data)',
-    description: '`content`: the file (required; its part\'s file name and content type become `name` and `mime`; without a type, or `application/octet-stream`, the type is read from the bytes where recognisable). `type`: `image`, `video`, `audio` or `attachment` (default); the first three need a matching media type. `access`: `public` (default) or `private`. Up to FILE_MAX_BYTES; the body is held in memory while parsed.',
+    description: '`content`: the file (required; its part\'s file name and content type become `name` and `mime`; without a type, or `application/octet-stream`, the type is read from the bytes where recognisable). `type`: `image`, `video`, `audio` or `attachment` (default); the first three need a matching media type. `access`: `public` (default) or `private`. The parts may come in any order, one `content` only; no other part is accepted. The file is streamed into storage as it arrives (never held in memory); past FILE_MAX_BYTES the upload is refused as soon as it gets there, and nothing is kept.',
     consumes: ['multipart/form-data'],
     body: {
       type: 'object', required: ['content'],
