@@ -28,8 +28,10 @@ describeInBrowser('console: request history, members, files', () => {
     expect((await server.request('POST', '/db/app:main/tables/posts/query', {})).status).toBe(200);
     expect((await server.request('GET', '/db/app:main/tables/posts/data/rec_missing')).status).toBe(404);
     expect((await server.request('POST', '/db/app:main/tables/posts/query', { filter: { nope: 1 } })).status).toBe(400);
-    // History is written in batches: wait (bounded) until the four requests are stored.
-    await expect.poll(async () => (await server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(4);
+    // History is written in batches, in request order: once the last request (the 400) is
+    // stored, every earlier one is too. Wait for it (bounded), then count.
+    const stored = async () => (await server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items as Array<{ status: number }>;
+    await expect.poll(async () => (await stored()).some((entry) => entry.status === 400), { timeout: 20_000 }).toBe(true);
 
     const c = await openConsole(browser, server.url);
     const { page } = c;
@@ -38,7 +40,7 @@ describeInBrowser('console: request history, members, files', () => {
     const table = page.getByRole('table', { name: 'Requests' });
     const rows = table.locator('tbody tr');
     // Everything the workspace saw (its creation too), as the API lists it.
-    const all = (await server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items.length;
+    const all = (await stored()).length;
     await expect.poll(() => rows.count()).toBe(all);
     expect(await page.getByRole('img', { name: new RegExp(`Requests over time: ${all} requests, 2 errors`) }).count()).toBe(1);
     await c.screenshot('history');
