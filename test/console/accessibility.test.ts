@@ -18,6 +18,8 @@ const COLUMNS = [
   { name: 'published', type: 'datetime' }, { name: 'body', type: 'text' }, { name: 'tags', type: 'multiple' }, { name: 'cover', type: 'file' },
 ];
 const VIEWPORT = { width: 1280, height: 720 };
+/** An unbreakable string (a URL, a token) where layouts tend to break. */
+const LONG = `https://example.com/${'a1b2c3d4'.repeat(24)}`;
 
 /** Both checks on the page as it is now. */
 async function check(page: Page, screen: string): Promise<void> {
@@ -42,11 +44,20 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     expect((await server.request('GET', '/db/app:main/tables/posts/data/missing')).status).toBe(404); // an error in the history
     expect((await server.request('POST', '/db/app:main/tables/posts/query', {})).status).toBe(200);
     const workspaceId = (await server.request('GET', '/api:meta/workspace')).body.find((w: { name: string }) => w.name === 'app').id;
+    // Long unbreakable values in every kind of place, and a table wider than the screen.
+    expect((await server.request('PUT', `/api:meta/workspace/${workspaceId}`, { name: 'app', description: LONG })).status).toBe(200);
+    const postsId = (await server.request('GET', `/api:meta/workspace/${workspaceId}/table`)).body.items.find((t: { name: string }) => t.name === 'posts').id;
+    expect((await server.request('PUT', `/api:meta/workspace/${workspaceId}/table/${postsId}/meta`, { name: 'posts', description: LONG })).status).toBe(200);
+    const wide = Array.from({ length: 14 }, (_, i) => ({ name: `column_number_${i + 1}`, type: 'string' }));
+    expect((await server.request('PUT', '/db/app:main/tables/wide', { columns: wide })).status).toBe(201);
+    expect((await server.request('PUT', '/db/app:main/tables/wide/data/w1', Object.fromEntries(wide.map((col) => [col.name, LONG])))).status).toBe(201);
+    expect((await server.request('PUT', '/workspaces/local/dbs/blank', { region: 'local' })).status).toBe(201);
     await server.createToken(FULL_ACCESS); // a second token in the list
     await server.strata.accounts.create({ email: 'member@test.local', password: 'member-password', name: 'Member' });
     expect((await server.request('PUT', `/api:meta/workspace/${workspaceId}/member/member@test.local`, { role: 'editor' })).status).toBe(200);
     const form = new FormData();
     form.append('content', new File([PNG], 'pixel.png', { type: 'image/png' }));
+    form.append('content', new File(['x'], `${'long-file-name-'.repeat(12)}.txt`, { type: 'text/plain' }));
     expect((await fetch(`${server.url}/api:meta/workspace/${workspaceId}/file`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: form })).status).toBe(200);
     // History is written in batches: wait (bounded) until it holds the requests above.
     for (let i = 0; i < 100 && (await server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items.length < 6; i++) {
@@ -113,6 +124,19 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await dialog.waitFor();
     await check(page, 'the new table dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Delete posts' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete table posts?' });
+    await confirm.waitFor();
+    await check(page, 'the delete table dialog (type the name to confirm)');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'New branch' }).click();
+    await page.getByRole('dialog', { name: 'New branch' }).waitFor();
+    await check(page, 'the new branch dialog');
+    await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Cancel' }).click();
+
+    await page.goto('/w/blank/b/main');
+    await page.getByText('Branch main has no tables yet').waitFor();
+    await check(page, 'the tables page of an empty workspace');
     expectNoConsoleErrors(c);
   });
 
@@ -126,6 +150,10 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await dialog.waitFor();
     await check(page, 'the add column dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Edit title' }).click();
+    await page.getByRole('dialog').waitFor();
+    await check(page, 'the edit column dialog');
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     expectNoConsoleErrors(c);
   });
 
@@ -153,6 +181,17 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await dialog.waitFor();
     await check(page, 'the add record dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Delete record p2' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete record' });
+    await confirm.waitFor();
+    await check(page, 'the delete record dialog');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+
+    // Fourteen columns of long values: the grid scrolls inside its own box, not the page.
+    await page.goto('/w/app/b/main/t/wide');
+    await page.getByRole('grid', { name: 'Records of wide' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await check(page, 'the records grid of a wide table');
     expectNoConsoleErrors(c);
   });
 
@@ -202,8 +241,24 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const dialog = page.getByRole('dialog', { name: 'New access token' });
     await dialog.waitFor();
     await check(page, 'the new token dialog');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.getByLabel('Name').fill('a11y');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+    const shown = page.getByRole('dialog', { name: 'Token “a11y” created' });
+    await shown.waitFor();
+    await check(page, 'the token secret dialog');
+    await shown.getByRole('button', { name: 'Done' }).click();
     expectNoConsoleErrors(c);
+  });
+
+  test('an error in the API\'s words (a table that does not exist)', async () => {
+    const e = await openConsole(browser, server.url, { expectedErrors: [/status of 404/] });
+    await e.page.setViewportSize(VIEWPORT);
+    await signIn(e.page, 'owner@test.local', 'owner-password');
+    await e.page.goto('/w/app/b/main/t/nope');
+    await expect.poll(() => e.page.getByRole('alert').first().textContent()).toContain('not found');
+    await check(e.page, 'the records page of a missing table');
+    expectNoConsoleErrors(e);
+    await e.close();
   });
 
   test('an unknown address', async () => {
