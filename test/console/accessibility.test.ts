@@ -5,7 +5,7 @@ import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
 import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn, type ConsolePage } from '../support/browser.js';
-import { expectNoAxeViolations, expectNoHorizontalOverflow, focusedName } from '../support/accessibility.js';
+import { expectNoAxeViolations, expectNoHorizontalOverflow, focusIsVisible, focusedName } from '../support/accessibility.js';
 
 /**
  * Every main screen of the console, with real data in it, checked by axe-core against WCAG 2.1
@@ -21,8 +21,9 @@ const VIEWPORT = { width: 1280, height: 720 };
 /** An unbreakable string (a URL, a token) where layouts tend to break. */
 const LONG = `https://example.com/${'a1b2c3d4'.repeat(24)}`;
 
-/** Both checks on the page as it is now. */
-async function check(page: Page, screen: string): Promise<void> {
+/** Both checks on the page as it is now; with `title`, the browser tab names the screen so. */
+async function check(page: Page, screen: string, title?: string): Promise<void> {
+  if (title) await expect.poll(() => page.title(), { message: `the tab's title on ${screen}` }).toBe(`${title} · Strata`);
   await expectNoAxeViolations(page, screen);
   await expectNoHorizontalOverflow(page, screen);
 }
@@ -80,7 +81,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await out.page.setViewportSize(VIEWPORT);
     await out.page.goto('/login');
     await out.page.getByRole('button', { name: 'Sign in' }).waitFor();
-    await check(out.page, 'the login page');
+    await check(out.page, 'the login page', 'Sign in');
     expectNoConsoleErrors(out);
     await out.close();
   });
@@ -105,7 +106,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/');
     await page.getByRole('link', { name: 'app', exact: true }).waitFor();
-    await check(page, 'the workspaces page');
+    await check(page, 'the workspaces page', 'Workspaces');
     await page.getByRole('button', { name: 'New workspace' }).click();
     const dialog = page.getByRole('dialog', { name: 'New workspace' });
     await dialog.waitFor();
@@ -118,7 +119,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/w/app/b/main');
     await page.getByRole('link', { name: 'posts', exact: true }).waitFor();
-    await check(page, 'the tables page');
+    await check(page, 'the tables page', 'Tables in app');
     await page.getByRole('button', { name: 'New table' }).click();
     const dialog = page.getByRole('dialog', { name: /table/i });
     await dialog.waitFor();
@@ -136,7 +137,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
     await page.goto('/w/blank/b/main');
     await page.getByText('Branch main has no tables yet').waitFor();
-    await check(page, 'the tables page of an empty workspace');
+    await check(page, 'the tables page of an empty workspace', 'Tables in blank');
     expectNoConsoleErrors(c);
   });
 
@@ -144,7 +145,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/w/app/b/main/t/posts/schema');
     await page.getByRole('button', { name: 'Edit title' }).waitFor();
-    await check(page, 'the schema page');
+    await check(page, 'the schema page', 'Schema of posts in app');
     await page.getByRole('button', { name: 'Add column' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
@@ -162,7 +163,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.goto('/w/app/b/main/t/posts');
     await page.getByRole('grid', { name: 'Records of posts' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    await check(page, 'the records grid');
+    await check(page, 'the records grid', 'posts in app');
 
     await page.getByRole('button', { name: 'Filters' }).click();
     const filters = page.getByRole('form', { name: 'Filters' });
@@ -191,7 +192,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.goto('/w/app/b/main/t/wide');
     await page.getByRole('grid', { name: 'Records of wide' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    await check(page, 'the records grid of a wide table');
+    await check(page, 'the records grid of a wide table', 'wide in app');
     expectNoConsoleErrors(c);
   });
 
@@ -199,7 +200,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/w/app/files');
     await page.getByRole('table', { name: 'Files' }).getByRole('row').filter({ hasText: 'pixel.png' }).waitFor();
-    await check(page, 'the files page');
+    await check(page, 'the files page', 'Files of app');
     expectNoConsoleErrors(c);
   });
 
@@ -207,7 +208,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/w/app/members');
     await page.getByLabel('Role of member@test.local').waitFor();
-    await check(page, 'the members page');
+    await check(page, 'the members page', 'Members of app');
     await page.getByRole('button', { name: 'Add member' }).click();
     await page.getByRole('dialog', { name: 'Add a member' }).waitFor();
     await check(page, 'the add member dialog');
@@ -222,7 +223,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     // (the oldest one: the one made before the console's own queries)
     const details = page.getByRole('button', { name: 'Details of POST /db/app:main/tables/posts/query (200)' }).last();
     await details.waitFor();
-    await check(page, 'the request history page');
+    await check(page, 'the request history page', 'Request history of app');
     await details.click();
     const dialog = page.getByRole('dialog', { name: 'POST /db/app:main/tables/posts/query' });
     await dialog.waitFor();
@@ -236,7 +237,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/tokens');
     await expect.poll(() => page.getByRole('table', { name: 'Access tokens' }).getByRole('row').count()).toBeGreaterThanOrEqual(3);
-    await check(page, 'the access tokens page');
+    await check(page, 'the access tokens page', 'Access tokens');
     await page.getByRole('button', { name: 'New token' }).click();
     const dialog = page.getByRole('dialog', { name: 'New access token' });
     await dialog.waitFor();
@@ -265,7 +266,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/w/app/nowhere');
     await page.getByRole('heading', { level: 1 }).waitFor();
-    await check(page, 'the not-found page');
+    await check(page, 'the not-found page', 'Page not found');
     expectNoConsoleErrors(c);
   });
 
@@ -302,12 +303,16 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Tab');
     expect(await focusedName(page)).toBe('a:Skip to content');
+    expect(await focusIsVisible(page)).toBe(true);
     await page.keyboard.press('Enter'); // past the sidebar, into the content
     const reached: string[] = [];
+    const unseen: string[] = [];
     for (let i = 0; i < 30 && !reached.includes('button:Delete posts'); i++) {
       await page.keyboard.press('Tab');
       reached.push(await focusedName(page));
+      if (!(await focusIsVisible(page))) unseen.push(reached.at(-1)!);
     }
+    expect(unseen, 'every tab stop shows its focus').toEqual([]);
     const wanted = ['button:New table', 'a:authors', 'a:Schema of authors', 'button:Rename authors', 'button:Delete authors', 'a:posts', 'a:Schema of posts', 'button:Rename posts', 'button:Delete posts'];
     expect(reached.filter((name) => wanted.includes(name))).toEqual(wanted);
     expect(reached[0]).toBe('button:New table'); // the first stop after skipping is the page's main action
@@ -350,7 +355,7 @@ describeInBrowser('console: accessibility of the first-run setup', () => {
     await c.page.getByLabel('Password').fill(first.password);
     await c.page.getByRole('button', { name: 'Sign in' }).click();
     await c.page.getByRole('form', { name: 'Finish setting up Strata' }).waitFor();
-    await check(c.page, 'the first-run setup form');
+    await check(c.page, 'the first-run setup form', 'Finish setup');
     expectNoConsoleErrors(c);
     await c.close();
   });

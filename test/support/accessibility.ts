@@ -71,3 +71,13 @@ export async function focusedName(page: Page): Promise<string> {
     return `${el.tagName.toLowerCase()}:${(name ?? '').trim()}`;
   });
 }
+
+/** Whether the focused element shows where the focus is: an outline at least 2px wide. */
+export async function focusIsVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return false;
+    const style = getComputedStyle(el);
+    return style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2;
+  });
+}
