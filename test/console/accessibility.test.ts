@@ -56,10 +56,11 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await server.createToken(FULL_ACCESS); // a second token in the list
     await server.strata.accounts.create({ email: 'member@test.local', password: 'member-password', name: 'Member' });
     expect((await server.request('PUT', `/api:meta/workspace/${workspaceId}/member/member@test.local`, { role: 'editor' })).status).toBe(200);
-    const form = new FormData();
-    form.append('content', new File([PNG], 'pixel.png', { type: 'image/png' }));
-    form.append('content', new File(['x'], `${'long-file-name-'.repeat(12)}.txt`, { type: 'text/plain' }));
-    expect((await fetch(`${server.url}/api:meta/workspace/${workspaceId}/file`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: form })).status).toBe(200);
+    for (const file of [new File([PNG], 'pixel.png', { type: 'image/png' }), new File(['x'], `${'long-file-name-'.repeat(12)}.txt`, { type: 'text/plain' })]) {
+      const form = new FormData();
+      form.append('content', file);
+      expect((await fetch(`${server.url}/api:meta/workspace/${workspaceId}/file`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: form })).status).toBe(200);
+    }
     // History is written in batches: wait (bounded) until it holds the requests above.
     for (let i = 0; i < 100 && (await server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items.length < 6; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -200,6 +201,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = c;
     await page.goto('/w/app/files');
     await page.getByRole('table', { name: 'Files' }).getByRole('row').filter({ hasText: 'pixel.png' }).waitFor();
+    await page.getByRole('table', { name: 'Files' }).getByRole('row').filter({ hasText: 'long-file-name-long' }).waitFor();
     await check(page, 'the files page', 'Files of app');
     expectNoConsoleErrors(c);
   });
@@ -275,7 +277,6 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const { page } = k;
     await page.goto('/login');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    // Tab order from the top of the page: email, password, the submit button.
     // The form opens with the focus in Email; Tab goes on to Password, then to the button.
     const order = [await focusedName(page)];
     for (let i = 0; i < 2; i++) {
