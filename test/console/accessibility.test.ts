@@ -296,7 +296,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await k.close();
   });
 
-  test('keyboard only: skip to the content, reach New table and each table\'s links, open a table with Enter', async () => {
+  test('keyboard only: skip to the content, reach New table and each table\'s links, open a table with Enter, focus starts at the new screen', async () => {
     expect((await server.request('PUT', '/db/app:main/tables/authors', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
     const { page } = c;
     await page.goto('/w/app/b/main');
@@ -328,9 +328,18 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await dialog.waitFor({ state: 'detached' });
     expect(await focusedName(page)).toBe('button:New table');
 
+    // A screen opened by keyboard starts at the top of its content, from the content or the sidebar.
+    const focusInContent = () => page.evaluate(() => document.activeElement?.id === 'content');
     await page.getByRole('link', { name: 'posts', exact: true }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('grid', { name: 'Records of posts' }).waitFor();
+    await expect.poll(focusInContent).toBe(true);
+    await page.keyboard.press('Tab');
+    expect(await focusedName(page)).toBe('a:app · main');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Files' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^Files/ }).waitFor();
+    await expect.poll(focusInContent).toBe(true);
     expectNoConsoleErrors(c);
   });
 });
