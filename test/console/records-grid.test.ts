@@ -156,6 +156,32 @@ describeInBrowser('console: records grid', () => {
     await c.close();
   });
 
+  test('deleting selected rows is all or nothing: one already gone → nothing deleted, the API\'s reason shown', async () => {
+    await makeTable(server, 'atomic');
+    const c = await openGrid(browser, server, 'atomic', [/status of 400/]);
+    const { page } = c;
+    for (const id of ['r2', 'r3', 'r5']) await page.getByLabel(`Select record ${id}`).check();
+    await page.getByRole('button', { name: 'Delete selected (3)' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete 3 records' });
+    await confirm.waitFor();
+    // While the user reads the confirmation, r3 is deleted elsewhere.
+    expect((await server.request('DELETE', '/db/shop:main/tables/atomic/data/r3')).status).toBe(200);
+    await confirm.getByRole('button', { name: 'Delete 3 records' }).click();
+    await expect.poll(() => confirm.getByRole('alert').textContent()).toBe('Nothing was deleted: operation 2: record [r3] not found (400)');
+    expect((await record(server, 'atomic', 'r2')).status).toBe(200);
+    expect((await record(server, 'atomic', 'r5')).status).toBe(200);
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => ids(page)).toEqual(['r1', 'r2', 'r4', 'r5', 'r6']); // r3's delete arrived live
+
+    // The rows still selected go in one request.
+    await page.getByRole('button', { name: 'Delete selected (2)' }).click();
+    await page.getByRole('dialog', { name: 'Delete 2 records' }).getByRole('button', { name: 'Delete 2 records' }).click();
+    await expect.poll(() => ids(page)).toEqual(['r1', 'r4', 'r6']);
+    expect((await server.request('POST', '/db/shop:main/tables/atomic/query', {})).body.records.map((r: { id: string }) => r.id)).toEqual(['r1', 'r4', 'r6']);
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
+
   test('each column type gets its own editor and the value the API expects', async () => {
     const columns = [
       { name: 'at', type: 'datetime' }, { name: 'meta', type: 'json' }, { name: 'tags', type: 'multiple' },

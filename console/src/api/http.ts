@@ -1,7 +1,7 @@
 /**
  * The console's one way to call Strata: same-origin fetch with the session cookie, the CSRF
  * token echoed on state changes (the server requires it with a cookie), and both APIs' error
- * bodies (Xata's `{message}`, Xano's `{code, message, payload}`) turned into one ApiError
+ * bodies (Xata's `{message}` and `{errors}`, Xano's `{code, message, payload}`) turned into one ApiError
  * whose message is the API's own, so screens show exactly what the API said.
  */
 export class ApiError extends Error {
@@ -55,12 +55,26 @@ export async function call<T = unknown>(method: string, path: string, body?: unk
   let parsed: unknown;
   try { parsed = text ? JSON.parse(text) : undefined; } catch { parsed = text; }
   if (!response.ok) {
-    const error = (parsed ?? {}) as { message?: unknown; code?: unknown; payload?: unknown };
-    const message = typeof error.message === 'string' && error.message ? error.message : `${response.status} ${response.statusText}`;
+    const error = (parsed ?? {}) as { message?: unknown; code?: unknown; payload?: unknown; errors?: unknown };
+    const message = typeof error.message === 'string' && error.message ? error.message : itemErrors(error.errors) ?? `${response.status} ${response.statusText}`;
     if (response.status === 401 && !options.quiet401) listeners.forEach((listener) => listener());
-    throw new ApiError(response.status, message, typeof error.code === 'string' ? error.code : undefined, error.payload);
+    throw new ApiError(response.status, message, typeof error.code === 'string' ? error.code : undefined, error.payload ?? error.errors);
   }
   return parsed as T;
+}
+
+/**
+ * A failed transaction or bulk insert has no `message`, only its failed items (Xata's
+ * `errors: [{index, message}]`, or `[{message, status}]` for bulk, whose messages name the
+ * record): one line naming each, e.g. "operation 2: record [r7] not found", counted from 1
+ * as a person counts (the API's `index` counts from 0).
+ */
+function itemErrors(errors: unknown): string | undefined {
+  if (!Array.isArray(errors) || errors.length === 0) return undefined;
+  return errors.map((e: { index?: unknown; message?: unknown }) => {
+    const message = typeof e?.message === 'string' ? e.message : 'failed';
+    return typeof e?.index === 'number' ? `operation ${e.index + 1}: ${message}` : message;
+  }).join('; ');
 }
 
 /** The Metadata API (Xano dialect): `meta('GET', '/workspace')` → `/api:meta/workspace`. */

@@ -1,4 +1,5 @@
-import { NavLink, Outlet, useMatch } from 'react-router';
+import { useEffect, useRef } from 'react';
+import { NavLink, Outlet, useLocation, useMatch } from 'react-router';
 import { useSession } from '../api/session';
 import { seg } from '../api/http';
 
@@ -6,12 +7,24 @@ import { seg } from '../api/http';
  * The frame around every signed-in screen: the instance's links on the left (workspaces,
  * tokens, both APIs' interactive docs), the open workspace's screens under them, and the
  * account with sign-out at the bottom. A skip link lets keyboard users jump to the content.
+ * Opening another screen from the sidebar (or from a link the old screen took away) puts
+ * the focus at the top of the new content, as a page load would, not back in the sidebar.
  */
 export function AppShell() {
   const { me, signOut } = useSession();
   const inWorkspace = useMatch('/w/:ws/*');
   const ws = inWorkspace?.params.ws;
   const branch = useMatch('/w/:ws/b/:branch/*')?.params.branch ?? 'main';
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const shownPath = useRef(pathname); // not a first-render flag: StrictMode runs effects twice
+  useEffect(() => {
+    if (shownPath.current === pathname) return;
+    shownPath.current = pathname;
+    const active = document.activeElement;
+    // A control in the content that changed the screen (the branch picker) keeps its focus.
+    if (main.current && (!active || active === document.body || !main.current.contains(active))) main.current.focus({ preventScroll: true });
+  }, [pathname]);
   return (
     <div className="shell">
       <a className="skip-link" href="#content">Skip to content</a>
@@ -45,7 +58,7 @@ export function AppShell() {
           <button type="button" onClick={() => void signOut()}>Sign out</button>
         </div>
       </nav>
-      <main id="content" className="content" tabIndex={-1}>
+      <main id="content" className="content" tabIndex={-1} ref={main}>
         <Outlet />
       </main>
     </div>

@@ -1,21 +1,27 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNotice } from './Notice';
 
 /**
  * A modal form on the native <dialog> (focus trapped and Escape closes it, by the browser).
- * `onSubmit` may throw: its message stays in the dialog and nothing closes.
+ * `onSubmit` may throw: its message stays in the dialog and nothing closes. On closing, the
+ * focus goes back to what opened it (the browser cannot: React removes the element first).
  */
 export function Dialog({ title, submitLabel, danger, onSubmit, onClose, children, busyLabel }: {
   title: string; submitLabel: string; danger?: boolean; busyLabel?: string;
   onSubmit: () => Promise<void> | void; onClose: () => void; children?: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId(); // unique: a dialog may open over another
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     const dialog = ref.current!;
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    return () => dialog.close();
+    return () => {
+      dialog.close();
+      if (opener?.isConnected) opener.focus();
+    };
   }, []);
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -30,9 +36,9 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, children
     }
   }
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="dialog-title" onCancel={(e) => { e.preventDefault(); onClose(); }}>
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onCancel={(e) => { e.preventDefault(); onClose(); }}>
       <form onSubmit={submit}>
-        <h2 id="dialog-title">{title}</h2>
+        <h2 id={titleId}>{title}</h2>
         {children}
         <ErrorNotice error={error} />
         <div className="dialog-actions">

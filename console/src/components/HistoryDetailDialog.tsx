@@ -31,14 +31,22 @@ export function HistoryDetailDialog({ workspaceId, entry, onClose }: { workspace
         <dt>Response size</dt><dd>{e.response_size === null ? '—' : `${e.response_size} bytes`}</dd>
       </dl>
       <h3>Request headers</h3>
-      <pre className="history-json">{e.request_headers.join('\n') || '(none)'}</pre>
+      <JsonBlock label="Request headers">{e.request_headers.join('\n') || '(none)'}</JsonBlock>
       <h3>Input</h3>
-      <pre className="history-json">{json(e.input) || '(none)'}</pre>
+      <JsonBlock label="Input">{json(e.input) || '(none)'}</JsonBlock>
       <h3>Response headers</h3>
-      <pre className="history-json">{e.response_headers.join('\n') || '(none)'}</pre>
+      <JsonBlock label="Response headers">{e.response_headers.join('\n') || '(none)'}</JsonBlock>
       <h3>Output</h3>
       <ErrorNotice error={full.error} />
-      {full.loading && !full.value ? <p className="muted" role="status">Loading the output…</p> : <pre className="history-json" aria-label="Output">{e.output === null || e.output === undefined ? '(not recorded)' : json(e.output)}</pre>}
+      {full.loading && !full.value ? <p className="muted" role="status">Loading the output…</p> : <JsonBlock label="Output">{e.output === null || e.output === undefined ? '(not recorded)' : json(e.output)}</JsonBlock>}
     </Dialog>
   );
+}
+
+/**
+ * A box of headers or JSON that scrolls when long: a named region in the tab order, so a
+ * keyboard user can scroll it too (a bare <pre> can be neither focused nor named).
+ */
+function JsonBlock({ label, children }: { label: string; children: string }) {
+  return <pre className="history-json" role="region" aria-label={label} tabIndex={0}>{children}</pre>;
 }

@@ -7,6 +7,7 @@ import { formatTime } from '../api/xano-time';
 import { ConfirmDialog } from '../components/Dialog';
 import { FileUploadForm } from '../components/FileUploadForm';
 import { EmptyState, ErrorNotice } from '../components/Notice';
+import { useDocumentTitle } from '../components/use-document-title';
 
 interface LibraryFile {
   id: number; created_at: string; name: string; size: number; type: string; mime: string; access: 'public' | 'private'; path: string;
@@ -28,6 +29,7 @@ export function formatSize(bytes: number): string {
 /** A workspace's file library: upload, search, filter, sort, page, preview and delete. */
 export function FilesPage() {
   const ws = useParams().ws!;
+  useDocumentTitle(`Files of ${ws}`);
   const workspace = useWorkspace(ws);
   const id = workspace.workspace?.id;
   const [search, setSearch] = useState('');

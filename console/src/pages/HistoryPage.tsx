@@ -8,6 +8,7 @@ import { HistoryChart } from '../components/HistoryChart';
 import { HistoryDetailDialog, type HistoryEntry } from '../components/HistoryDetailDialog';
 import { HistoryFilters, RANGES, STATUS_CLASSES, type HistoryFilterValues } from '../components/HistoryFilters';
 import { EmptyState, ErrorNotice } from '../components/Notice';
+import { useDocumentTitle } from '../components/use-document-title';
 
 interface Page<T> { curPage: number; nextPage: number | null; prevPage: number | null; items: T[] }
 const PER_PAGE = 50;
@@ -33,6 +34,7 @@ function historyQuery(f: HistoryFilterValues, now: number): URLSearchParams {
  */
 export function HistoryPage() {
   const ws = useParams().ws!;
+  useDocumentTitle(`Request history of ${ws}`);
   const workspace = useWorkspace(ws);
   const id = workspace.workspace?.id;
   const [params, setParams] = useSearchParams();

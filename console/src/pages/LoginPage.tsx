@@ -1,9 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useSession } from '../api/session';
 import { ErrorNotice } from '../components/Notice';
+import { useDocumentTitle } from '../components/use-document-title';
 
 /** Email + password → a session cookie (POST /api:meta/auth/login). */
 export function LoginPage() {
+  useDocumentTitle('Sign in');
   const { signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../components/Dialog';
 import { MemberAddDialog } from '../components/MemberAddDialog';
 import { ROLES, type Role } from '../components/MemberRoleSelect';
 import { EmptyState, ErrorNotice } from '../components/Notice';
+import { useDocumentTitle } from '../components/use-document-title';
 
 interface MemberView { account_id: string; email: string; name: string; role: Role; permissions: string | null; created_at: string }
 
@@ -19,6 +20,7 @@ interface MemberView { account_id: string; email: string; name: string; role: Ro
  */
 export function MembersPage() {
   const ws = useParams().ws!;
+  useDocumentTitle(`Members of ${ws}`);
   const { me } = useSession();
   const workspace = useWorkspace(ws);
   const id = workspace.workspace?.id;

@@ -14,6 +14,7 @@ import { useCellEdits } from '../records/use-cell-edits';
 import { useDebounced } from '../records/use-debounced';
 import { useLiveChanges, type ChangeEvent } from '../records/use-live-changes';
 import { useRecordsPage } from '../records/use-records-page';
+import { useDocumentTitle } from '../components/use-document-title';
 
 const PAGE_SIZES = [10, 20, 50, 100];
 const LIVE_LABEL = { off: 'Not live', connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', closed: 'Not live (reload to retry)' } as const;
@@ -26,6 +27,7 @@ const LIVE_LABEL = { off: 'Not live', connecting: 'Connecting…', live: 'Live',
 export function RecordsPage() {
   const params = useParams();
   const table = useMemo(() => ({ ws: params.ws!, branch: params.branch!, table: params.table! }), [params.ws, params.branch, params.table]);
+  useDocumentTitle(`${table.table} in ${table.ws}`);
   const schema = useApi((signal) => loadSchema(table, signal), [table]);
   const columns = useMemo(() => leafColumns(schema.value?.columns ?? []), [schema.value]);
 

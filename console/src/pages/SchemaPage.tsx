@@ -9,6 +9,7 @@ import { ErrorNotice } from '../components/Notice';
 import { SchemaColumnDialog } from '../components/SchemaColumnDialog';
 import { summary, type Descriptor } from '../components/SchemaColumnForm';
 import { SchemaIndexes } from '../components/SchemaIndexes';
+import { useDocumentTitle } from '../components/use-document-title';
 
 type Action = { kind: 'add' } | { kind: 'edit' | 'rename' | 'drop'; column: Descriptor };
 
@@ -19,6 +20,7 @@ type Action = { kind: 'add' } | { kind: 'edit' | 'rename' | 'drop'; column: Desc
  */
 export function SchemaPage() {
   const { ws = '', branch = 'main', table: tableName = '' } = useParams();
+  useDocumentTitle(`Schema of ${tableName} in ${ws}`);
   const { workspace, error: wsError } = useWorkspace(ws);
   const tables = useApi(async (signal) => {
     if (!workspace) return undefined;

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { meta } from '../api/http';
 import { useSession } from '../api/session';
 import { ErrorNotice } from '../components/Notice';
+import { useDocumentTitle } from '../components/use-document-title';
 
 const MIN_PASSWORD = 8;
 
@@ -10,6 +11,7 @@ const MIN_PASSWORD = 8;
  * chooses its own name, email and password (POST /api:meta/auth/setup) before anything else.
  */
 export function SetupPage() {
+  useDocumentTitle('Finish setup');
   const { me, refresh, signOut } = useSession();
   const [name, setName] = useState(me?.name === 'Owner' ? '' : me?.name ?? '');
   const [email, setEmail] = useState(me?.email ?? '');

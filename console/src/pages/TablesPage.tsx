@@ -8,6 +8,7 @@ import { BranchSwitcher } from '../components/BranchSwitcher';
 import { ConfirmDialog, Dialog } from '../components/Dialog';
 import { EmptyState, ErrorNotice } from '../components/Notice';
 import { TableCreateDialog } from '../components/TableCreateDialog';
+import { useDocumentTitle } from '../components/use-document-title';
 
 export interface TableSummary { id: number; name: string; description: string; updated_at: string }
 interface BranchDetails { schema: { tables: Array<{ name: string; columns: unknown[] }> } }
@@ -15,6 +16,7 @@ interface BranchDetails { schema: { tables: Array<{ name: string; columns: unkno
 /** A branch's tables: column counts, links to the records and the schema, create, rename, delete. */
 export function TablesPage() {
   const { ws = '', branch = 'main' } = useParams();
+  useDocumentTitle(`Tables in ${ws}`);
   const { workspace, error: wsError } = useWorkspace(ws);
   const tables = useApi(async (signal) => {
     if (!workspace) return undefined;

@@ -7,9 +7,11 @@ import { EmptyState, ErrorNotice } from '../components/Notice';
 import { TokenCreateDialog, type TokenView } from '../components/TokenCreateDialog';
 import { TokenSecretDialog } from '../components/TokenSecretDialog';
 import { describeScopes } from '../components/TokenScopeMatrix';
+import { useDocumentTitle } from '../components/use-document-title';
 
 /** The signed-in account's personal access tokens: list, create (secret shown once), revoke. */
 export function TokensPage() {
+  useDocumentTitle('Access tokens');
   const tokens = useApi((signal) => meta<TokenView[]>('GET', '/token', undefined, { signal }), []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);

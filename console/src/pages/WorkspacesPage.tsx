@@ -7,12 +7,14 @@ import type { WorkspaceRef } from '../api/use-workspace';
 import { Dialog } from '../components/Dialog';
 import { EmptyState, ErrorNotice } from '../components/Notice';
 import { WorkspaceDeleteDialog } from '../components/WorkspaceDeleteDialog';
+import { useDocumentTitle } from '../components/use-document-title';
 
 /**
  * The instance's workspaces (each is also the data API's database of the same name): the
  * owner sees all and may create them, other accounts see their memberships (the API filters).
  */
 export function WorkspacesPage() {
+  useDocumentTitle('Workspaces');
   const { me } = useSession();
   const list = useApi((signal) => meta<WorkspaceRef[]>('GET', '/workspace', undefined, { signal }), []);
   const [dialog, setDialog] = useState<{ kind: 'create' } | { kind: 'edit' | 'delete'; workspace: WorkspaceRef } | null>(null);

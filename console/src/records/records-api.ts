@@ -48,13 +48,19 @@ export const updateRecord = (t: TableRef, id: string, values: Record<string, unk
 export const isVersionConflict = (error: unknown) =>
   error instanceof ApiError && (error.status === 422 || error.status === 409) && /version mismatch/i.test(error.message);
 
-/** Deletes one by one, stopping at the first refusal (whose message names the record). */
+/**
+ * Deletes the records in one transaction: all of them, or none (a record already gone fails
+ * it, so the user learns the list they confirmed was out of date). The API's failure names
+ * the operation and the record; the message adds that nothing was deleted.
+ */
 export async function deleteRecords(t: TableRef, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    try { await data('DELETE', recordPath(t, id)); } catch (err) {
-      if (err instanceof ApiError) throw new ApiError(err.status, `record ${id}: ${err.message}`, err.code);
-      throw err;
-    }
+  const operations = ids.map((id) => ({ delete: { table: t.table, id, failIfMissing: true } }));
+  try {
+    await data('POST', `/db/${seg(t.ws)}:${seg(t.branch)}/transaction`, { operations });
+  } catch (err) {
+    // Refused means refused whole (a lost connection leaves it unknown: said as is).
+    if (err instanceof ApiError && err.status >= 400) throw new ApiError(err.status, `Nothing was deleted: ${err.message}`, err.code, err.payload);
+    throw err;
   }
 }
 
