@@ -19,7 +19,8 @@ export default async function setup({ provide }: { provide: (key: string, value:
   // Suites that spawn the real CLI or server run the compiled code, and the console's suites
   // load the built console: build both once, fresh.
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts'], { stdio: 'inherit' });
+  // The console as it ships: vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 /** The browser for the console's end-to-end tests (CHROMIUM_PATH, or Debian's chromium). */
