@@ -17,26 +17,6 @@ async function main(): Promise<void> {
   }
   const strata = await Strata.open(config);
   const first = await bootstrapOwner(strata, config.ownerEmail);
-  if (first) {
-    const line = '='.repeat(72);
-    console.log([
-      line,
-      ' Strata first start: an owner account and a full-access token were created.',
-      ' They are shown this once; store them now.',
-      '',
-      `   email:    ${first.email}`,
-      `   password: ${first.password}`,
-      `   token:    ${first.token}`,
-      '',
-      ' The token has full access and expires in 7 days; make others with npx strata token create.',
-      '',
-      ` Finish setup: open the console at http://${config.host}:${config.port}/ and sign in with`,
-      ' this email and password; it asks for your name, email and a password of your own.',
-      '',
-      ` Try:  curl -H "Authorization: Bearer ${first.token}" http://${config.host}:${config.port}/workspaces/${config.instanceName}/dbs`,
-      line,
-    ].join('\n'));
-  }
   const app = await buildServer(strata, {
     instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel, access: config.access, trustProxy: config.trustProxy,
   });
@@ -64,6 +44,28 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  // Printed once the server listens, so the links carry the real port (PORT=0 picks one).
+  const base = `http://${config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host}:${port}`;
+  if (first) {
+    const line = '='.repeat(72);
+    console.log([
+      line,
+      ' Strata first start: an owner account and a full-access token were created.',
+      ' They are shown this once; store them now.',
+      '',
+      `   email:    ${first.email}`,
+      `   password: ${first.password}`,
+      `   token:    ${first.token}`,
+      '',
+      ' The token has full access and expires in 7 days; make others with npx strata token create.',
+      '',
+      ` Finish setup: open the console at ${base}/ and sign in with`,
+      ' this email and password; it asks for your name, email and a password of your own.',
+      '',
+      ` Try:  curl -H "Authorization: Bearer ${first.token}" ${base}/workspaces/${config.instanceName}/dbs`,
+      line,
+    ].join('\n'));
+  }
   console.log(`Strata serving on http://${config.host}:${port} (${strata.storage.engine}${config.databaseUrl ? '' : `, data in ${config.dataDir}`})`);
 }
 

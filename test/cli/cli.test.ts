@@ -95,6 +95,8 @@ describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
     const password = /password:\s+(\S+)/.exec(output)?.[1];
     expect(token).toBeDefined();
     expect(password!.length).toBeGreaterThanOrEqual(16);
+    // The links carry the port the server really listens on (the test starts it with PORT=0).
+    expect(output).toContain(`open the console at ${url}/`);
     const response = await fetch(`${url}/workspaces/local/dbs`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
     await first.stop();
