@@ -298,12 +298,15 @@ describeEachEngine('query API', (engine) => {
     };
     expect(await xs('shapes', 6)).toEqual([['b', 7]]);
     expect(await xs('shapes', 1)).toEqual([['a', 5], ['b', 7]]);
+    expect(ok(await s.request('GET', `${B}/tables/shapes/data/a`)).body.x).toBe(5);
 
     // Retyped: the column becomes a datetime (values are encoded and decoded as datetimes now).
     ok(await s.request('DELETE', `${B}/tables/shapes/columns/x`));
     ok(await s.request('POST', `${B}/tables/shapes/columns`, { name: 'x', type: 'datetime' }));
     ok(await s.request('PATCH', `${B}/tables/shapes/data/a`, { x: '2020-01-02T03:04:05.006Z' }));
     expect(await xs('shapes', '2019-01-01T00:00:00Z')).toEqual([['a', '2020-01-02T03:04:05.006Z']]);
+    // The same SQL text as before the change: PostgreSQL's prepared statements must not be reused either.
+    expect(ok(await s.request('GET', `${B}/tables/shapes/data/a`)).body.x).toBe('2020-01-02T03:04:05.006Z');
 
     // Renamed: the table's SQL name changes.
     ok(await s.request('PATCH', `${B}/tables/shapes`, { name: 'shapes_renamed' }));
