@@ -3,7 +3,7 @@ import type { LeafColumn } from '../core/model/column-types.js';
 import { TableModel, type TableRecord } from '../core/model/table-model.js';
 import type { PlanField, SelectPlan } from '../core/query/select-plan.js';
 import { FilterSql } from './filter-sql.js';
-import { checkBoundParameters, selectShape, selectShapes, selectSql, type CompiledSelect } from './select-sql.js';
+import { checkBoundParameters, memoisedSelect, selectShape, selectSql, type CompiledSelect } from './select-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
@@ -221,24 +221,14 @@ export class BranchSql implements BranchTx {
    */
   async select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]> {
     const params: unknown[] = [];
-    let compiled: CompiledSelect | undefined;
+    let key: string;
     if (cacheKey) {
-      // A TableModel belongs to one branch of one storage, so the key needs no engine prefix.
-      compiled = plan.table.memo.get(cacheKey) as CompiledSelect | undefined;
+      key = `#${cacheKey}`; // shape keys never start with #
       if (plan.where) this.filters.bind(plan.where, params);
-      if (!compiled) {
-        compiled = this.compileSelect(plan, cacheKey, params);
-        plan.table.memo.set(cacheKey, compiled);
-      }
     } else {
-      const shapes = selectShapes(plan.table);
-      const key = selectShape(plan, this.filters, params);
-      compiled = shapes.get(key);
-      if (!compiled) {
-        compiled = this.compileSelect(plan, key, params);
-        shapes.set(key, compiled);
-      }
+      key = selectShape(plan, this.filters, params);
     }
+    const compiled = memoisedSelect(plan.table, key, () => this.compileSelect(plan, key, params));
     const { text, decoders } = compiled;
     let rows: unknown[][];
     if (this.opts.arrays) {

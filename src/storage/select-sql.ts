@@ -7,23 +7,34 @@ import { LruCache } from './lru-cache.js';
 /**
  * A select plan's SQL, and its memo: the text is compiled once per plan *shape* (fields,
  * joins, filter shape, order, limit and offset) and re-bound with each request's values.
- * The memo hangs off the plan's TableModel, which every schema change replaces (with every
- * other table of the branch), so a cached text never outlives the schema it was built for.
+ * Entries are keyed by the plan's TableModel (its serial), which every schema change replaces
+ * (with every other table of the branch), so a cached text never serves another schema; the
+ * entries of replaced models are never asked for again and age out of the LRU.
  */
 export interface CompiledSelect { text: string; decoders: Array<(raw: unknown) => unknown> }
 
-/** Shapes kept per table: more than an application sends in practice; a client sending endless new shapes evicts only its own. */
-export const SELECT_SHAPES_PER_TABLE = 256;
-const MEMO_KEY = 'select-sql:shapes';
+/** Shapes kept in this process: far more than applications send; a client sending endless new shapes only churns it. */
+export const SELECT_SHAPES_KEPT = 1000;
+/** Larger selects (long OR chains, lists of thousands of values) compile per call: memory stays bounded by size too. */
+const MAX_KEPT_KEY = 2048;
+const MAX_KEPT_TEXT = 16_384;
 
-export function selectShapes(table: TableModel): LruCache<string, CompiledSelect> {
-  let cache = table.memo.get(MEMO_KEY) as LruCache<string, CompiledSelect> | undefined;
-  if (!cache) {
-    cache = new LruCache(SELECT_SHAPES_PER_TABLE);
-    table.memo.set(MEMO_KEY, cache);
+const shapes = new LruCache<string, CompiledSelect>(SELECT_SHAPES_KEPT);
+
+/** The compiled select of `key` (a shape or a caller's name for it) on this table model, compiled by `compile` on a miss. */
+export function memoisedSelect(table: TableModel, key: string, compile: () => CompiledSelect): CompiledSelect {
+  if (key.length > MAX_KEPT_KEY) return compile();
+  const memoKey = `${table.serial}|${key}`;
+  let compiled = shapes.get(memoKey);
+  if (!compiled) {
+    compiled = compile();
+    if (compiled.text.length <= MAX_KEPT_TEXT) shapes.set(memoKey, compiled);
   }
-  return cache;
+  return compiled;
 }
+
+/** How many compiled selects are kept (for tests). */
+export const keptSelects = (): number => shapes.size;
 
 /** The plan's shape key (everything its SQL text depends on); its parameters go to `params` in placeholder order. */
 export function selectShape(plan: SelectPlan, filters: FilterSql, params: unknown[]): string {
