@@ -22,7 +22,8 @@
  * `health` is GET /health: Strata's HTTP stack with no token check and no storage, the framework floor),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; an admin connection used to create
  * and drop the bench database), BENCH_CPU_PROF=1 (run Strata under --cpu-prof, profiles in
- * .bench/profiles/).
+ * .bench/profiles/), BENCH_DIST (dist: the built server to measure, e.g. a copy of another
+ * commit's dist/ for before/after runs; seeding always uses ./dist).
  */
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
@@ -58,6 +59,8 @@ const cfg = {
   scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan,search,search-common,file-upload,file-download'),
   pgUrl: process.env.BENCH_PG_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
+  // The built server to measure: another build (e.g. a copy of dist/ from another commit) for A/B runs.
+  dist: path.resolve(root, process.env.BENCH_DIST?.trim() || 'dist'),
 };
 
 // ---- cleanup: every child, temp dir and PG database is released on exit, error or signal ----
@@ -145,7 +148,7 @@ async function startStrata(engine, storageEnv, { firstStart, logFile }) {
     fs.mkdirSync(dir, { recursive: true });
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
-  const handle = startChild(`strata (${engine})`, [path.join(root, 'dist', 'main.js')], {
+  const handle = startChild(`strata (${engine})`, [path.join(cfg.dist, 'main.js')], {
     env: { ...storageEnv, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     logFile,
     nodeArgs,
@@ -525,7 +528,7 @@ function report(all, baseline, meta, files = []) {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(root, 'dist', 'main.js'))) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does)');
+  if (!fs.existsSync(path.join(cfg.dist, 'main.js'))) throw new Error(`${path.join(cfg.dist, 'main.js')} is missing: run \`npm run build\` (npm run bench does)`);
   const meta = {
     startedAt: new Date().toISOString(), machine: machine(),
     connections: cfg.connections, seconds: cfg.seconds, warmup: cfg.warmup, rows: cfg.rows, auth: 'on (Bearer token on every request)',

@@ -1,8 +1,9 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { LeafColumn } from '../core/model/column-types.js';
 import { TableModel, type TableRecord } from '../core/model/table-model.js';
-import type { Filter, PlanField, SelectPlan, SortKey } from '../core/query/select-plan.js';
-import { FilterSql, fieldSql } from './filter-sql.js';
+import type { PlanField, SelectPlan } from '../core/query/select-plan.js';
+import { FilterSql } from './filter-sql.js';
+import { checkBoundParameters, memoisedSelect, selectShape, selectSql, type CompiledSelect } from './select-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
@@ -48,7 +49,10 @@ export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
 
 export class BranchSql implements BranchTx {
   private schemaChanged = false;
-  constructor(readonly db: Kysely<any>, readonly opts: BranchSqlOptions) {}
+  private readonly filters: FilterSql;
+  constructor(readonly db: Kysely<any>, readonly opts: BranchSqlOptions) {
+    this.filters = new FilterSql(opts.dialect);
+  }
 
   get didChangeSchema(): boolean {
     return this.schemaChanged;
@@ -210,62 +214,39 @@ export class BranchSql implements BranchTx {
 
   // ---- records ----
 
-  /** The SQL of a plan: fields, joins, filter, order, and limit/offset (overall or per partition). */
-  private selectSql(plan: SelectPlan): RawBuilder<unknown> {
-    const fields = plan.fields.map((f, i) => sql`${fieldSql(f)} AS ${sql.id(`c${i}`)}`);
-    const joins = plan.joins.map((j) =>
-      sql` LEFT JOIN ${this.t(j.table.name)} AS ${sql.id(j.alias)} ON ${sql.id(j.alias, 'id')} = ${sql.id(j.parentAlias, j.linkPath)}`);
-    const where = plan.where ? sql` WHERE ${new FilterSql(this.d).compile(plan.where)}` : sql``;
-    const order = plan.orderBy?.length ? sql.join(plan.orderBy.map(sortSql)) : undefined;
-    const from = sql`FROM ${this.t(plan.table.name)} AS ${sql.id('t0')}${sql.join(joins, sql``)}${where}`;
-    if (plan.partitionBy) {
-      // Limit/offset per partition: number the rows of each partition in order, keep a window.
-      const window = sql`ROW_NUMBER() OVER (PARTITION BY ${fieldSql(plan.partitionBy)}${order ? sql` ORDER BY ${order}` : sql``}) AS "_rn"`;
-      const first = plan.offset ?? 0;
-      const last = plan.limit !== undefined ? sql` AND "_rn" <= ${sql.lit(first + plan.limit)}` : sql``;
-      const outer = plan.fields.map((_, i) => sql.id(`c${i}`));
-      return sql`SELECT ${sql.join(outer)} FROM (SELECT ${sql.join(fields)}, ${window} ${from}) AS "_p" WHERE "_rn" > ${sql.lit(first)}${last} ORDER BY "_rn"`;
-    }
-    const orderBy = order ? sql` ORDER BY ${order}` : sql``;
-    const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : plan.offset ? sql` LIMIT -1` : sql``;
-    const offset = plan.offset ? sql` OFFSET ${sql.lit(plan.offset)}` : sql``;
-    return sql`SELECT ${sql.join(fields)} ${from}${orderBy}${limit}${offset}`;
-  }
-
   /**
-   * Runs a plan. With a `cacheKey` (the hot id lookups) the SQL text and decoders are
-   * memoised per table schema and only re-bound; other plans are compiled per call.
+   * Runs a plan. Its SQL text and decoders are compiled once per plan shape (select-sql.ts)
+   * and re-bound with this plan's values; the hot id lookups name their shape (`cacheKey`),
+   * which spares them building the key.
    */
   async select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]> {
-    let text: string;
-    let params: readonly unknown[];
-    let decoders: Array<(raw: unknown) => unknown>;
+    const params: unknown[] = [];
+    let key: string;
     if (cacheKey) {
-      // A TableModel belongs to one branch of one storage, so the key needs no engine prefix.
-      let compiled = plan.table.memo.get(cacheKey) as CompiledSelect | undefined;
-      if (!compiled) {
-        compiled = { text: this.selectSql(plan).compile(this.db).sql, decoders: plan.fields.map((f) => this.decoderFor(f)) };
-        plan.table.memo.set(cacheKey, compiled);
-      }
-      ({ text, decoders } = compiled);
-      params = plan.where ? idFilterParams(plan.where) : [];
+      key = `#${cacheKey}`; // shape keys never start with #
+      if (plan.where) this.filters.bind(plan.where, params);
     } else {
-      const compiled = this.selectSql(plan).compile(this.db);
-      text = compiled.sql;
-      params = compiled.parameters;
-      decoders = plan.fields.map((f) => this.decoderFor(f));
+      key = selectShape(plan, this.filters, params);
     }
+    const compiled = memoisedSelect(plan.table, key, () => this.compileSelect(plan, key, params));
+    const { text, decoders } = compiled;
     let rows: unknown[][];
     if (this.opts.arrays) {
       rows = await this.opts.arrays(text, params);
     } else {
-      const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, [...params]));
+      const result = await this.db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, params));
       rows = result.rows.map((row) => decoders.map((_, i) => row[`c${i}`]));
     }
     for (const row of rows) {
       for (let i = 0; i < decoders.length; i++) row[i] = decoders[i]!(row[i]);
     }
     return rows;
+  }
+
+  private compileSelect(plan: SelectPlan, key: string, bound: unknown[]): CompiledSelect {
+    const compiled = selectSql(plan, this.filters, (name) => this.t(name)).compile(this.db);
+    checkBoundParameters(key, bound, compiled.parameters);
+    return { text: compiled.sql, decoders: plan.fields.map((f) => this.decoderFor(f)) };
   }
 
   private decoderFor(field: PlanField): (raw: unknown) => unknown {
@@ -450,22 +431,4 @@ function encodeCatalogColumns(table: TableRecord): string {
 function decodeCatalogColumns(text: string): Pick<TableRecord, 'columns' | 'meta'> {
   const stored = JSON.parse(text) as TableRecord['columns'] | { columns: TableRecord['columns']; meta: TableRecord['meta'] };
   return Array.isArray(stored) ? { columns: stored } : { columns: stored.columns, meta: stored.meta };
-}
-
-interface CompiledSelect { text: string; decoders: Array<(raw: unknown) => unknown> }
-
-function sortSql(key: SortKey): RawBuilder<unknown> {
-  if ('random' in key) return sql`random()`;
-  const nulls = key.nulls === 'any' ? '' : key.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST';
-  return sql`${fieldSql(key.field)} ${sql.raw(key.direction === 'desc' ? 'DESC' : 'ASC')}${sql.raw(nulls)}`;
-}
-
-/** Parameters of a memoised id lookup, in the order FilterSql emits their placeholders. */
-function idFilterParams(filter: Filter): unknown[] {
-  switch (filter.kind) {
-    case 'idEquals': return [filter.value];
-    case 'idIn': return filter.values;
-    case 'and': return filter.filters.flatMap(idFilterParams);
-    default: throw new Error(`a memoised select takes id filters only, not ${filter.kind}`);
-  }
 }

@@ -7,6 +7,11 @@ import type { SqlDialect } from './sql-dialect.js';
  * The filter AST → parameterised SQL, for both engines. Identifiers are quoted with sql.id,
  * values are parameters (encoded by the dialect for the column's type); where the engines
  * differ (pattern matching, array elements) the dialect supplies the fragment.
+ *
+ * `bind` walks a filter the way `compile` does without building SQL: it answers the filter's
+ * shape (everything its SQL text depends on: structure, fields, operators, list lengths, and
+ * the value-dependent choices below) and collects the parameters in placeholder order, so a
+ * select compiled once per shape can be re-bound (branch-sql.ts checks the order on every miss).
  */
 const SYSTEM_COLUMNS = { id: 'id', version: 'xata_version', createdAt: 'xata_createdat', updatedAt: 'xata_updatedat' } as const;
 const ELEMENT_ALIAS = '_e';
@@ -31,18 +36,19 @@ export class FilterSql {
       case 'exists':
         return sql`(${this.ref(filter.field)} IS NOT NULL)`;
       case 'compare': {
-        const c = isInteger(filter.field) ? integerComparison(filter.op, filter.value as number) : { op: filter.op, value: filter.value };
+        const c = comparison(filter);
         if (typeof c === 'boolean') return this.guarded(filter.field, c ? sql`(1 = 1)` : sql`(1 = 0)`);
-        return this.guarded(filter.field, sql`${this.ref(filter.field)} ${sql.raw(c.op)} ${this.value(filter.field, c.value)}`);
+        return this.guarded(filter.field, sql`${this.ref(filter.field)} ${sql.raw(c.op)} ${this.param(filter.field, c.value)}`);
       }
       case 'in': {
-        // An integer column holds no fractional value (and PostgreSQL could not cast one to bigint).
-        const values = isInteger(filter.field) ? filter.values.filter((v) => Number.isSafeInteger(v)) : filter.values;
+        const values = inValues(filter);
         if (values.length === 0) return sql`(1 = 0)`;
-        return this.guarded(filter.field, sql`${this.ref(filter.field)} IN (${sql.join(values.map((v) => this.value(filter.field, v)))})`);
+        return this.guarded(filter.field, sql`${this.ref(filter.field)} IN (${sql.join(values.map((v) => this.param(filter.field, v)))})`);
       }
-      case 'like':
-        return this.guarded(filter.field, this.dialect.matchPattern(this.ref(filter.field), filter.pattern, filter.caseInsensitive));
+      case 'like': {
+        const pattern = this.dialect.patternText(filter.pattern, filter.caseInsensitive);
+        return this.guarded(filter.field, this.dialect.matchPattern(this.ref(filter.field), pattern, filter.caseInsensitive));
+      }
       case 'arrayAny':
         return sql`EXISTS (SELECT 1 FROM ${this.dialect.arrayElements(fieldSql(filter.field), ELEMENT_ALIAS)} WHERE ${this.compile(filter.predicate)})`;
       case 'idEquals':
@@ -50,6 +56,49 @@ export class FilterSql {
       case 'idIn':
         if (filter.values.length === 0) return sql`(1 = 0)`;
         return sql`${sql.id(filter.tableAlias, 'id')} IN (${sql.join(filter.values)})`;
+    }
+  }
+
+  /** The filter's shape key; its parameters are appended to `params` in placeholder order. */
+  bind(filter: Filter, params: unknown[]): string {
+    switch (filter.kind) {
+      case 'and':
+      case 'or': {
+        // Keys of the children, whose count also fixes the balanced tree's form.
+        let key = filter.kind === 'and' ? '&(' : '|(';
+        for (const f of filter.filters) key += `${this.bind(f, params)},`;
+        return `${key})`;
+      }
+      case 'not':
+        return `!${this.bind(filter.filter, params)}`;
+      case 'const':
+        return filter.value ? 'T' : 'F';
+      case 'exists':
+        return `e:${refKey(filter.field)}`;
+      case 'compare': {
+        const c = comparison(filter);
+        if (typeof c === 'boolean') return `${c ? 'T' : 'F'}:${refKey(filter.field)}`;
+        params.push(this.value(filter.field, c.value));
+        return `${c.op}:${refKey(filter.field)}`;
+      }
+      case 'in': {
+        const values = inValues(filter);
+        if (values.length === 0) return 'F';
+        for (const v of values) params.push(this.value(filter.field, v));
+        return `in${values.length}:${refKey(filter.field)}`;
+      }
+      case 'like':
+        params.push(this.dialect.patternText(filter.pattern, filter.caseInsensitive));
+        return `${filter.caseInsensitive ? 'ilike' : 'like'}:${refKey(filter.field)}`;
+      case 'arrayAny':
+        return `any:${refKey(filter.field)}(${this.bind(filter.predicate, params)})`;
+      case 'idEquals':
+        params.push(filter.value);
+        return `id=:${filter.tableAlias}`;
+      case 'idIn':
+        if (filter.values.length === 0) return 'F';
+        params.push(...filter.values);
+        return `idIn${filter.values.length}:${filter.tableAlias}`;
     }
   }
 
@@ -73,13 +122,37 @@ export class FilterSql {
     return sql`(${this.ref(field)} IS NOT NULL AND ${predicate})`;
   }
 
-  private value(field: FieldRef, value: unknown): RawBuilder<unknown> {
-    if (field.kind === 'element') return sql`${value}`;
-    const column = field.column;
-    if (column === 'createdAt' || column === 'updatedAt') return sql`${this.dialect.encodeTimestamp(value as number)}`;
-    if (typeof column === 'string') return sql`${value}`;
-    return sql`${this.dialect.encode(column, value)}`;
+  private param(field: FieldRef, value: unknown): RawBuilder<unknown> {
+    return sql`${this.value(field, value)}`;
   }
+
+  /** A logical value as the parameter bound for `field` (encoded for its column type). */
+  private value(field: FieldRef, value: unknown): unknown {
+    if (field.kind === 'element') return value;
+    const column = field.column;
+    if (column === 'createdAt' || column === 'updatedAt') return this.dialect.encodeTimestamp(value as number);
+    if (typeof column === 'string') return value;
+    return this.dialect.encode(column, value);
+  }
+}
+
+/**
+ * A field in a shape key. Aliases and column paths hold only `[a-zA-Z0-9_~.-]` (names.ts), so
+ * the key's punctuation cannot be forged, and `$` marks a system column.
+ */
+export function fieldKey(field: PlanField): string {
+  return `${field.tableAlias}.${typeof field.column === 'string' ? `$${field.column}` : field.column.path}`;
+}
+
+const refKey = (field: FieldRef): string => (field.kind === 'element' ? '_e' : fieldKey(field));
+
+function comparison(filter: Extract<Filter, { kind: 'compare' }>): { op: CompareOp; value: unknown } | boolean {
+  return isInteger(filter.field) ? integerComparison(filter.op, filter.value as number) : { op: filter.op, value: filter.value };
+}
+
+/** An integer column holds no fractional value (and PostgreSQL could not cast one to bigint). */
+function inValues(filter: Extract<Filter, { kind: 'in' }>): unknown[] {
+  return isInteger(filter.field) ? filter.values.filter((v) => Number.isSafeInteger(v)) : filter.values;
 }
 
 const isInteger = (field: FieldRef) => field.kind === 'column' && (field.column === 'version' || (typeof field.column !== 'string' && field.column.type === 'int'));

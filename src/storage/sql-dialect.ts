@@ -27,8 +27,10 @@ export interface SqlDialect {
   mapError(err: unknown): StrataError | undefined;
 
   // Filters (storage/filter-sql.ts): the fragments whose SQL differs per engine.
-  /** `value` matches a `*`/`?` pattern, case-sensitively (byte-wise) or ASCII case-insensitively. */
-  matchPattern(value: RawBuilder<unknown>, pattern: PatternPart[], caseInsensitive: boolean): RawBuilder<unknown>;
+  /** A `*`/`?` pattern as the text `matchPattern` binds (the engine's own pattern syntax). */
+  patternText(pattern: PatternPart[], caseInsensitive: boolean): string;
+  /** `value` matches `patternText`'s pattern, case-sensitively (byte-wise) or ASCII case-insensitively; the pattern is a parameter. */
+  matchPattern(value: RawBuilder<unknown>, patternText: string, caseInsensitive: boolean): RawBuilder<unknown>;
   /** The elements of an array (`multiple`) column as a FROM item named `alias` with one column, "value". */
   arrayElements(column: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
 

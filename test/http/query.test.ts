@@ -286,6 +286,33 @@ describeEachEngine('query API', (engine) => {
     expect(await sorted({ $all: [...names.map((n) => ({ $not: n })), { age: 25 }] })).toEqual(['u02', 'u03']);
   });
 
+  it('a query shape compiled before a schema change is not reused after it (same shape, other values, new types and names)', async () => {
+    // The same filter shape before and after each change: its memoised SQL and decoders must follow the schema.
+    const ok = (res: Res) => { expect(res.status, JSON.stringify(res.body)).toBeLessThan(300); return res; };
+    ok(await s.request('PUT', `${B}/tables/shapes`, { columns: [{ name: 'x', type: 'int' }] }));
+    ok(await s.request('PUT', `${B}/tables/shapes/data/a`, { x: 5 }));
+    ok(await s.request('PUT', `${B}/tables/shapes/data/b`, { x: 7 }));
+    const xs = async (table: string, value: unknown) => {
+      const res = ok(await q({ filter: { x: { $ge: value } }, sort: [{ x: 'asc' }] }, table));
+      return res.body.records.map((r: any) => [r.id, r.x]);
+    };
+    expect(await xs('shapes', 6)).toEqual([['b', 7]]);
+    expect(await xs('shapes', 1)).toEqual([['a', 5], ['b', 7]]);
+    expect(ok(await s.request('GET', `${B}/tables/shapes/data/a`)).body.x).toBe(5);
+
+    // Retyped: the column becomes a datetime (values are encoded and decoded as datetimes now).
+    ok(await s.request('DELETE', `${B}/tables/shapes/columns/x`));
+    ok(await s.request('POST', `${B}/tables/shapes/columns`, { name: 'x', type: 'datetime' }));
+    ok(await s.request('PATCH', `${B}/tables/shapes/data/a`, { x: '2020-01-02T03:04:05.006Z' }));
+    expect(await xs('shapes', '2019-01-01T00:00:00Z')).toEqual([['a', '2020-01-02T03:04:05.006Z']]);
+    // The same SQL text as before the change: PostgreSQL's prepared statements must not be reused either.
+    expect(ok(await s.request('GET', `${B}/tables/shapes/data/a`)).body.x).toBe('2020-01-02T03:04:05.006Z');
+
+    // Renamed: the table's SQL name changes.
+    ok(await s.request('PATCH', `${B}/tables/shapes`, { name: 'shapes_renamed' }));
+    expect(await xs('shapes_renamed', '2020-01-01T00:00:00Z')).toEqual([['a', '2020-01-02T03:04:05.006Z']]);
+  });
+
   it('any generated query (valid or not) answers 200 or a 400, never a 500', async () => {
     const column = fc.constantFrom('name', 'email', 'age', 'score', 'active', 'tags', 'birth', 'bio', 'team', 'team.name', 'team.rank', 'settings', 'settings.plan', 'meta', 'id', 'xata.createdAt', 'nope', '');
     const scalar = fc.oneof(fc.string({ maxLength: 4 }), fc.integer({ min: -3, max: 3 }), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constantFrom('2024-01-01T00:00:00Z', '1e999', '*', '\\'));

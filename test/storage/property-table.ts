@@ -15,6 +15,8 @@ import { migrate, newBranch, openEngine, tableOf, valuesOf, type OpenedStorage }
  */
 export interface PropertyTable {
   paths(): FieldPaths;
+  /** The table's model (its memo holds the compiled selects). */
+  table(): TableModel;
   /** Replaces the table's rows (logical values: datetimes as epoch ms). */
   load(rows: Row[]): Promise<void>;
   /** Ids the engine selects, in the given order (by id when none is given). */
@@ -42,6 +44,7 @@ export function usePropertyTable(engine: EngineUnderTest): PropertyTable {
   const idField = { tableAlias: 't0', column: 'id' as const };
   return {
     paths: () => new FieldPaths(schema, table),
+    table: () => table,
     async load(rows) {
       await store.transaction(async (tx) => {
         for (const [id] of await tx.select({ table, joins: [], fields: [idField] })) await tx.deleteRecord(table, id as string);

@@ -15,6 +15,8 @@ export interface TableRecord {
   meta?: TableMeta;
 }
 
+let modelSerials = 0;
+
 /** An immutable view of one table's schema with the lookups every request needs. */
 export class TableModel {
   readonly id: number;
@@ -31,6 +33,8 @@ export class TableModel {
   private readonly objectPaths: Set<string>;
   /** Per-model memo for derived plans (projections, compiled SQL); dropped with the model. */
   readonly memo = new Map<string, unknown>();
+  /** Unique in this process: names the model in process-wide caches (a schema change makes new models). */
+  readonly serial = ++modelSerials;
 
   constructor(record: TableRecord) {
     this.id = record.id;

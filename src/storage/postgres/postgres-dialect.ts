@@ -65,8 +65,9 @@ export const postgresDialect: SqlDialect = {
     return undefined;
   },
 
-  matchPattern(value, pattern, caseInsensitive) {
-    return caseInsensitive ? sql`${value} ILIKE ${likePattern(pattern)}` : sql`${value} LIKE ${likePattern(pattern)}`;
+  patternText: (pattern) => likePattern(pattern),
+  matchPattern(value, patternText, caseInsensitive) {
+    return caseInsensitive ? sql`${value} ILIKE ${patternText}` : sql`${value} LIKE ${patternText}`;
   },
 
   arrayElements(column, alias) {

@@ -39,7 +39,8 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
     try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); await createBlobTables(pool); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
-  const arrays = namedArrayQuery(pool);
+  const named = namedArrayQuery(pool);
+  const arrays = named.query;
   const system = new KyselySystemStore(kysely, kysely, arrays, { engine: 'postgres' });
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
@@ -47,6 +48,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   const listener = await startListener(connectionString, (message) => {
     const branchId = /^branch:(\d+)$/.exec(message)?.[1];
     if (branchId) branches.delete(Number(branchId));
+    if (branchId || message === 'all') named.schemaChanged(); // another node's change (ours is handled at commit)
     for (const l of listeners) l(message);
   }, (payload) => {
     const m = /^(\d+):(\d+)$/.exec(payload);
@@ -61,7 +63,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
-        store = new PostgresBranchStore(kysely, branchId, arrays);
+        store = new PostgresBranchStore(kysely, branchId, named);
         branches.set(branchId, store);
       }
       return store;
@@ -132,21 +134,26 @@ function optionsFor(branchId: number): BranchSqlOptions {
 }
 
 class PostgresBranchStore extends BranchSql implements BranchStore {
-  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, arrays: ArrayQuery) {
+  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, private readonly named: NamedArrayQuery) {
     // Reads outside transactions take the direct path; a transaction's reads use its connection.
-    super(kysely, { ...optionsFor(branchId), arrays });
+    super(kysely, { ...optionsFor(branchId), arrays: named.query });
   }
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
     // Constraint violations leave as StrataErrors (422 unique, …); the transaction is rolled back.
     try {
-      return await this.kysely.transaction().execute(async (trx) => {
+      let schemaChanged = false;
+      const result = await this.kysely.transaction().execute(async (trx) => {
         const tx = new BranchSql(trx, { ...this.opts, arrays: undefined });
         const result = await fn(tx);
         // Delivered to every node (this one included) when the transaction commits.
-        if (tx.didChangeSchema) await sql`SELECT pg_notify(${CHANNEL}, ${`branch:${this.branchId}`})`.execute(trx);
+        schemaChanged = tx.didChangeSchema;
+        if (schemaChanged) await sql`SELECT pg_notify(${CHANNEL}, ${`branch:${this.branchId}`})`.execute(trx);
         return result;
       });
+      // Before the caller sees the commit, so its next read prepares against the new schema.
+      if (schemaChanged) this.named.schemaChanged();
+      return result;
     } catch (err) {
       throw postgresDialect.mapError(err) ?? err;
     }
@@ -155,19 +162,35 @@ class PostgresBranchStore extends BranchSql implements BranchStore {
 
 /**
  * Hot reads as named prepared statements (parsed and planned once per connection) with rows
- * as arrays. Names derive from the SQL text, so a schema change yields new statements.
+ * as arrays. A statement's name is its SQL text's hash and a schema generation: a schema
+ * change can leave the text as it was (a column dropped and added again with another type)
+ * while the prepared statement's parameter and result types are stale, so every schema change
+ * (this node's at commit, others' when notified) starts new names. Statements prepared under
+ * old names stay on their connections until the pool closes them; schema changes are rare.
  */
-function namedArrayQuery(pool: pg.Pool): ArrayQuery {
+interface NamedArrayQuery {
+  query: ArrayQuery;
+  schemaChanged(): void;
+}
+
+function namedArrayQuery(pool: pg.Pool): NamedArrayQuery {
   const names = new Map<string, string>();
-  return async (text, params) => {
-    let name = names.get(text);
-    if (!name) {
-      name = `strata_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
-      if (names.size > 2000) names.clear();
-      names.set(text, name);
-    }
-    const result = await pool.query({ name, text, values: params as unknown[], rowMode: 'array' });
-    return result.rows as unknown[][];
+  let generation = 0;
+  return {
+    async query(text, params) {
+      let name = names.get(text);
+      if (!name) {
+        name = `strata_${generation.toString(36)}_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+        if (names.size > 2000) names.clear();
+        names.set(text, name);
+      }
+      const result = await pool.query({ name, text, values: params as unknown[], rowMode: 'array' });
+      return result.rows as unknown[][];
+    },
+    schemaChanged() {
+      generation++;
+      names.clear();
+    },
   };
 }
 

@@ -71,9 +71,10 @@ export const sqliteDialect: SqlDialect = {
     return undefined;
   },
 
-  matchPattern(value, pattern, caseInsensitive) {
-    // SQLite's LIKE folds ASCII case only; GLOB is case-sensitive.
-    return caseInsensitive ? sql`${value} LIKE ${likePattern(pattern)} ESCAPE '\\'` : sql`${value} GLOB ${globPattern(pattern)}`;
+  // SQLite's LIKE folds ASCII case only; GLOB is case-sensitive.
+  patternText: (pattern, caseInsensitive) => (caseInsensitive ? likePattern(pattern) : globPattern(pattern)),
+  matchPattern(value, patternText, caseInsensitive) {
+    return caseInsensitive ? sql`${value} LIKE ${patternText} ESCAPE '\\'` : sql`${value} GLOB ${patternText}`;
   },
 
   arrayElements(column, alias) {
