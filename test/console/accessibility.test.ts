@@ -135,6 +135,14 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.getByRole('dialog', { name: 'New branch' }).waitFor();
     await check(page, 'the new branch dialog');
     await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Cancel' }).click();
+    expect((await server.request('PUT', '/db/app:scratch', {})).status).toBe(201);
+    await page.goto('/w/app/b/scratch');
+    await page.getByRole('button', { name: 'Delete branch' }).click();
+    const deleteBranch = page.getByRole('dialog', { name: 'Delete branch scratch?' });
+    await deleteBranch.waitFor();
+    await check(page, 'the delete branch dialog (type the name to confirm)');
+    await deleteBranch.getByRole('button', { name: 'Cancel' }).click();
+    expect((await server.request('DELETE', '/db/app:scratch')).status).toBe(200);
 
     await page.goto('/w/blank/b/main');
     await page.getByText('Branch main has no tables yet').waitFor();
