@@ -135,6 +135,14 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.getByRole('dialog', { name: 'New branch' }).waitFor();
     await check(page, 'the new branch dialog');
     await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Cancel' }).click();
+    expect((await server.request('PUT', '/db/app:scratch', {})).status).toBe(201);
+    await page.goto('/w/app/b/scratch');
+    await page.getByRole('button', { name: 'Delete branch' }).click();
+    const deleteBranch = page.getByRole('dialog', { name: 'Delete branch scratch?' });
+    await deleteBranch.waitFor();
+    await check(page, 'the delete branch dialog (type the name to confirm)');
+    await deleteBranch.getByRole('button', { name: 'Cancel' }).click();
+    expect((await server.request('DELETE', '/db/app:scratch')).status).toBe(200);
 
     await page.goto('/w/blank/b/main');
     await page.getByText('Branch main has no tables yet').waitFor();
@@ -215,6 +223,12 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.getByRole('dialog', { name: 'Add a member' }).waitFor();
     await check(page, 'the add member dialog');
     await page.getByRole('dialog', { name: 'Add a member' }).getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Permissions of member@test.local' }).click();
+    const permissions = page.getByRole('dialog', { name: 'Permissions of member@test.local' });
+    await permissions.getByRole('radio', { name: 'Custom' }).check();
+    await permissions.getByRole('group', { name: 'Custom permissions' }).waitFor();
+    await check(page, 'the member permissions dialog (custom permissions)');
+    await permissions.getByRole('button', { name: 'Cancel' }).click();
     expectNoConsoleErrors(c);
   });
 
@@ -340,6 +354,28 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: /^Files/ }).waitFor();
     await expect.poll(focusInContent).toBe(true);
+    expectNoConsoleErrors(c);
+  });
+  test('records grid: a link cell with its label, and the link picker open', async () => {
+    expect((await server.request('PUT', '/db/app:main/tables/writers', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
+    expect((await server.request('PUT', '/db/app:main/tables/writers/data/w1', { name: 'Ada Lovelace' })).status).toBe(201);
+    expect((await server.request('PUT', '/db/app:main/tables/books', { columns: [{ name: 'writer', type: 'link', link: { table: 'writers' } }] })).status).toBe(201);
+    expect((await server.request('PUT', '/db/app:main/tables/books/data/b1', { writer: 'w1' })).status).toBe(201);
+    const { page } = c;
+    await page.goto('/w/app/b/main/t/books');
+    const linkCell = page.getByRole('gridcell', { name: 'w1 Ada Lovelace' });
+    await linkCell.waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    await check(page, 'the records grid with a link column', 'books in app');
+    await linkCell.dblclick();
+    const combobox = page.getByRole('combobox', { name: 'writer of b1' });
+    await combobox.fill('ada');
+    await page.getByRole('listbox', { name: 'Records of writers' }).getByRole('option', { name: 'w1 Ada Lovelace' }).waitFor();
+    await combobox.press('ArrowDown');
+    await check(page, 'the link picker open, an option highlighted');
+    await combobox.press('Escape');
+    await combobox.press('Escape');
+    await combobox.waitFor({ state: 'detached' });
     expectNoConsoleErrors(c);
   });
 });

@@ -109,6 +109,54 @@ describeInBrowser('console: request history, members, files', () => {
     await c.close();
   });
 
+  test('members: a custom permission set from the scope matrix limits the member\'s tokens; back to the role\'s', async () => {
+    const account = await server.strata.accounts.create({ email: 'custom@test.local', password: 'custom-password', name: 'Custom' });
+    expect((await server.request('PUT', `/api:meta/workspace/${workspaceId}/member/custom@test.local`, { role: 'editor' })).status).toBe(200);
+    const { secret } = await server.strata.tokens.create(account, { name: 'full' }); // full scopes: the membership limits it
+    const asMember = (method: string, path: string, body?: unknown) => server.request(method, path, body, { authorization: `Bearer ${secret}` });
+    expect((await asMember('POST', '/db/app:main/tables/posts/data', { title: 'by an editor' })).status).toBe(201);
+    const permissions = async () => (await server.request('GET', `/api:meta/workspace/${workspaceId}/member`)).body.find((m: { email: string }) => m.email === 'custom@test.local');
+
+    const c = await openConsole(browser, server.url);
+    const { page } = c;
+    await signIn(page, 'owner@test.local', 'owner-password');
+    await page.goto('/w/app/members');
+    await page.getByRole('button', { name: 'Permissions of custom@test.local' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Permissions of custom@test.local' });
+    await dialog.getByRole('radio', { name: 'Custom' }).check();
+    const matrix = dialog.getByRole('group', { name: 'Custom permissions' });
+    expect(await matrix.getByRole('checkbox', { name: 'Content: Create' }).isChecked()).toBe(true); // starts from the editor role's
+    expect(await matrix.getByRole('checkbox', { name: 'Database: Update' }).isChecked()).toBe(false);
+    await matrix.getByRole('button', { name: 'Read-only' }).click();
+    await matrix.getByRole('checkbox', { name: 'Content: Update' }).check();
+    await c.screenshot('member-permissions');
+    await dialog.getByRole('button', { name: 'Save permissions' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').filter({ hasText: 'custom@test.local has custom permissions' }).waitFor();
+    expect(await permissions()).toMatchObject({ role: 'editor', permissions: 'content:ru,database:r,files:r,history:r' });
+    expect(await page.getByRole('row').filter({ hasText: 'custom@test.local' }).textContent()).toContain('custom: content:ru');
+
+    // The member's full-scope token now reads and updates records, and may not create one.
+    const created = await asMember('POST', '/db/app:main/tables/posts/data', { title: 'refused' });
+    expect(created.status).toBe(403);
+    expect((await asMember('POST', '/db/app:main/tables/posts/query', {})).status).toBe(200);
+
+    // An empty custom set is refused in the dialog; the role's permissions come back on request.
+    await page.getByRole('button', { name: 'Permissions of custom@test.local' }).click();
+    expect(await dialog.getByRole('radio', { name: 'Custom' }).isChecked()).toBe(true);
+    expect(await matrix.getByRole('checkbox', { name: 'Content: Update' }).isChecked()).toBe(true); // the saved set
+    await matrix.getByRole('button', { name: 'Clear' }).click();
+    await dialog.getByRole('button', { name: 'Save permissions' }).click();
+    await expect.poll(() => dialog.getByRole('alert').textContent()).toContain('at least one permission');
+    await dialog.getByRole('radio', { name: /role's/ }).check();
+    await dialog.getByRole('button', { name: 'Save permissions' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await permissions()).toMatchObject({ role: 'editor', permissions: null });
+    expect((await asMember('POST', '/db/app:main/tables/posts/data', { title: 'editor again' })).status).toBe(201);
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
+
   test('files: upload a PNG, see it listed with its preview, delete it', async () => {
     const c = await openConsole(browser, server.url);
     const { page } = c;

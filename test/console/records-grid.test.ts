@@ -386,6 +386,85 @@ describeInBrowser('console: records grid', () => {
   });
 });
 
+describeInBrowser('console: records grid link cells', () => {
+  let server: RunningStrata;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer(sqliteEngine);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('a link cell shows the linked record\'s label; the picker searches the linked table and picks with the keyboard; an id typed still saves', async () => {
+    expect((await server.request('PUT', '/db/shop:main/tables/authors', { columns: [{ name: 'born', type: 'int' }, { name: 'name', type: 'string' }] })).status).toBe(201);
+    for (const [id, name] of [['a1', 'Ada Lovelace'], ['a2', 'Grace Hopper'], ['a3', 'Alan Turing']]) {
+      expect((await server.request('PUT', `/db/shop:main/tables/authors/data/${id}`, { name })).status).toBe(201);
+    }
+    const columns = [{ name: 'title', type: 'string' }, { name: 'author', type: 'link', link: { table: 'authors' } }];
+    expect((await server.request('PUT', '/db/shop:main/tables/books', { columns })).status).toBe(201);
+    expect((await server.request('PUT', '/db/shop:main/tables/books/data/b1', { title: 'Notes', author: 'a1' })).status).toBe(201);
+    const authorOf = async () => (await record(server, 'books', 'b1')).body.author?.id;
+
+    const c = await openGrid(browser, server, 'books');
+    const { page } = c;
+    const authorCell = page.getByRole('row', { name: /b1/ }).locator('[data-col="3"]');
+    await expect.poll(() => authorCell.textContent()).toBe('a1 Ada Lovelace'); // the id, and the first text column
+
+    // Search by label; Down highlights the one match, Enter picks and saves it.
+    await authorCell.dblclick();
+    const combobox = page.getByRole('combobox', { name: 'author of b1' });
+    const listbox = page.getByRole('listbox', { name: 'Records of authors' });
+    await combobox.fill('hopper');
+    await expect.poll(() => listbox.getByRole('option').allTextContents()).toEqual(['a2 Grace Hopper']);
+    expect(await combobox.getAttribute('aria-expanded')).toBe('true');
+    await combobox.press('ArrowDown');
+    const option = listbox.getByRole('option', { name: 'a2 Grace Hopper' });
+    expect(await option.getAttribute('aria-selected')).toBe('true');
+    expect(await combobox.getAttribute('aria-activedescendant')).toBe(await option.getAttribute('id'));
+    await c.screenshot('records-link-picker');
+    await combobox.press('Enter');
+    await combobox.waitFor({ state: 'detached' });
+    await expect.poll(authorOf).toBe('a2');
+    await expect.poll(() => authorCell.textContent()).toBe('a2 Grace Hopper');
+
+    // Escape closes the list first, then cancels the edit; nothing is saved.
+    await authorCell.dblclick();
+    await combobox.fill('al');
+    await expect.poll(() => listbox.getByRole('option').allTextContents()).toEqual(['a3 Alan Turing']);
+    await combobox.press('Escape');
+    await expect.poll(() => combobox.getAttribute('aria-expanded')).toBe('false');
+    expect(await listbox.isHidden()).toBe(true);
+    await combobox.press('Escape');
+    await combobox.waitFor({ state: 'detached' });
+    expect(await authorOf()).toBe('a2');
+
+    // Up from the top wraps to the last match; an empty search lists the first records.
+    await authorCell.dblclick();
+    await combobox.fill('');
+    await expect.poll(() => listbox.getByRole('option').count()).toBe(3);
+    await combobox.press('ArrowUp');
+    expect(await listbox.getByRole('option', { selected: true }).textContent()).toBe('a3 Alan Turing');
+    await combobox.press('Enter');
+    await combobox.waitFor({ state: 'detached' });
+    await expect.poll(authorOf).toBe('a3');
+
+    // An id typed and saved without picking still works; a search with no match says so.
+    await authorCell.dblclick();
+    await combobox.fill('nobody');
+    await page.getByRole('status').filter({ hasText: 'No record of authors matches “nobody”.' }).waitFor();
+    await combobox.fill('a1');
+    await combobox.press('Enter');
+    await combobox.waitFor({ state: 'detached' });
+    await expect.poll(authorOf).toBe('a1');
+    await expect.poll(() => authorCell.textContent()).toBe('a1 Ada Lovelace');
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
+});
+
 /** Live updates: inserts, updates and deletes made elsewhere reach the open grid, on both engines (their change delivery differs). */
 for (const engine of [sqliteEngine, postgresEngine]) {
   const run = engine.name === 'sqlite' || inject('postgresAvailable');

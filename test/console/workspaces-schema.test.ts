@@ -247,4 +247,40 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     expectNoConsoleErrors(c);
     await c.close();
   });
+  test('the branch switcher deletes the current branch after the name is typed, then shows main; main has no delete', async () => {
+    const ws = (await server.request('POST', '/api:meta/workspace', { name: 'notes' })).body.id as number;
+    expect((await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'pages' })).status).toBe(200);
+    expect((await server.request('PUT', '/db/notes:scratch', {})).status).toBe(201);
+    expect((await server.request('POST', '/db/notes:scratch/tables/pages/data', {})).status).toBe(201);
+
+    const c = await openConsole(browser, server.url);
+    const { page } = c;
+    await signIn(page, 'owner@test.local', 'owner-password');
+    await page.goto('/w/notes/b/main');
+    await page.getByRole('link', { name: 'pages', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: 'Delete branch' }).count()).toBe(0);
+    await page.getByLabel('Branch', { exact: true }).selectOption('scratch');
+    await page.waitForURL(/\/w\/notes\/b\/scratch$/);
+    await page.getByRole('button', { name: 'Delete branch' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete branch scratch?' });
+    await expect.poll(() => confirm.textContent()).toMatch(/scratch.*tables.*records/);
+    await confirm.getByLabel('Type scratch to confirm').fill('scratc');
+    await confirm.getByRole('button', { name: 'Delete branch' }).click();
+    await expect.poll(() => confirm.getByRole('alert').textContent()).toContain('Type “scratch” to confirm');
+    expect((await server.request('GET', '/db/notes:scratch')).status).toBe(200); // nothing deleted yet
+    await confirm.getByLabel('Type scratch to confirm').fill('scratch');
+    await confirm.getByRole('button', { name: 'Delete branch' }).click();
+    await page.waitForURL(/\/w\/notes\/b\/main$/);
+    await confirm.waitFor({ state: 'detached' });
+    expect((await server.request('GET', '/db/notes:scratch')).status).toBe(404);
+    expect((await server.request('GET', '/dbs/notes')).body.branches.map((b: { name: string }) => b.name)).toEqual(['main']);
+    await expect.poll(() => page.getByLabel('Branch', { exact: true }).locator('option').allTextContents()).toEqual(['main (live)']);
+    expect(await page.getByRole('button', { name: 'Delete branch' }).count()).toBe(0);
+    // The API refuses main too, in its own words.
+    const refused = await server.request('DELETE', '/db/notes:main');
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/main branch cannot be deleted/);
+    expectNoConsoleErrors(c);
+    await c.close();
+  });
 });

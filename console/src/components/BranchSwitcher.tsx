@@ -1,21 +1,22 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { meta, seg } from '../api/http';
+import { data, meta, seg } from '../api/http';
 import { useApi } from '../api/use-api';
 import { branchOf } from '../api/data-source';
-import { Dialog } from './Dialog';
+import { ConfirmDialog, Dialog } from './Dialog';
 import { ErrorNotice } from './Notice';
 
 interface DataSource { label: string; color: string }
 
 /**
  * Picks the branch (the Metadata API's data source) a workspace's screens work on, and
- * creates one: a new branch starts as a copy of main's schema, without its records.
+ * creates one (a new branch starts as a copy of main's schema, without its records) or
+ * deletes the current one. main is the live data and cannot be deleted (the API refuses too).
  */
 export function BranchSwitcher({ workspace, branch, path = '' }: { workspace: { id: number; name: string }; branch: string; path?: string }) {
   const navigate = useNavigate();
   const sources = useApi((signal) => meta<DataSource[]>('GET', `/workspace/${workspace.id}/datasource`, undefined, { signal }), [workspace.id]);
-  const [creating, setCreating] = useState(false);
+  const [dialog, setDialog] = useState<'create' | 'delete' | null>(null);
   const go = (to: string) => navigate(`/w/${seg(workspace.name)}/b/${seg(to)}${path}`);
   const branches = (sources.value ?? []).map((s) => ({ name: branchOf(s.label), color: s.color }));
   if (!branches.some((b) => b.name === branch)) branches.push({ name: branch, color: 'transparent' });
@@ -28,9 +29,19 @@ export function BranchSwitcher({ workspace, branch, path = '' }: { workspace: { 
           {branches.map((b) => <option key={b.name} value={b.name}>{b.name === 'main' ? 'main (live)' : b.name}</option>)}
         </select>
       </label>
-      <button type="button" onClick={() => setCreating(true)}>New branch</button>
+      <button type="button" onClick={() => setDialog('create')}>New branch</button>
+      {branch !== 'main' && <button type="button" className="danger" onClick={() => setDialog('delete')}>Delete branch</button>}
       <ErrorNotice error={sources.error} />
-      {creating && <BranchCreateDialog workspaceId={workspace.id} onClose={() => setCreating(false)} onCreated={(name) => { void sources.reload(); go(name); }} />}
+      {dialog === 'create' && <BranchCreateDialog workspaceId={workspace.id} onClose={() => setDialog(null)} onCreated={(name) => { void sources.reload(); go(name); }} />}
+      {dialog === 'delete' && (
+        <ConfirmDialog title={`Delete branch ${branch}?`} confirmLabel="Delete branch" typeToConfirm={branch} onClose={() => setDialog(null)}
+          message={<p>Branch <strong>{branch}</strong> of {workspace.name} is deleted with all its tables and their records; they cannot be recovered. main and other branches are not touched.</p>}
+          onConfirm={async () => {
+            await data('DELETE', `/db/${seg(workspace.name)}:${seg(branch)}`);
+            void sources.reload();
+            go('main');
+          }} />
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { useWorkspace } from '../api/use-workspace';
 import { formatTime } from '../api/xano-time';
 import { ConfirmDialog } from '../components/Dialog';
 import { MemberAddDialog } from '../components/MemberAddDialog';
+import { MemberPermissionsDialog } from '../components/MemberPermissionsDialog';
 import { ROLES, type Role } from '../components/MemberRoleSelect';
 import { EmptyState, ErrorNotice } from '../components/Notice';
 import { useDocumentTitle } from '../components/use-document-title';
@@ -27,6 +28,7 @@ export function MembersPage() {
   const members = useApi((signal) => (id === undefined ? Promise.resolve(undefined) : meta<MemberView[]>('GET', `/workspace/${id}/member`, undefined, { signal })), [id]);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<MemberView | null>(null);
+  const [editing, setEditing] = useState<MemberView | null>(null);
   const [error, setError] = useState<Error | null>(null);
   const [saved, setSaved] = useState('');
   const myRole = me?.extras.memberships.find((m) => m.workspace === ws)?.role;
@@ -71,13 +73,22 @@ export function MembersPage() {
                   {m.permissions !== null && <span className="badge role-custom" title={`Custom permissions: ${m.permissions}`}>custom: {m.permissions}</span>}
                 </td>
                 <td>{formatTime(m.created_at)}</td>
-                <td>{mayManage && <button type="button" className="link" aria-label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>Remove</button>}</td>
+                <td>{mayManage && (
+                  <span className="member-actions">
+                    <button type="button" className="link" aria-label={`Permissions of ${m.email}`} onClick={() => setEditing(m)}>Permissions</button>
+                    <button type="button" className="link" aria-label={`Remove ${m.email}`} onClick={() => setRemoving(m)}>Remove</button>
+                  </span>
+                )}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       {adding && id !== undefined && <MemberAddDialog workspaceId={id} onClose={() => setAdding(false)} onAdded={() => void members.reload()} />}
+      {editing && id !== undefined && (
+        <MemberPermissionsDialog workspaceId={id} member={editing} onClose={() => setEditing(null)}
+          onSaved={(summary) => { setError(null); setSaved(summary); void members.reload(); }} />
+      )}
       {removing && (
         <ConfirmDialog
           title="Remove member?" confirmLabel="Remove member" onClose={() => setRemoving(null)}

@@ -8,6 +8,7 @@ import { focusCell, moveInGrid, type CellPosition } from './grid-keyboard';
 import type { Sort, TableRef } from './records-api';
 import { isFileColumn, valueAt, type GridColumn, type XataRecord } from './table-columns';
 import type { useCellEdits } from './use-cell-edits';
+import { useLabelColumns, useLinkLabels } from './use-link-labels';
 
 /** What a grid column is: the row's checkbox, the record id, a data column, or the row's actions. */
 type Meta = { kind: 'select' } | { kind: 'id' } | { kind: 'data'; column: GridColumn } | { kind: 'actions' };
@@ -34,6 +35,8 @@ export function RecordGrid({ table, columns, records, sort, sortable, onSort, se
     onRowSelectionChange: (updater) => onSelection(typeof updater === 'function' ? updater(selection) : updater),
   });
   const gridRef = useRef<HTMLTableElement>(null);
+  const labelColumns = useLabelColumns(table, columns);
+  const linkLabels = useLinkLabels(table, columns, records, labelColumns);
   const [active, setActive] = useState<CellPosition>({ row: 0, col: 1 });
   const rows = model.getRowModel().rows;
   const leaves = model.getVisibleLeafColumns();
@@ -113,15 +116,19 @@ export function RecordGrid({ table, columns, records, sort, sortable, onSort, se
         }
         const editing = edits.editing?.id === record.id && edits.editing.path === column.path;
         const value = valueAt(record, column.path);
+        const linkLabel = column.type === 'link' && column.link ? linkLabels[column.link]?.get(displayValue(column, value)) : undefined;
         const shown = displayValue(column, value);
         return (
           <td key={column.path} {...props}
             className={`data-cell type-${column.type.replace('[]', 's')}`} onDoubleClick={() => beginEdit(record, column)}>
             {editing
               ? <CellEditor column={column} label={`${column.path} of ${record.id}`} initial={edits.editing!.initial} error={edits.cellError} busy={edits.saving}
+                  link={column.type === 'link' && column.link ? { target: { ...table, table: column.link }, label: labelColumns[column.link] } : undefined}
                   onSave={(text) => void edits.save(column, text).then(() => focusCell(gridRef.current, { row, col }))}
                   onCancel={() => { edits.cancel(); focusCell(gridRef.current, { row, col }); }} />
-              : value === null || value === undefined ? <span className="null">null</span> : <span className="cell-value" title={shown}>{shown}</span>}
+              : value === null || value === undefined ? <span className="null">null</span>
+              : linkLabel !== undefined ? <span className="cell-value" title={`${shown}: ${linkLabel}`}><span className="mono">{shown}</span> <span className="link-label">{linkLabel}</span></span>
+              : <span className="cell-value" title={shown}>{shown}</span>}
           </td>
         );
       }

@@ -26,6 +26,12 @@ export const memberRoutes = (strata: Strata): FastifyPluginAsync => async (root)
 
   app.put(`${base}/:account_id`, {
     config: fullAccess,
+    // `permissions: null` means the role's, like leaving it out: said so before validation,
+    // whose type coercion would otherwise turn null into "" (refused as empty) on the string branch.
+    preValidation: async (request) => {
+      const body = request.body as { permissions?: unknown } | null;
+      if (body && typeof body === 'object' && body.permissions === null) delete body.permissions;
+    },
     schema: { params: MemberParams, body: Type.Object({
       role: Type.Union(ROLES.map((r) => Type.Literal(r)), { description: 'owner, admin, editor or viewer' }),
       permissions: Type.Optional(Type.Union([ScopesText, Type.Null()], { description: 'A custom permission set replacing the role\'s (null: the role\'s)' })),
