@@ -154,7 +154,11 @@ describeEachEngine('workspace roles and isolation', (engine) => {
   it('admins manage members but not owners; editors and viewers manage nobody', async () => {
     const target = await s.strata.accounts.create({ email: 'new@test.local', password: 'password-1' });
     const put = (who: string, role: string) => as(who, 'PUT', `/api:meta/workspace/${ids.wsa}/member/${target.id}`, { role });
-    expect((await put('admin', 'viewer')).body).toMatchObject({ account_id: target.id, email: 'new@test.local', role: 'viewer', permissions: null });
+    expect((await put('admin', 'viewer')).body).toMatchObject({ account_id: target.id, email: 'new@test.local', role: 'viewer', permissions: null, role_permissions: 'content:r,database:r,files:r,history:r' });
+    // A custom set, and `permissions: null` to go back to the role's.
+    const member = `/api:meta/workspace/${ids.wsa}/member/${target.id}`;
+    expect((await s.request('PUT', member, { role: 'viewer', permissions: 'content:ru' })).body).toMatchObject({ permissions: 'content:ru', role_permissions: 'content:r,database:r,files:r,history:r' });
+    expect((await s.request('PUT', member, { role: 'viewer', permissions: null })).body).toMatchObject({ permissions: null, role: 'viewer' });
     expect(await put('admin', 'owner')).toMatchObject({ status: 403, body: { code: 'ERROR_CODE_ACCESS_DENIED' } });
     expect((await put('editor', 'viewer')).status).toBe(403);
     expect((await s.request('PUT', `/api:meta/workspace/${ids.wsa}/member/${target.id}`, { role: 'owner' })).status).toBe(200);

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { meta, seg } from '../api/http';
 import { Dialog } from './Dialog';
-import { ROLE_SCOPES, type Role } from './MemberRoleSelect';
+import type { Role } from './MemberRoleSelect';
 import { formatScopeSet, parseScopeText, TokenScopeMatrix, type ScopeSet } from './TokenScopeMatrix';
 
-interface MemberRef { account_id: string; email: string; role: Role; permissions: string | null }
+interface MemberRef { account_id: string; email: string; role: Role; permissions: string | null; role_permissions: string }
 
 /**
  * A member's permissions in one workspace: their role's, or a custom set (the same matrix as
@@ -14,7 +14,7 @@ export function MemberPermissionsDialog({ workspaceId, member, onClose, onSaved 
   workspaceId: number; member: MemberRef; onClose: () => void; onSaved: (summary: string) => void;
 }) {
   const [custom, setCustom] = useState(member.permissions !== null);
-  const [scopes, setScopes] = useState<ScopeSet>(() => parseScopeText(member.permissions ?? ROLE_SCOPES[member.role]));
+  const [scopes, setScopes] = useState<ScopeSet>(() => parseScopeText(member.permissions ?? member.role_permissions));
   return (
     <Dialog title={`Permissions of ${member.email}`} submitLabel="Save permissions" onClose={onClose} onSubmit={async () => {
       const permissions = custom ? formatScopeSet(scopes) : null;
@@ -29,7 +29,7 @@ export function MemberPermissionsDialog({ workspaceId, member, onClose, onSaved 
       </fieldset>
       {custom
         ? <TokenScopeMatrix legend="Custom permissions" value={scopes} onChange={setScopes} />
-        : <p className="hint">{member.role}: <code>{ROLE_SCOPES[member.role]}</code>. Choosing another role in the list also resets custom permissions to that role's.</p>}
+        : <p className="hint">{member.role}: <code>{member.role_permissions}</code>. Choosing another role in the list also resets custom permissions to that role's.</p>}
       <p className="hint">A token of this member can only do what both its own scopes and these permissions allow.</p>
     </Dialog>
   );

@@ -19,13 +19,3 @@ export function MemberRoleSelect({ label, value, onChange, disabled }: { label: 
   );
 }
 
-/**
- * Each role's permissions in the token scopes' text form (as src/core/auth/roles.ts defines
- * them): where a custom permission set starts from.
- */
-export const ROLE_SCOPES: Record<Role, string> = {
-  owner: 'content:crud,database:crud,files:crud,history:crud',
-  admin: 'content:crud,database:crud,files:crud,history:crud',
-  editor: 'content:crud,database:r,files:crud,history:r',
-  viewer: 'content:r,database:r,files:r,history:r',
-};

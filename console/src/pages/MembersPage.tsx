@@ -12,7 +12,7 @@ import { ROLES, type Role } from '../components/MemberRoleSelect';
 import { EmptyState, ErrorNotice } from '../components/Notice';
 import { useDocumentTitle } from '../components/use-document-title';
 
-interface MemberView { account_id: string; email: string; name: string; role: Role; permissions: string | null; created_at: string }
+interface MemberView { account_id: string; email: string; name: string; role: Role; permissions: string | null; role_permissions: string; created_at: string }
 
 /**
  * A workspace's members and their roles. Everyone who can see the workspace sees the list;

@@ -16,7 +16,7 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
     created_at: '2026-01-31 12:00:00+0000', last_used_at: null, expires_at: '2026-02-07 12:00:00+0000', revoked_at: null, active: true,
   };
   const account = { id: 'acc_cq38hb2o6r4pdmcccsc0', email: 'ada@example.com', name: 'Ada', owner: false, created_at: '2026-01-31 12:00:00+0000' };
-  const member = { account_id: account.id, email: account.email, name: account.name, role: 'editor', permissions: null, created_at: '2026-01-31 12:00:00+0000' };
+  const member = { account_id: account.id, email: account.email, name: account.name, role: 'editor', permissions: null, role_permissions: 'content:crud,database:r,files:crud,history:r', created_at: '2026-01-31 12:00:00+0000' };
   return {
     [`GET ${prefix}/instance`]: { summary: 'The instances this account can use (Master Metadata API)', description: 'Use an instance\'s `meta_api` as the base URL of its Metadata API.', response: ok('Instances', [instance]) },
     [`GET ${prefix}/instance/:name`]: { summary: 'One instance (Master Metadata API)', response: ok('The instance', instance) },
@@ -35,7 +35,7 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
     [`GET ${ws}/member`]: { summary: 'The workspace\'s members and their roles', response: ok('Members', [member]) },
     [`PUT ${ws}/member/:account_id`]: {
       summary: 'Add a member or change its role',
-      description: '`account_id` is the account\'s id or its email. Roles: owner, admin (everything), editor (records and files; reads the schema), viewer (reads). `permissions` replaces the role\'s with a custom set. Admins cannot make or change owners.',
+      description: '`account_id` is the account\'s id or its email. Roles: owner, admin (everything), editor (records and files; reads the schema), viewer (reads). `permissions` replaces the role\'s with a custom set (`null`: the role\'s again); answers show both `permissions` and `role_permissions`. Admins cannot make or change owners.',
       ...body({ role: 'editor' }), response: ok('The member', member),
     },
     [`DELETE ${ws}/member/:account_id`]: { summary: 'Remove a member', response: ok('Removed', {}) },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { formatScopes } from '../../core/auth/scopes.js';
+import { ROLE_MASKS } from '../../core/auth/roles.js';
 import type { Member } from '../../core/auth/members.js';
 import type { AccountRow, TokenRow } from '../../storage/storage.js';
 import { xanoTime } from './params.js';
@@ -17,7 +18,10 @@ export const tokenView = (t: TokenRow, now = Date.now()) => ({
 
 export const memberView = (m: Member) => ({
   account_id: m.accountId, email: m.email, name: m.name, role: m.role,
-  permissions: m.permissions === null ? null : formatScopes(m.permissions), created_at: time(m.createdAt),
+  permissions: m.permissions === null ? null : formatScopes(m.permissions),
+  // What the role alone allows, so clients need not know the role masks (the console's editor starts from it).
+  role_permissions: formatScopes(ROLE_MASKS[m.role]),
+  created_at: time(m.createdAt),
 });
 
 export const ScopesText = Type.String({ maxLength: 200, description: '`full` (the default), `read-only`, or per object: `content:crud,database:r` (objects content, database, files, history; letters c r u d)' });
