@@ -35,14 +35,14 @@ export class FileEffects {
 }
 
 /**
- * Runs a change that drops file values outside record writes (a schema change, a truncate, a
- * dropped branch): `run` notes the blob keys it drops in `released` while its transaction
- * runs, and they are deleted only once `run` has returned, i.e. committed. A failed or
- * rolled-back change keeps every blob.
+ * Runs a schema change, which may drop file values outside record writes: `run` notes the blob
+ * keys it drops in `released` (absent without file storage) while its transaction runs, and
+ * they are deleted only once `run` has returned, i.e. committed. A failed or rolled-back
+ * change keeps every blob.
  */
-export async function releaseAfterCommit<T>(settings: FileSettings | undefined, run: (released: string[]) => Promise<T>): Promise<T> {
+export async function releaseAfterCommit<T>(settings: FileSettings | undefined, run: (released: string[] | undefined) => Promise<T>): Promise<T> {
   const effects = settings && new FileEffects(settings);
-  const result = await run(effects?.released ?? []);
+  const result = await run(effects?.released);
   await effects?.committed();
   return result;
 }
