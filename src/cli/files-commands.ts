@@ -8,7 +8,7 @@ export async function filesCommand(strata: Strata, command: string | undefined, 
   const grace = flags['grace-minutes'] === undefined ? 60 : Number(flags['grace-minutes']);
   if (!Number.isFinite(grace) || grace < 0) throw new UsageError('--grace-minutes must be a number ≥ 0');
   const result = await collectGarbage(strata, { graceMs: grace * 60_000, dryRun: flags['dry-run'] === 'true' });
-  out(`scanned ${result.scanned} blobs, ${result.referenced} referenced, ${flags['dry-run'] === 'true' ? 'would remove' : 'removed'} ${result.removed.length}`);
+  out(`scanned ${result.scanned} blobs, ${result.referenced} past the grace period referenced, ${flags['dry-run'] === 'true' ? 'would remove' : 'removed'} ${result.removed.length}`);
   for (const key of result.removed) out(key);
   out(`${result.libraryReferences} record values reference library files, ${result.missingLibraryFiles.length} of them a file that is gone`);
   for (const m of result.missingLibraryFiles) out(`missing library file ${m.fileId}: ${m.db}:${m.branch} ${m.table}/${m.record}`);

@@ -2,7 +2,8 @@ import { StrataError } from './errors.js';
 import { assertBranchName, assertDatabaseName } from './names.js';
 import { BranchSchema } from './model/table-model.js';
 import type { AccountAccess } from './auth/account-access.js';
-import type { FileSettings } from './files/file-effects.js';
+import { deleteBlobs, type FileSettings } from './files/file-effects.js';
+import { collectBlobKeys } from './files/file-references.js';
 import type { BranchReader, BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
 
 /** A resolved `{db}:{branch}`: the rows, the storage, and the (cached) schema. */
@@ -97,12 +98,16 @@ export class DatabaseService {
     };
   }
 
+  /** Deletes a database (a workspace): its branches, their records and files, and its file library. */
   async remove(name: string): Promise<void> {
     const database = await this.get(name);
     const branches = await this.storage.system.listBranches(database.id);
+    const released = await this.storage.system.workspaceFileBlobKeys({ databaseId: database.id });
+    for (const branch of branches) await this.branchBlobKeys(database.name, branch.name, released);
     await this.storage.system.deleteDatabase(database.id);
     for (const branch of branches) await this.storage.dropBranchStorage(branch.id);
     await this.catalogChanged();
+    await this.releaseBlobs(released);
   }
 
   async rename(name: string, newName: string): Promise<DatabaseRow> {
@@ -163,9 +168,29 @@ export class DatabaseService {
   async removeBranch(dbName: string, name: string): Promise<void> {
     const ctx = await this.resolve(dbName, name);
     if (name === 'main') throw new StrataError('CONFLICT', 'the main branch cannot be deleted; delete the database instead');
+    const released: string[] = [];
+    await this.branchBlobKeys(dbName, name, released);
     await this.storage.system.deleteBranch(ctx.branch.id);
     await this.storage.dropBranchStorage(ctx.branch.id);
     await this.catalogChanged();
+    await this.releaseBlobs(released);
+  }
+
+  /**
+   * The blob keys of a branch's file columns, about to go with it. Branches never share blobs
+   * (a copy with records is refused while the source has file columns: refuseFileCopy), so
+   * none of these is referenced elsewhere. A write landing between this read and the drop
+   * leaves its blob to `strata files gc`.
+   */
+  private async branchBlobKeys(dbName: string, branchName: string, into: string[]): Promise<void> {
+    if (!this.files) return;
+    const ctx = await this.resolve(dbName, branchName);
+    for (const table of (await ctx.schema()).tables.values()) await collectBlobKeys(ctx.store, table, into);
+  }
+
+  /** After the drop: the blobs it released (nothing deletes them before it succeeded). */
+  private async releaseBlobs(keys: string[]): Promise<void> {
+    if (this.files) await deleteBlobs(this.files.blobs, keys);
   }
 
   /** Resolves `{db}:{branch}`; 404 when either does not exist. */

@@ -104,8 +104,8 @@ export interface SystemStore extends AccessStore {
   findWorkspaceFile(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined>;
   /** Deletes these files of the workspace; answers the rows deleted (their blobs are the caller's to release). */
   deleteWorkspaceFiles(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]>;
-  /** Every library file's blob key, in every workspace (for `files gc`). */
-  workspaceFileBlobKeys(): Promise<string[]>;
+  /** Library files' blob keys: of one workspace (`databaseId`), and/or only those among `among` (gc's page of candidates). */
+  workspaceFileBlobKeys(filter?: { databaseId?: number; among?: string[] }): Promise<string[]>;
 
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;

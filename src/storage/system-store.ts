@@ -174,7 +174,7 @@ export class KyselySystemStore extends KyselyAccessStore implements SystemStore 
   async deleteDatabase(id: number): Promise<void> {
     await this.writer.transaction().execute(async (trx) => {
       await trx.deleteFrom('branches').where('database_id', '=', id).execute();
-      // The library's blobs become orphans: `files gc` removes them.
+      // The library's blobs are deleted by the caller once this commits (DatabaseService.remove).
       await trx.deleteFrom('workspace_files').where('database_id', '=', id).execute();
       await trx.deleteFrom('databases').where('id', '=', id).execute();
     });
@@ -233,8 +233,12 @@ export class KyselySystemStore extends KyselyAccessStore implements SystemStore 
     const rows = await this.writer.deleteFrom('workspace_files').where('database_id', '=', databaseId).where('id', 'in', ids).returningAll().execute();
     return rows.map(toWorkspaceFile);
   }
-  async workspaceFileBlobKeys(): Promise<string[]> {
-    const rows = await this.reader.selectFrom('workspace_files').select('blob_key').execute();
+  async workspaceFileBlobKeys(filter: { databaseId?: number; among?: string[] } = {}): Promise<string[]> {
+    if (filter.among?.length === 0) return [];
+    let query = this.reader.selectFrom('workspace_files').select('blob_key');
+    if (filter.databaseId !== undefined) query = query.where('database_id', '=', filter.databaseId);
+    if (filter.among) query = query.where('blob_key', 'in', filter.among);
+    const rows = await query.execute();
     return rows.map((r) => r.blob_key);
   }
 

@@ -1,4 +1,5 @@
 import type { BlobStore } from '../../storage/blobs/blob-store.js';
+import { REFERENCE_PAGE_ROWS } from './file-references.js';
 import type { WorkspaceFileRow } from '../../storage/storage.js';
 
 /** Where a branch's files go and how large one may be (from the instance's configuration). */
@@ -23,12 +24,32 @@ export class FileEffects {
 
   /** After commit: released blobs go (a failure here only leaves work for gc). */
   async committed(): Promise<void> {
-    await this.settings.blobs.delete(this.released).catch(() => undefined);
+    await deleteBlobs(this.settings.blobs, this.released);
   }
 
   /** After a rollback: the blobs this attempt created go, except those it inherited (see runWrite). */
   async rolledBack(keep: string[] = []): Promise<void> {
     const drop = this.created.filter((k) => !keep.includes(k));
     await this.settings.blobs.delete(drop).catch(() => undefined);
+  }
+}
+
+/**
+ * Runs a schema change, which may drop file values outside record writes: `run` notes the blob
+ * keys it drops in `released` (absent without file storage) while its transaction runs, and
+ * they are deleted only once `run` has returned, i.e. committed. A failed or rolled-back
+ * change keeps every blob.
+ */
+export async function releaseAfterCommit<T>(settings: FileSettings | undefined, run: (released: string[] | undefined) => Promise<T>): Promise<T> {
+  const effects = settings && new FileEffects(settings);
+  const result = await run(effects?.released);
+  await effects?.committed();
+  return result;
+}
+
+/** Deletes blobs in batches (a dropped table may release many); a failure only leaves work for gc. */
+export async function deleteBlobs(blobs: BlobStore, keys: string[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += REFERENCE_PAGE_ROWS) {
+    await blobs.delete(keys.slice(i, i + REFERENCE_PAGE_ROWS)).catch(() => undefined);
   }
 }

@@ -1,71 +1,99 @@
 import type { Strata } from '../strata.js';
-import { blobKeysOf, fileLeaves } from './file-write.js';
-import { isLibraryRef, libraryFileLeaves } from './library-refs.js';
 import type { BranchContext } from '../databases.js';
 import type { TableModel } from '../model/table-model.js';
+import { isLibraryRef, libraryFileLeaves } from './library-refs.js';
+import { blobKeyPages, REFERENCE_PAGE_ROWS, rowPages } from './file-references.js';
+import { fileLeaves } from './file-write.js';
 
 /**
  * `strata files gc`: removes blobs nothing points to. A blob is written before the record
  * that points to it commits, so only blobs older than `graceMs` are candidates (an upload in
- * flight is not an orphan); references are read from every file column of every branch.
- * A crash between a blob's write and its record's commit, or between a commit and the release
- * of a replaced blob, leaves exactly such blobs.
+ * flight is not an orphan). A crash between a blob's write and its record's commit, or between
+ * a commit and the release of a replaced blob, leaves exactly such blobs.
+ *
+ * Memory stays bounded: the blob listing is taken a page of candidates at a time, and each
+ * page is checked against the library's rows and then against every file column of every
+ * branch, read a page of rows at a time; what no reference claimed is an orphan. A store with
+ * more candidates than a page costs one reference scan per page (normally there is one page:
+ * candidates are only the blobs past the grace period that may be orphans).
  */
 export interface GcResult {
+  /** Blobs listed; of those, past the grace period and still referenced (by a record or the library). */
   scanned: number; referenced: number; removed: string[];
   /** Record values that reference library files (Xano file columns), and those whose library file is gone. */
   libraryReferences: number; missingLibraryFiles: Array<{ db: string; branch: string; table: string; record: string; fileId: number }>;
 }
 
-export async function collectGarbage(strata: Strata, opts: { graceMs: number; dryRun?: boolean; now?: number }): Promise<GcResult> {
+export interface GcOptions { graceMs: number; dryRun?: boolean; now?: number; pageSize?: number }
+
+export async function collectGarbage(strata: Strata, opts: GcOptions): Promise<GcResult> {
   const cutoff = (opts.now ?? Date.now()) - opts.graceMs;
-  // Candidates first: a blob created after this listing cannot be removed by this run.
-  const candidates: string[] = [];
-  let scanned = 0;
+  const pageSize = opts.pageSize ?? REFERENCE_PAGE_ROWS;
+  const result: GcResult = { scanned: 0, referenced: 0, removed: [], libraryReferences: 0, missingLibraryFiles: [] };
+  // Each page of candidates is listed before its references are read: a blob created after
+  // its listing cannot be removed by this run.
+  let page: string[] = [];
+  const sweep = async () => {
+    const orphans = await unreferenced(strata, page, pageSize);
+    result.referenced += page.length - orphans.length;
+    if (!opts.dryRun) await strata.storage.blobs.delete(orphans);
+    result.removed.push(...orphans);
+    page = [];
+  };
   for await (const blob of strata.storage.blobs.list()) {
-    scanned++;
-    if (blob.createdAt <= cutoff) candidates.push(blob.key);
+    result.scanned++;
+    if (blob.createdAt > cutoff) continue;
+    page.push(blob.key);
+    if (page.length >= pageSize) await sweep();
   }
-  const { keys: referenced, libraryReferences, missingLibraryFiles } = await references(strata);
-  const removed = candidates.filter((key) => !referenced.has(key));
-  if (!opts.dryRun) await strata.storage.blobs.delete(removed);
-  return { scanned, referenced: referenced.size, removed, libraryReferences, missingLibraryFiles };
+  if (page.length > 0) await sweep();
+  Object.assign(result, await libraryReport(strata, pageSize));
+  return result;
 }
 
-async function references(strata: Strata) {
-  // Files of the workspaces' libraries first (they are referenced by their rows; records
-  // reference library files by id, and a library file in use cannot be deleted).
-  const keys = new Set<string>(await strata.storage.system.workspaceFileBlobKeys());
-  let libraryReferences = 0;
-  const missingLibraryFiles: GcResult['missingLibraryFiles'] = [];
+/** The candidates nothing references: not a library file's blob, not in any record's file column. */
+async function unreferenced(strata: Strata, candidates: string[], pageRows: number): Promise<string[]> {
+  const left = new Set(candidates);
+  for (const key of await strata.storage.system.workspaceFileBlobKeys({ among: candidates })) left.delete(key);
+  for await (const { ctx, table } of tablesOf(strata)) {
+    if (left.size === 0) break;
+    if (fileLeaves(table).length === 0) continue;
+    for await (const keys of blobKeyPages(ctx.store, table, undefined, pageRows)) for (const key of keys) left.delete(key);
+  }
+  return [...left];
+}
+
+/** Every table of every branch of every database. */
+async function* tablesOf(strata: Strata): AsyncIterable<{ db: string; branch: string; ctx: BranchContext; table: TableModel }> {
   for (const db of await strata.storage.system.listDatabases()) {
     for (const branch of await strata.storage.system.listBranches(db.id)) {
       const ctx = await strata.databases.resolve(db.name, branch.name);
-      const schema = await ctx.schema();
-      for (const table of schema.tables.values()) {
-        for (const use of await libraryRefsOf(ctx, table)) {
-          libraryReferences++;
-          if (!(await strata.storage.system.findWorkspaceFile(db.id, { id: use.fileId }))) missingLibraryFiles.push({ db: db.name, branch: branch.name, table: table.name, record: use.record, fileId: use.fileId });
+      for (const table of (await ctx.schema()).tables.values()) yield { db: db.name, branch: branch.name, ctx, table };
+    }
+  }
+}
+
+/**
+ * Records' references to library files (they hold no blob key: the library row owns the blob),
+ * counted, and those naming a file that is gone (a delete racing a write) listed.
+ */
+async function libraryReport(strata: Strata, pageRows: number): Promise<Pick<GcResult, 'libraryReferences' | 'missingLibraryFiles'>> {
+  let libraryReferences = 0;
+  const missingLibraryFiles: GcResult['missingLibraryFiles'] = [];
+  for await (const { db, branch, ctx, table } of tablesOf(strata)) {
+    const leaves = libraryFileLeaves(table);
+    if (leaves.length === 0) continue;
+    for await (const rows of rowPages(ctx.store, table, leaves, pageRows)) {
+      for (const row of rows) {
+        for (const value of row.slice(1)) {
+          for (const ref of Array.isArray(value) ? value : [value]) {
+            if (!isLibraryRef(ref)) continue;
+            libraryReferences++;
+            if (!(await strata.storage.system.findWorkspaceFile(ctx.database.id, { id: ref.id }))) missingLibraryFiles.push({ db, branch, table: table.name, record: String(row[0]), fileId: ref.id });
+          }
         }
-        const leaves = fileLeaves(table);
-        if (leaves.length === 0) continue;
-        const rows = await ctx.store.select({ table, joins: [], fields: leaves.map((leaf) => ({ tableAlias: 't0', column: leaf })) });
-        for (const row of rows) for (const value of row) for (const key of blobKeysOf(value)) keys.add(key);
       }
     }
   }
-  return { keys, libraryReferences, missingLibraryFiles };
-}
-
-async function libraryRefsOf(ctx: BranchContext, table: TableModel): Promise<Array<{ record: string; fileId: number }>> {
-  const leaves = libraryFileLeaves(table);
-  if (leaves.length === 0) return [];
-  const rows = await ctx.store.select({ table, joins: [], fields: [{ tableAlias: 't0', column: 'id' }, ...leaves.map((leaf) => ({ tableAlias: 't0', column: leaf }))] });
-  const out: Array<{ record: string; fileId: number }> = [];
-  for (const row of rows) {
-    for (const value of row.slice(1)) {
-      for (const ref of Array.isArray(value) ? value : [value]) if (isLibraryRef(ref)) out.push({ record: String(row[0]), fileId: ref.id });
-    }
-  }
-  return out;
+  return { libraryReferences, missingLibraryFiles };
 }

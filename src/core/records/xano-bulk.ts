@@ -7,6 +7,7 @@ import { createRecord, deleteRecord, newRecordKey, patchRecord, storageId, type 
 import { matchingIds, searchFilter, tableById } from './xano-content.js';
 import { fromXanoRecord } from './xano-record-input.js';
 import { runWrite } from './write-transaction.js';
+import { collectBlobKeys } from '../files/file-references.js';
 
 /**
  * The Metadata API's writes of many records, each request one transaction (all or nothing):
@@ -101,11 +102,13 @@ export class XanoBulkService {
     });
   }
 
-  /** DELETE …/truncate: every record goes; links to them become null; `reset` restarts ids at 1. */
+  /** DELETE …/truncate: every record goes, and its files; links to them become null; `reset` restarts ids at 1. */
   async truncate(ctx: BranchContext, tableId: number, reset: boolean): Promise<number> {
     tableById(await ctx.schema(), tableId);
     return runWrite(ctx, async (w) => {
       const table = tableById(w.schema, tableId);
+      // Their files go with them, once the truncate commits (runWrite releases them).
+      if (w.files) await collectBlobKeys(w.tx, table, w.files.released);
       const deleted = await w.tx.truncateRecords(table, { resetIds: reset });
       await clearAllLinksTo(w, table);
       return deleted;

@@ -1,4 +1,4 @@
-import { flattenColumns, xataView, type ColumnDefinition, type LeafColumn } from '../model/column-types.js';
+import { flattenColumns, isFileType, xataView, type ColumnDefinition, type LeafColumn } from '../model/column-types.js';
 import { TableModel, type IdKind, type TableRecord } from '../model/table-model.js';
 import { StrataError, badRequest } from '../errors.js';
 import { newMigrationId } from '../ids.js';
@@ -8,6 +8,7 @@ import type { BranchTx } from '../../storage/storage.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
 import { dropIndexesUsing, dropTableIndexes, renameIndexFields } from './index-follow.js';
+import { collectBlobKeys } from '../files/file-references.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 const tableNotFound = (name: string) => new StrataError('NOT_FOUND', `table [${name}] not found`);
@@ -19,8 +20,10 @@ const caseClash = (kind: 'table' | 'column', name: string, existing: string, whe
 /**
  * Applies schema edits in one transaction: DDL, catalog and migration log together, so a
  * failed edit leaves the branch exactly as it was. Renames touch names only, never data.
+ * Removing a table or a file column appends the blob keys it drops to `released`, for the
+ * caller to delete once the transaction commits (core/files/file-effects.ts).
  */
-export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: { idKind?: IdKind } = {}): Promise<MigrationResult> {
+export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: { idKind?: IdKind; released?: string[] } = {}): Promise<MigrationResult> {
   if (!Array.isArray(ops) || ops.length === 0) throw badRequest('a migration needs at least one operation');
   const catalog = await tx.loadCatalog(true);
   const tables = new Map<string, TableRecord>(catalog.tables.map((t) => [t.name, structuredClone(t)]));
@@ -58,6 +61,7 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
         if (link) throw new StrataError('UNPROCESSABLE', `table [${table.name}] is linked from column [${other.name}.${link.path}]; remove that column first`);
       }
       await dropTableIndexes(tx, table);
+      if (options.released) await collectBlobKeys(tx, model(table), options.released);
       await tx.dropTable(model(table));
       tables.delete(table.name);
       changed.delete(table);
@@ -95,6 +99,8 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
       const leaves = current.leaf(path) ? [current.leaf(path)!] : current.leavesUnder(path);
       if (leaves.length === 0) throw new StrataError('NOT_FOUND', `column [${path}] not found in table [${table.name}]`);
       await dropIndexesUsing(tx, table, path);
+      const files = leaves.filter((leaf) => isFileType(leaf.type));
+      if (options.released && files.length > 0) await collectBlobKeys(tx, current, options.released, files);
       for (const leaf of leaves) await tx.dropColumn(current, leaf);
       table.columns = removeDefinition(table.columns, path.split('.'));
       changed.add(table);

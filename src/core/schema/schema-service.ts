@@ -4,6 +4,7 @@ import { StrataError, badRequest } from '../errors.js';
 import { assertTableName } from '../names.js';
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { applyMigration } from './apply-migration.js';
+import { releaseAfterCommit } from '../files/file-effects.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
 
@@ -23,10 +24,10 @@ export class SchemaService {
     return (await ctx.schema()).ordered().map((t) => ({ name: t.name, columns: t.columns }));
   }
 
-  /** Applies edits atomically and drops the cached schema once they commit. */
+  /** Applies edits atomically and drops the cached schema once they commit; then the blobs of dropped file values go. */
   async migrate(ctx: BranchContext, ops: MigrationOp[]): Promise<MigrationResult> {
     try {
-      return await ctx.store.transaction((tx) => applyMigration(tx, ops));
+      return await releaseAfterCommit(ctx.files, (released) => ctx.store.transaction((tx) => applyMigration(tx, ops, { released })));
     } finally {
       this.databases.schemaChanged(ctx.branch.id);
     }

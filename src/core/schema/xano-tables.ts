@@ -6,6 +6,7 @@ import type { TableMeta } from '../model/table-meta.js';
 import type { TableModel } from '../model/table-model.js';
 import { assertTableName } from '../names.js';
 import { applyMigration } from './apply-migration.js';
+import { releaseAfterCommit } from '../files/file-effects.js';
 import type { MigrationOp } from './migration-ops.js';
 import { migrateWithMeta } from './migrate-with-meta.js';
 import { xanoColumnDefinition, type XanoColumnTables } from './xano-column-input.js';
@@ -104,7 +105,7 @@ export class XanoTableService {
   async remove(ctx: BranchContext, id: number): Promise<void> {
     const table = await this.get(ctx, id);
     try {
-      await ctx.store.transaction((tx) => applyMigration(tx, [{ removeTable: { table: table.name } }]));
+      await releaseAfterCommit(ctx.files, (released) => ctx.store.transaction((tx) => applyMigration(tx, [{ removeTable: { table: table.name } }], { released })));
     } finally {
       this.databases.schemaChanged(ctx.branch.id);
     }

@@ -64,9 +64,10 @@ export class DiskBlobStore implements BlobStore {
   async *list(): AsyncIterable<BlobInfo> {
     let dirs: string[];
     try { dirs = await fsp.readdir(this.root); } catch { return; }
-    for (const dir of dirs) {
+    // One directory (1/256 of the blobs) in memory at a time, in key order.
+    for (const dir of dirs.sort()) {
       if (!/^[0-9a-f]{2}$/.test(dir)) continue;
-      for (const name of await fsp.readdir(path.join(this.root, dir))) {
+      for (const name of (await fsp.readdir(path.join(this.root, dir))).sort()) {
         const st = await fsp.stat(path.join(this.root, dir, name)).catch(() => undefined);
         if (!st) continue;
         // A partial upload is listed under its own name, which delete() accepts.

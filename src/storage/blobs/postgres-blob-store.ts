@@ -8,6 +8,7 @@ import { UploadMeter, type BlobInfo, type BlobStore, type PutResult } from './bl
  * streams in, and read back one at a time, so neither side holds a whole file in memory.
  */
 export const CHUNK_BYTES = 1024 * 1024;
+const LIST_PAGE = 1000;
 
 export async function createBlobTables(pool: pg.Pool): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS "blobs" ("key" text PRIMARY KEY, "size" bigint NOT NULL DEFAULT 0,
@@ -78,8 +79,15 @@ export class PostgresBlobStore implements BlobStore {
     if (keys.length) await this.pool.query(`DELETE FROM "blobs" WHERE "key" = ANY($1::text[])`, [keys]);
   }
 
+  /** In key order, a page of rows at a time (keyset), so a store of millions is never read at once. */
   async *list(): AsyncIterable<BlobInfo> {
-    const { rows } = await this.pool.query<{ key: string; size: string; created_at: Date }>(`SELECT "key", "size", "created_at" FROM "blobs" ORDER BY "key"`);
-    for (const row of rows) yield { key: row.key, size: Number(row.size), createdAt: row.created_at.getTime() };
+    let after = '';
+    for (;;) {
+      const { rows } = await this.pool.query<{ key: string; size: string; created_at: Date }>(
+        `SELECT "key", "size", "created_at" FROM "blobs" WHERE "key" > $1 ORDER BY "key" LIMIT ${LIST_PAGE}`, [after]);
+      for (const row of rows) yield { key: row.key, size: Number(row.size), createdAt: row.created_at.getTime() };
+      if (rows.length < LIST_PAGE) return;
+      after = rows[rows.length - 1]!.key;
+    }
   }
 }
