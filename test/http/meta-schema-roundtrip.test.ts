@@ -132,6 +132,11 @@ describeEachEngine('Metadata API: schema GET → PUT round trip', (engine) => {
       expect.objectContaining({ name: 's', type: 'string', notNull: true }), expect.objectContaining({ name: 'u', type: 'string', unique: true }),
     ]) });
 
+    // An object's field too: its Xata type stays.
+    const child = schema.map((c) => (c.name === 'o' ? { ...c, children: (c.children as Array<Record<string, unknown>>).map((f) => (f.name === 'y' ? { ...f, description: 'why' } : f)) } : c));
+    expect(await api.ok('PUT', schemaPath(id), { schema: child })).toEqual(child);
+    expect((await s.request('GET', `${BRANCH}/tables/every_xata/columns/o`)).body.columns).toEqual([{ name: 'x', type: 'int' }, { name: 'y', type: 'string' }]);
+
     const retyped = schema.map((c) => (c.name === 'pics' ? { ...c, type: 'image' } : c));
     expectXanoError(await api.call('PUT', schemaPath(id), { schema: retyped }), 400, undefined, /pics/);
     const fileOptions = schema.map((c) => (c.name === 'pics' ? { ...c, description: 'photos' } : c));
