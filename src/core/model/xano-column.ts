@@ -80,6 +80,14 @@ export function physicalTypeOf(xano: Pick<XanoColumn, 'type' | 'style'>): Column
   }
 }
 
+/**
+ * Whether a physical column can carry a Xano type's metadata: the type's own physical type, or
+ * a data API `string` column described as text (its options can then be edited in place).
+ */
+export function storesXanoType(physical: ColumnType, xano: Pick<XanoColumn, 'type' | 'style'>): boolean {
+  return physicalTypeOf(xano) === physical || (physical === 'string' && xano.type === 'text' && xano.style === 'single');
+}
+
 /** The Xano type a column created through the data API reads as (its nearest Xano type). */
 export function xanoTypeOfPhysical(type: ColumnType, linkIdKind?: 'int' | 'string'): Pick<XanoColumn, 'type' | 'style'> {
   switch (type) {

@@ -1,8 +1,8 @@
-import { isColumnType, isFileType, normalizeColumn, flattenColumns, type ColumnDefinition } from '../model/column-types.js';
+import { isColumnType, isFileType, normalizeColumn, flattenColumns, type ColumnDefinition, type ColumnType } from '../model/column-types.js';
 import { StrataError } from '../errors.js';
 import { assertColumnName, assertColumnPathLength } from '../names.js';
 import { parseDefault } from '../model/values.js';
-import { XANO_TYPES, physicalTypeOf, type XanoColumn } from '../model/xano-column.js';
+import { XANO_TYPES, storesXanoType, type XanoColumn } from '../model/xano-column.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 
@@ -76,7 +76,7 @@ function checkXanoMeta(xano: unknown, type: string, path: string): void {
   const pattern = (meta?.filters as { pattern?: unknown } | undefined)?.pattern;
   const valid = typeof meta === 'object' && meta !== null && !Array.isArray(meta)
     && (XANO_TYPES as readonly string[]).includes(meta.type as string) && (meta.style === 'single' || meta.style === 'list')
-    && physicalTypeOf(meta as XanoColumn) === type
+    && storesXanoType(type as ColumnType, meta as XanoColumn)
     && (meta.filters === undefined || (typeof meta.filters === 'object' && meta.filters !== null))
     && (meta.type !== 'enum' || (Array.isArray(meta.values) && meta.values.every((v) => typeof v === 'string')))
     && (meta.children === undefined || Array.isArray(meta.children))

@@ -1,10 +1,10 @@
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { StrataError } from '../errors.js';
-import { normalizeColumn } from '../model/column-types.js';
 import type { XanoType } from '../model/xano-column.js';
 import type { MigrationOp } from './migration-ops.js';
 import { migrateWithMeta } from './migrate-with-meta.js';
 import { xanoColumnDefinition } from './xano-column-input.js';
+import { replacement } from './xano-column-replace.js';
 import { describeColumn, describeSchema, findDefinition, type XanoDescriptor } from './xano-column-output.js';
 import { schemaColumns, tablesById, type XanoTableService } from './xano-tables.js';
 
@@ -41,7 +41,8 @@ export class XanoSchemaService {
   /** Replaces every column: new ones are added, missing ones removed, changed options updated in place. */
   async replace(ctx: BranchContext, tableId: number, input: unknown): Promise<XanoDescriptor[]> {
     const table = await this.tables.get(ctx, tableId);
-    const wanted = schemaColumns(input, tablesById((await ctx.schema()).tables.values()));
+    const schema = await ctx.schema();
+    const wanted = schemaColumns(input, tablesById(schema.tables.values()), table.idKind);
     const ops: MigrationOp[] = [];
     for (const current of table.definitions) {
       if (!wanted.some((w) => w.name === current.name)) ops.push({ removeColumn: { table: table.name, column: current.name } });
@@ -49,10 +50,14 @@ export class XanoSchemaService {
     for (const column of wanted) {
       const current = table.definitions.find((c) => c.name === column.name);
       if (!current) ops.push({ addColumn: { table: table.name, column } });
-      // Type changes are refused by the migration (alterColumn changes options only).
-      else if (JSON.stringify(normalizeColumn(current)) !== JSON.stringify(normalizeColumn(column))) ops.push({ alterColumn: { table: table.name, column: column.name, definition: column } });
+      else {
+        // Type changes are refused by the migration (alterColumn changes options only).
+        const definition = replacement(current, column, schema);
+        if (definition) ops.push({ alterColumn: { table: table.name, column: column.name, definition } });
+      }
     }
-    await migrateWithMeta(this.databases, ctx, ops, table.name, touch);
+    // The same schema changes nothing, not even the table's updated_at.
+    if (ops.length > 0) await migrateWithMeta(this.databases, ctx, ops, table.name, touch);
     return this.describe(ctx, tableId);
   }
 

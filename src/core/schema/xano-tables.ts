@@ -3,7 +3,7 @@ import type { BranchContext, DatabaseService } from '../databases.js';
 import { StrataError } from '../errors.js';
 import type { ColumnDefinition } from '../model/column-types.js';
 import type { TableMeta } from '../model/table-meta.js';
-import type { TableModel } from '../model/table-model.js';
+import type { IdKind, TableModel } from '../model/table-model.js';
 import { assertTableName } from '../names.js';
 import { applyMigration } from './apply-migration.js';
 import { releaseAfterCommit } from '../files/file-effects.js';
@@ -116,7 +116,9 @@ const isEmpty = (value: unknown) => value == null || (Array.isArray(value) && va
   || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0);
 
 /** A create's or PUT's `schema` → column definitions; Xano lists `id` first, which is the table's own id. */
-export function schemaColumns(input: unknown, tables: XanoColumnTables): ColumnDefinition[] {
+/** `idKind`: the table's id column, which a schema may list first with its own type (int, or text for a data API table). */
+export function schemaColumns(input: unknown, tables: XanoColumnTables, idKind: IdKind = 'int'): ColumnDefinition[] {
+  const idType = idKind === 'int' ? 'int' : 'text';
   if (!Array.isArray(input)) throw inputError('schema', 'schema must be an array of columns');
   const columns: ColumnDefinition[] = [];
   const names = new Set<string>();
@@ -124,7 +126,9 @@ export function schemaColumns(input: unknown, tables: XanoColumnTables): ColumnD
     const name = (item as { name?: unknown } | null)?.name;
     if (name === 'id') {
       const type = (item as { type?: unknown }).type;
-      if (i !== 0 || (type !== undefined && type !== 'int')) throw inputError(`schema.${i}`, 'id is the table\'s integer id: list it first, with type int (or leave it out)');
+      if (i !== 0 || (type !== undefined && type !== idType)) {
+        throw inputError(`schema.${i}`, `id is the table's ${idKind === 'int' ? 'integer' : 'text'} id: list it first, with type ${idType} (or leave it out)`);
+      }
       continue;
     }
     let column: ColumnDefinition;
