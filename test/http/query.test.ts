@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { PROJECTIONS_KEPT, keptProjections } from '../../src/core/records/projection.js';
 
 /**
  * POST /tables/{t}/query over real HTTP on every engine: each filter operator, sorts,
@@ -178,6 +179,30 @@ describeEachEngine('query API', (engine) => {
     expect(res.body.records).toEqual([{ id: 'u01', name: 'Alice', team: { id: 'red', name: 'Red', xata: expect.any(Object) }, settings: { plan: 'pro' }, xata: expect.any(Object) }]);
     const linkOnly = await q({ filter: { id: 'u04' }, columns: ['team.*'] });
     expect(linkOnly.body.records).toEqual([{ id: 'u04', xata: expect.any(Object) }]);
+  });
+
+  it('column lists are memoised in a bounded LRU: more distinct lists than it keeps, each answered right, evicted ones too', async () => {
+    const full = (await q({ filter: { id: 'u01' } })).body.records[0];
+    const names = ['name', 'email', 'age', 'score', 'active', 'tags', 'birth', 'bio'];
+    // Every non-empty subset of 8 columns (255), each name padded by 0–4 spaces (trimmed by the
+    // server, distinct to the memo): 1275 distinct lists, more than the memo keeps.
+    const lists: string[][] = [];
+    for (let pad = 0; pad < 5; pad++) {
+      for (let mask = 1; mask < 256; mask++) lists.push(names.filter((_, i) => mask & (1 << i)).map((n) => ' '.repeat(pad) + n));
+    }
+    expect(lists.length).toBeGreaterThan(PROJECTIONS_KEPT);
+    const expected = (list: string[]) => Object.fromEntries(['id', 'xata', ...list.map((n) => n.trim())].map((k) => [k, full[k]]));
+    for (const list of lists) {
+      const res = await q({ filter: { id: 'u01' }, columns: list });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.records, list.join(',')).toEqual([expected(list)]);
+    }
+    expect(keptProjections()).toBe(PROJECTIONS_KEPT);
+    // The first lists were evicted and build again; the last ones are still kept.
+    for (const list of [lists[0]!, lists[1]!, lists[lists.length - 1]!]) {
+      expect((await q({ filter: { id: 'u01' }, columns: list })).body.records).toEqual([expected(list)]);
+    }
+    expect(keptProjections()).toBe(PROJECTIONS_KEPT);
   });
 
   it('reverse links: per-record lists with columns, sort, limit, offset and as', async () => {

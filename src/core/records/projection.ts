@@ -3,6 +3,7 @@ import type { BranchSchema, TableModel } from '../model/table-model.js';
 import type { PlanField, PlanJoin, SelectPlan, SystemField } from '../query/select-plan.js';
 import { StrataError } from '../errors.js';
 import { linkPrefix } from '../query/field-paths.js';
+import { LruCache } from '../../storage/lru-cache.js';
 
 /**
  * The `columns` projection: `*`, names, `obj.*`, `obj.sub`, `link.*`, `link.col` (links
@@ -54,15 +55,29 @@ class PlanBuilder {
   }
 }
 
+/**
+ * Projections kept in this process, keyed by table model (its serial: a schema change makes
+ * new models, whose old entries age out) and `columns` list. Clients choose the lists, so the
+ * memo is an LRU: far more than applications send, and a client sending endless new lists
+ * only churns it. Lists longer than MAX_KEPT_KEY are built per call.
+ */
+export const PROJECTIONS_KEPT = 1000;
+const MAX_KEPT_KEY = 2048;
+const projections = new LruCache<string, Projection>(PROJECTIONS_KEPT);
+
+/** How many projections are kept (for tests). */
+export const keptProjections = (): number => projections.size;
+
 export function buildProjection(schema: BranchSchema, table: TableModel, columns: string[] | undefined): Projection {
   const requested = columns && columns.length > 0 ? columns : ['*'];
   const key = `proj:${requested.join(',')}`;
-  const cached = table.memo.get(key) as Projection | undefined;
+  const memoKey = `${table.serial}|${key}`;
+  const cached = projections.get(memoKey);
   if (cached) return cached;
   const builder = new PlanBuilder();
   const root = buildNode(schema, table, 't0', requested, builder, 0);
   const projection: Projection = { plan: { table, joins: builder.joins, fields: builder.fields }, root, key, byIdKey: `select:${key}|byId` };
-  table.memo.set(key, projection);
+  if (key.length <= MAX_KEPT_KEY) projections.set(memoKey, projection);
   return projection;
 }
 

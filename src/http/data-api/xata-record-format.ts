@@ -2,6 +2,7 @@ import type { LeafColumn } from '../../core/model/column-types.js';
 import type { RecordFormat, ValueOwner } from '../../core/records/projection.js';
 import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
 import { writeXataMeta } from '../../core/records/xata-meta.js';
+import { rfc3339 } from '../../core/records/rfc3339.js';
 
 /** How a stored file is shown: without URLs by default; answers to a request fill them in (http/files/file-url-fill.ts). */
 export type FileShow = (leaf: LeafColumn, file: StoredFile, owner: ValueOwner | undefined) => Record<string, unknown>;
@@ -10,7 +11,7 @@ export type FileShow = (leaf: LeafColumn, file: StoredFile, owner: ValueOwner | 
 export function xataRecordFormatWith(showFile: FileShow): RecordFormat {
   return {
     value(leaf, value, owner) {
-      if (leaf.type === 'datetime') return new Date(value as number).toISOString();
+      if (leaf.type === 'datetime') return rfc3339(value as number);
       // json travels as JSON text, as the SDK expects: it JSON.parse()s every json value it
       // receives (an object would survive that, but `[1]` or `"123"` would not).
       if (leaf.type === 'json') return JSON.stringify(value);
