@@ -10,6 +10,16 @@ import type { ArrayQuery, RunQuery } from './array-query.js';
 import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
 import { runGroupPlan } from './group-sql.js';
 import { runNearestPlan } from './vector-sql.js';
+import { LruCache } from './lru-cache.js';
+
+/**
+ * Compiled write statements of every branch in the process, keyed by table model (a schema
+ * change makes new models) and statement shape. Bounded: which columns a write carries is the
+ * client's choice, so the shapes of one table are up to 2^columns.
+ */
+export const WRITE_STATEMENTS_KEPT = 1000;
+const writeStatements = new LruCache<string, string>(WRITE_STATEMENTS_KEPT);
+export const keptWriteStatements = (): number => writeStatements.size;
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
 import { SearchIndexSql } from './search-index-sql.js';
 import { runSearch } from './search-sql.js';
@@ -301,10 +311,11 @@ export class BranchSql implements BranchTx {
    * place the parameters in the order the caller collects them.
    */
   private writeSql(table: TableModel, key: string, build: () => RawBuilder<unknown>): string {
-    let text = table.memo.get(key) as string | undefined;
+    const memoKey = `${table.serial}|${key}`;
+    let text = writeStatements.get(memoKey);
     if (text === undefined) {
       text = build().compile(this.db).sql;
-      table.memo.set(key, text);
+      writeStatements.set(memoKey, text);
     }
     return text;
   }

@@ -31,7 +31,7 @@ export class TableModel {
   readonly leaves: LeafColumn[];
   private readonly byPath: Map<string, LeafColumn>;
   private readonly objectPaths: Set<string>;
-  /** Per-model memo for derived state (write statements' SQL, the search index check); dropped with the model. */
+  /** Per-model memo for derived state (the search index check); dropped with the model. */
   readonly memo = new Map<string, unknown>();
   /** Unique in this process: names the model in process-wide caches (a schema change makes new models). */
   readonly serial = ++modelSerials;
