@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sqliteEngine } from '../support/engines.js';
 import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { startStrata } from '../support/strata-server.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage } from '../support/browser.js';
 import { expectNoAxeViolations, expectNoHorizontalOverflow, focusIsVisible, focusedName } from '../support/accessibility.js';
 
 /**
@@ -29,11 +29,10 @@ async function check(page: Page, screen: string, title?: string): Promise<void> 
 }
 
 describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 1280×720', () => {
-  let server: RunningStrata;
-  let browser: Browser;
+  const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
   let c: ConsolePage;
   beforeAll(async () => {
-    server = await startStrata(sqliteEngine);
+    const server = suite.server;
     expect((await server.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
     expect((await server.request('PUT', '/db/app:main/tables/posts', { columns: COLUMNS })).status).toBe(201);
     const records = [
@@ -66,19 +65,14 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
 
-    browser = await launchBrowser();
-    c = await openConsole(browser, server.url);
+    c = await openConsole(suite.browser, server.url);
     await c.page.setViewportSize(VIEWPORT);
     await signIn(c.page, 'owner@test.local', 'owner-password');
   });
-  afterAll(async () => {
-    await c?.close();
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => { await c?.close(); });
 
   test('the login page, signed out', async () => {
-    const out = await openConsole(browser, server.url);
+    const out = await openConsole(suite.browser, suite.server.url);
     await out.page.setViewportSize(VIEWPORT);
     await out.page.goto('/login');
     await out.page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -88,7 +82,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   });
 
   test('the checks catch what they look for (an unlabelled input, faint text, a too-wide block)', async () => {
-    const probe = await openConsole(browser, server.url);
+    const probe = await openConsole(suite.browser, suite.server.url);
     await probe.page.setViewportSize(VIEWPORT);
     await probe.page.goto('/login');
     await probe.page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -135,14 +129,14 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await page.getByRole('dialog', { name: 'New branch' }).waitFor();
     await check(page, 'the new branch dialog');
     await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Cancel' }).click();
-    expect((await server.request('PUT', '/db/app:scratch', {})).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:scratch', {})).status).toBe(201);
     await page.goto('/w/app/b/scratch');
     await page.getByRole('button', { name: 'Delete branch' }).click();
     const deleteBranch = page.getByRole('dialog', { name: 'Delete branch scratch?' });
     await deleteBranch.waitFor();
     await check(page, 'the delete branch dialog (type the name to confirm)');
     await deleteBranch.getByRole('button', { name: 'Cancel' }).click();
-    expect((await server.request('DELETE', '/db/app:scratch')).status).toBe(200);
+    expect((await suite.server.request('DELETE', '/db/app:scratch')).status).toBe(200);
 
     await page.goto('/w/blank/b/main');
     await page.getByText('Branch main has no tables yet').waitFor();
@@ -268,7 +262,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   });
 
   test('an error in the API\'s words (a table that does not exist)', async () => {
-    const e = await openConsole(browser, server.url, { expectedErrors: [/status of 404/] });
+    const e = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/status of 404/] });
     await e.page.setViewportSize(VIEWPORT);
     await signIn(e.page, 'owner@test.local', 'owner-password');
     await e.page.goto('/w/app/b/main/t/nope');
@@ -287,7 +281,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   });
 
   test('keyboard only: sign in from the form with Tab and Enter', async () => {
-    const k = await openConsole(browser, server.url);
+    const k = await openConsole(suite.browser, suite.server.url);
     const { page } = k;
     await page.goto('/login');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
@@ -311,7 +305,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   });
 
   test('keyboard only: skip to the content, reach New table and each table\'s links, open a table with Enter, focus starts at the new screen', async () => {
-    expect((await server.request('PUT', '/db/app:main/tables/authors', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/authors', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
     const { page } = c;
     await page.goto('/w/app/b/main');
     await page.getByRole('link', { name: 'authors', exact: true }).waitFor();
@@ -357,10 +351,10 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     expectNoConsoleErrors(c);
   });
   test('records grid: a link cell with its label, and the link picker open', async () => {
-    expect((await server.request('PUT', '/db/app:main/tables/writers', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
-    expect((await server.request('PUT', '/db/app:main/tables/writers/data/w1', { name: 'Ada Lovelace' })).status).toBe(201);
-    expect((await server.request('PUT', '/db/app:main/tables/books', { columns: [{ name: 'writer', type: 'link', link: { table: 'writers' } }] })).status).toBe(201);
-    expect((await server.request('PUT', '/db/app:main/tables/books/data/b1', { writer: 'w1' })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/writers', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/writers/data/w1', { name: 'Ada Lovelace' })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/books', { columns: [{ name: 'writer', type: 'link', link: { table: 'writers' } }] })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/books/data/b1', { writer: 'w1' })).status).toBe(201);
     const { page } = c;
     await page.goto('/w/app/b/main/t/books');
     const linkCell = page.getByRole('gridcell', { name: 'w1 Ada Lovelace' });
@@ -381,24 +375,14 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 });
 
 describeInBrowser('console: accessibility of the first-run setup', () => {
-  let server: RunningStrata;
-  let first: { email: string; password: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    ({ server, first } = await startFreshStrata(sqliteEngine));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = consoleSuite(() => startFreshStrata(sqliteEngine));
 
   test('the setup form', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     await c.page.setViewportSize(VIEWPORT);
     await c.page.goto('/login');
-    await c.page.getByLabel('Email').fill(first.email);
-    await c.page.getByLabel('Password').fill(first.password);
+    await c.page.getByLabel('Email').fill(suite.first.email);
+    await c.page.getByLabel('Password').fill(suite.first.password);
     await c.page.getByRole('button', { name: 'Sign in' }).click();
     await c.page.getByRole('form', { name: 'Finish setting up Strata' }).waitFor();
     await check(c.page, 'the first-run setup form', 'Finish setup');

@@ -1,39 +1,31 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn } from '../support/browser.js';
+import { startStrata } from '../support/strata-server.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describeInBrowser('console: request history, members, files', () => {
-  let server: RunningStrata;
-  let browser: Browser;
+  const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
   let workspaceId: number;
   beforeAll(async () => {
-    server = await startStrata(sqliteEngine);
-    expect((await server.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
-    expect((await server.request('PUT', '/db/app:main/tables/posts', { columns: [{ name: 'title', type: 'string' }] })).status).toBe(201);
-    workspaceId = (await server.request('GET', '/api:meta/workspace')).body.find((w: { name: string }) => w.name === 'app').id;
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    expect((await suite.server.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/posts', { columns: [{ name: 'title', type: 'string' }] })).status).toBe(201);
+    workspaceId = (await suite.server.request('GET', '/api:meta/workspace')).body.find((w: { name: string }) => w.name === 'app').id;
   });
 
   test('request history: filter by errors, by method and path; open an entry in full', async () => {
-    expect((await server.request('POST', '/db/app:main/tables/posts/data', { title: 'hello' })).status).toBe(201);
-    expect((await server.request('POST', '/db/app:main/tables/posts/query', {})).status).toBe(200);
-    expect((await server.request('GET', '/db/app:main/tables/posts/data/rec_missing')).status).toBe(404);
-    expect((await server.request('POST', '/db/app:main/tables/posts/query', { filter: { nope: 1 } })).status).toBe(400);
+    expect((await suite.server.request('POST', '/db/app:main/tables/posts/data', { title: 'hello' })).status).toBe(201);
+    expect((await suite.server.request('POST', '/db/app:main/tables/posts/query', {})).status).toBe(200);
+    expect((await suite.server.request('GET', '/db/app:main/tables/posts/data/rec_missing')).status).toBe(404);
+    expect((await suite.server.request('POST', '/db/app:main/tables/posts/query', { filter: { nope: 1 } })).status).toBe(400);
     // History is written in batches, in request order: once the last request (the 400) is
     // stored, every earlier one is too. Wait for it (bounded), then count.
-    const stored = async () => (await server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items as Array<{ status: number }>;
+    const stored = async () => (await suite.server.request('GET', `/api:meta/workspace/${workspaceId}/request_history?per_page=100`)).body.items as Array<{ status: number }>;
     await expect.poll(async () => (await stored()).some((entry) => entry.status === 400), { timeout: 20_000 }).toBe(true);
 
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/app/history');
@@ -72,9 +64,9 @@ describeInBrowser('console: request history, members, files', () => {
   });
 
   test('members: add an account by email as viewer, make it editor, remove it', async () => {
-    await server.strata.accounts.create({ email: 'second@test.local', password: 'second-password', name: 'Second' });
+    await suite.server.strata.accounts.create({ email: 'second@test.local', password: 'second-password', name: 'Second' });
     // The unknown email's 404 is logged by the browser as a failed request.
-    const c = await openConsole(browser, server.url, { expectedErrors: [/404/] });
+    const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/404/] });
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/app/members');
@@ -91,7 +83,7 @@ describeInBrowser('console: request history, members, files', () => {
     await dialog.getByRole('button', { name: 'Add member' }).click();
     const role = page.getByLabel('Role of second@test.local');
     await expect.poll(() => role.inputValue()).toBe('viewer');
-    const members = async () => (await server.request('GET', `/api:meta/workspace/${workspaceId}/member`)).body.map((m: { email: string; role: string }) => `${m.email}:${m.role}`);
+    const members = async () => (await suite.server.request('GET', `/api:meta/workspace/${workspaceId}/member`)).body.map((m: { email: string; role: string }) => `${m.email}:${m.role}`);
     expect(await members()).toEqual(['second@test.local:viewer']);
     await c.screenshot('members');
 
@@ -110,14 +102,14 @@ describeInBrowser('console: request history, members, files', () => {
   });
 
   test('members: a custom permission set from the scope matrix limits the member\'s tokens; back to the role\'s', async () => {
-    const account = await server.strata.accounts.create({ email: 'custom@test.local', password: 'custom-password', name: 'Custom' });
-    expect((await server.request('PUT', `/api:meta/workspace/${workspaceId}/member/custom@test.local`, { role: 'editor' })).status).toBe(200);
-    const { secret } = await server.strata.tokens.create(account, { name: 'full' }); // full scopes: the membership limits it
-    const asMember = (method: string, path: string, body?: unknown) => server.request(method, path, body, { authorization: `Bearer ${secret}` });
+    const account = await suite.server.strata.accounts.create({ email: 'custom@test.local', password: 'custom-password', name: 'Custom' });
+    expect((await suite.server.request('PUT', `/api:meta/workspace/${workspaceId}/member/custom@test.local`, { role: 'editor' })).status).toBe(200);
+    const { secret } = await suite.server.strata.tokens.create(account, { name: 'full' }); // full scopes: the membership limits it
+    const asMember = (method: string, path: string, body?: unknown) => suite.server.request(method, path, body, { authorization: `Bearer ${secret}` });
     expect((await asMember('POST', '/db/app:main/tables/posts/data', { title: 'by an editor' })).status).toBe(201);
-    const permissions = async () => (await server.request('GET', `/api:meta/workspace/${workspaceId}/member`)).body.find((m: { email: string }) => m.email === 'custom@test.local');
+    const permissions = async () => (await suite.server.request('GET', `/api:meta/workspace/${workspaceId}/member`)).body.find((m: { email: string }) => m.email === 'custom@test.local');
 
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/app/members');
@@ -158,7 +150,7 @@ describeInBrowser('console: request history, members, files', () => {
   });
 
   test('files: upload a PNG, see it listed with its preview, delete it', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/app/files');
@@ -170,7 +162,7 @@ describeInBrowser('console: request history, members, files', () => {
     const row = table.getByRole('row').filter({ hasText: 'pixel.png' });
     await row.waitFor();
     expect(await row.textContent()).toContain('image/png');
-    const listed = (await server.request('GET', `/api:meta/workspace/${workspaceId}/file`)).body.items;
+    const listed = (await suite.server.request('GET', `/api:meta/workspace/${workspaceId}/file`)).body.items;
     expect(listed).toHaveLength(1);
     if (listed[0].url) {
       // The preview is the image itself, loaded from the file's URL.
@@ -189,7 +181,7 @@ describeInBrowser('console: request history, members, files', () => {
     expect(await confirm.textContent()).toContain('pixel.png');
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No files match').waitFor();
-    expect((await server.request('GET', `/api:meta/workspace/${workspaceId}/file`)).body.items).toEqual([]);
+    expect((await suite.server.request('GET', `/api:meta/workspace/${workspaceId}/file`)).body.items).toEqual([]);
     expectNoConsoleErrors(c);
     await c.close();
   });
@@ -198,10 +190,10 @@ describeInBrowser('console: request history, members, files', () => {
     for (const name of ['a.txt', 'b.txt']) {
       const form = new FormData();
       form.append('content', new File(['x'], name, { type: 'text/plain' }));
-      const res = await fetch(`${server.url}/api:meta/workspace/${workspaceId}/file`, { method: 'POST', headers: { authorization: `Bearer ${server.token}` }, body: form });
+      const res = await fetch(`${suite.server.url}/api:meta/workspace/${workspaceId}/file`, { method: 'POST', headers: { authorization: `Bearer ${suite.server.token}` }, body: form });
       expect(res.status).toBe(200);
     }
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/app/files');
@@ -213,7 +205,7 @@ describeInBrowser('console: request history, members, files', () => {
     expect(text).toContain('b.txt');
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await page.getByText('No files yet').waitFor();
-    expect((await server.request('GET', `/api:meta/workspace/${workspaceId}/file`)).body.items).toEqual([]);
+    expect((await suite.server.request('GET', `/api:meta/workspace/${workspaceId}/file`)).body.items).toEqual([]);
     expectNoConsoleErrors(c);
     await c.close();
   });

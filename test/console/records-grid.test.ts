@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { describe, expect, inject, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { postgresEngine, sqliteEngine, type EngineUnderTest } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage } from '../support/browser.js';
 
 /**
  * The records grid in a real browser against a real Strata: every change made in the UI is
@@ -45,19 +45,10 @@ async function startServer(engine: EngineUnderTest): Promise<RunningStrata> {
 }
 
 describeInBrowser('console: records grid', () => {
-  let server: RunningStrata;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer(sqliteEngine);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = consoleSuite(async () => ({ server: await startServer(sqliteEngine) }));
 
   test('a table that does not exist is reported in the API\'s words, without a stream', async () => {
-    const c = await openConsole(browser, server.url, { expectedErrors: [/status of 404/] });
+    const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/status of 404/] });
     await signIn(c.page, 'owner@test.local', 'owner-password');
     await c.page.goto('/w/shop/b/main/t/nope');
     await expect.poll(() => c.page.getByRole('alert').first().textContent()).toContain('table [nope] not found (404)');
@@ -68,8 +59,8 @@ describeInBrowser('console: records grid', () => {
   });
 
   test('an empty table says so and offers to add a record', async () => {
-    await makeTable(server, 'empty', []);
-    const c = await openConsole(browser, server.url);
+    await makeTable(suite.server, 'empty', []);
+    const c = await openConsole(suite.browser, suite.server.url);
     await signIn(c.page, 'owner@test.local', 'owner-password');
     await c.page.goto('/w/shop/b/main/t/empty');
     await c.page.getByText('No records yet — add one').waitFor();
@@ -79,7 +70,7 @@ describeInBrowser('console: records grid', () => {
     await dialog.getByLabel('title').fill('first one');
     await dialog.getByRole('button', { name: 'Add record' }).click();
     await cell(c.page, 'first one').waitFor();
-    const listed = await server.request('POST', '/db/shop:main/tables/empty/query', {});
+    const listed = await suite.server.request('POST', '/db/shop:main/tables/empty/query', {});
     expect(listed.body.records).toEqual([expect.objectContaining({ title: 'first one' })]);
     expect(listed.body.records[0]).not.toHaveProperty('count'); // fields left empty are not sent
     expectNoConsoleErrors(c);
@@ -87,8 +78,8 @@ describeInBrowser('console: records grid', () => {
   });
 
   test('adds a row through the form, edits cells by mouse and keyboard, shows API validation errors, deletes with confirmation', async () => {
-    await makeTable(server, 'crud');
-    const c = await openGrid(browser, server, 'crud', [/status of 400/]);
+    await makeTable(suite.server, 'crud');
+    const c = await openGrid(suite.browser, suite.server, 'crud', [/status of 400/]);
     const { page } = c;
     expect(await ids(page)).toEqual(['r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
     await c.screenshot('records-grid');
@@ -102,14 +93,14 @@ describeInBrowser('console: records grid', () => {
     await dialog.getByLabel('done').check();
     await dialog.getByRole('button', { name: 'Add record' }).click();
     await cell(page, 'added in the UI').waitFor();
-    expect((await record(server, 'crud', 'new1')).body).toMatchObject({ id: 'new1', title: 'added in the UI', count: 7, done: true, xata: { version: 0 } });
+    expect((await record(suite.server, 'crud', 'new1')).body).toMatchObject({ id: 'new1', title: 'added in the UI', count: 7, done: true, xata: { version: 0 } });
 
     // Edit by double click; Enter saves with ifVersion.
     await cell(page, 'apple pie').dblclick();
     await page.getByLabel('title of r1').fill('apple crumble');
     await page.getByLabel('title of r1').press('Enter');
     await cell(page, 'apple crumble').waitFor();
-    expect((await record(server, 'crud', 'r1')).body).toMatchObject({ title: 'apple crumble', xata: { version: 1 } });
+    expect((await record(suite.server, 'crud', 'r1')).body).toMatchObject({ title: 'apple crumble', xata: { version: 1 } });
 
     // Edit by keyboard: focus a cell, arrow right to `count`, Enter opens the editor.
     await cell(page, 'banana bread').click();
@@ -118,13 +109,13 @@ describeInBrowser('console: records grid', () => {
     await page.getByLabel('count of r2').fill('42');
     await page.getByLabel('count of r2').press('Enter');
     await cell(page, '42').waitFor();
-    expect((await record(server, 'crud', 'r2')).body.count).toBe(42);
+    expect((await record(suite.server, 'crud', 'r2')).body.count).toBe(42);
     // Escape cancels: nothing is sent.
     await cell(page, 'cherry tart').dblclick();
     await page.getByLabel('title of r3').fill('never saved');
     await page.getByLabel('title of r3').press('Escape');
     await cell(page, 'cherry tart').waitFor();
-    expect((await record(server, 'crud', 'r3')).body).toMatchObject({ title: 'cherry tart', xata: { version: 0 } });
+    expect((await record(suite.server, 'crud', 'r3')).body).toMatchObject({ title: 'cherry tart', xata: { version: 0 } });
 
     // The API refuses 2.5 in an int column: its message stays on the cell, nothing changes.
     await cell(page, '3').dblclick();
@@ -133,7 +124,7 @@ describeInBrowser('console: records grid', () => {
     await expect.poll(() => page.getByRole('gridcell').getByRole('alert').textContent()).toMatch(/count.*integer/);
     expect(await page.getByLabel('count of r3').getAttribute('aria-invalid')).toBe('true');
     await page.getByLabel('count of r3').press('Escape');
-    expect((await record(server, 'crud', 'r3')).body.count).toBe(3);
+    expect((await record(suite.server, 'crud', 'r3')).body.count).toBe(3);
 
     // Delete: the confirmation names the record.
     await page.getByRole('button', { name: 'Delete record r4' }).click();
@@ -141,7 +132,7 @@ describeInBrowser('console: records grid', () => {
     expect(await confirm.textContent()).toContain('r4');
     await confirm.getByRole('button', { name: 'Delete record' }).click();
     await expect.poll(() => ids(page)).not.toContain('r4');
-    expect((await record(server, 'crud', 'r4')).status).toBe(404);
+    expect((await record(suite.server, 'crud', 'r4')).status).toBe(404);
 
     // Delete several: select two rows.
     await page.getByLabel('Select record r5').check();
@@ -151,25 +142,25 @@ describeInBrowser('console: records grid', () => {
     expect(await many.textContent()).toMatch(/r5.*r6/);
     await many.getByRole('button', { name: 'Delete 2 records' }).click();
     await expect.poll(() => ids(page)).toEqual(['new1', 'r1', 'r2', 'r3']); // ordered by id
-    expect((await record(server, 'crud', 'r6')).status).toBe(404);
+    expect((await record(suite.server, 'crud', 'r6')).status).toBe(404);
     expectNoConsoleErrors(c);
     await c.close();
   });
 
   test('deleting selected rows is all or nothing: one already gone → nothing deleted, the API\'s reason shown', async () => {
-    await makeTable(server, 'atomic');
-    const c = await openGrid(browser, server, 'atomic', [/status of 400/]);
+    await makeTable(suite.server, 'atomic');
+    const c = await openGrid(suite.browser, suite.server, 'atomic', [/status of 400/]);
     const { page } = c;
     for (const id of ['r2', 'r3', 'r5']) await page.getByLabel(`Select record ${id}`).check();
     await page.getByRole('button', { name: 'Delete selected (3)' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete 3 records' });
     await confirm.waitFor();
     // While the user reads the confirmation, r3 is deleted elsewhere.
-    expect((await server.request('DELETE', '/db/shop:main/tables/atomic/data/r3')).status).toBe(200);
+    expect((await suite.server.request('DELETE', '/db/shop:main/tables/atomic/data/r3')).status).toBe(200);
     await confirm.getByRole('button', { name: 'Delete 3 records' }).click();
     await expect.poll(() => confirm.getByRole('alert').textContent()).toBe('Nothing was deleted: operation 2: record [r3] not found (400)');
-    expect((await record(server, 'atomic', 'r2')).status).toBe(200);
-    expect((await record(server, 'atomic', 'r5')).status).toBe(200);
+    expect((await record(suite.server, 'atomic', 'r2')).status).toBe(200);
+    expect((await record(suite.server, 'atomic', 'r5')).status).toBe(200);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => ids(page)).toEqual(['r1', 'r2', 'r4', 'r5', 'r6']); // r3's delete arrived live
 
@@ -177,7 +168,7 @@ describeInBrowser('console: records grid', () => {
     await page.getByRole('button', { name: 'Delete selected (2)' }).click();
     await page.getByRole('dialog', { name: 'Delete 2 records' }).getByRole('button', { name: 'Delete 2 records' }).click();
     await expect.poll(() => ids(page)).toEqual(['r1', 'r4', 'r6']);
-    expect((await server.request('POST', '/db/shop:main/tables/atomic/query', {})).body.records.map((r: { id: string }) => r.id)).toEqual(['r1', 'r4', 'r6']);
+    expect((await suite.server.request('POST', '/db/shop:main/tables/atomic/query', {})).body.records.map((r: { id: string }) => r.id)).toEqual(['r1', 'r4', 'r6']);
     expectNoConsoleErrors(c);
     await c.close();
   });
@@ -187,9 +178,9 @@ describeInBrowser('console: records grid', () => {
       { name: 'at', type: 'datetime' }, { name: 'meta', type: 'json' }, { name: 'tags', type: 'multiple' },
       { name: 'mail', type: 'email' }, { name: 'notes', type: 'text' }, { name: 'price', type: 'float' }, { name: 'ok', type: 'bool' },
     ];
-    expect((await server.request('PUT', '/db/shop:main/tables/kinds', { columns })).status).toBe(201);
-    expect((await server.request('PUT', '/db/shop:main/tables/kinds/data/k1', { notes: 'x' })).status).toBe(201);
-    const c = await openGrid(browser, server, 'kinds');
+    expect((await suite.server.request('PUT', '/db/shop:main/tables/kinds', { columns })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/shop:main/tables/kinds/data/k1', { notes: 'x' })).status).toBe(201);
+    const c = await openGrid(suite.browser, suite.server, 'kinds');
     const { page } = c;
     const row = page.getByRole('row', { name: /k1/ });
     const edit = async (column: string, fill: (editor: ReturnType<Page['getByLabel']>) => Promise<void>) => {
@@ -208,7 +199,7 @@ describeInBrowser('console: records grid', () => {
     await edit('price', (e) => e.fill('9.75'));
     await edit('ok', (e) => e.check());
     const at = await page.evaluate(() => new Date('2026-03-04T05:06:07').toISOString()); // the browser's local time
-    await expect.poll(async () => (await record(server, 'kinds', 'k1')).body).toMatchObject({
+    await expect.poll(async () => (await record(suite.server, 'kinds', 'k1')).body).toMatchObject({
       at, meta: '{"plan":"pro","seats":[1,2]}', tags: ['red', 'green', 'blue'], mail: 'ana@example.com', notes: 'a longer text', price: 9.75, ok: true, xata: { version: 7 },
     });
     // Bad JSON never leaves the browser: the cell says why.
@@ -217,14 +208,14 @@ describeInBrowser('console: records grid', () => {
     await page.getByLabel('meta of k1').press('Enter');
     await expect.poll(() => row.getByRole('alert').textContent()).toBe('Enter valid JSON.');
     await page.getByLabel('meta of k1').press('Escape');
-    expect((await record(server, 'kinds', 'k1')).body.xata.version).toBe(7);
+    expect((await record(suite.server, 'kinds', 'k1')).body.xata.version).toBe(7);
     expectNoConsoleErrors(c);
     await c.close();
   });
 
   test('filters with the builder (operators by column type, AND/OR), searches, sorts and pages', async () => {
-    await makeTable(server, 'browse', SEED);
-    const c = await openGrid(browser, server, 'browse');
+    await makeTable(suite.server, 'browse', SEED);
+    const c = await openGrid(suite.browser, suite.server, 'browse');
     const { page } = c;
     // Without a sort, records come in id order.
     const idOrder = (counts: number[]) => counts.map((n) => `r${n}`).sort();
@@ -301,20 +292,20 @@ describeInBrowser('console: records grid', () => {
   });
 
   test('a conflicting edit is shown, never silently overwritten; reload or overwrite are the user\'s choice', async () => {
-    await makeTable(server, 'conflict');
-    const c = await openGrid(browser, server, 'conflict', [/status of 422/]);
+    await makeTable(suite.server, 'conflict');
+    const c = await openGrid(suite.browser, suite.server, 'conflict', [/status of 422/]);
     const { page } = c;
     // The user starts editing; meanwhile someone else changes the same record.
     await cell(page, 'apple pie').dblclick();
     const editor = page.getByLabel('title of r1');
     await editor.waitFor();
-    expect((await server.request('PATCH', '/db/shop:main/tables/conflict/data/r1', { title: 'changed elsewhere' })).status).toBe(200);
+    expect((await suite.server.request('PATCH', '/db/shop:main/tables/conflict/data/r1', { title: 'changed elsewhere' })).status).toBe(200);
     await editor.fill('my edit');
     await editor.press('Enter');
     const notice = page.getByRole('alert').filter({ hasText: 'changed by someone else' });
     await notice.waitFor();
     expect(await notice.textContent()).toMatch(/now changed elsewhere.*your value: my edit/);
-    expect((await record(server, 'conflict', 'r1')).body).toMatchObject({ title: 'changed elsewhere', xata: { version: 1 } });
+    expect((await record(suite.server, 'conflict', 'r1')).body).toMatchObject({ title: 'changed elsewhere', xata: { version: 1 } });
     await c.screenshot('records-conflict');
     await notice.getByRole('button', { name: 'Reload record' }).click();
     await notice.waitFor({ state: 'detached' });
@@ -323,32 +314,32 @@ describeInBrowser('console: records grid', () => {
     // Again, and this time the user overwrites, knowingly.
     await cell(page, 'changed elsewhere').dblclick();
     await editor.waitFor();
-    await server.request('PATCH', '/db/shop:main/tables/conflict/data/r1', { title: 'changed again' });
+    await suite.server.request('PATCH', '/db/shop:main/tables/conflict/data/r1', { title: 'changed again' });
     await editor.fill('mine after all');
     await editor.press('Enter');
     await notice.getByRole('button', { name: 'Overwrite with my value' }).click();
     await notice.waitFor({ state: 'detached' });
     await cell(page, 'mine after all').waitFor();
-    expect((await record(server, 'conflict', 'r1')).body).toMatchObject({ title: 'mine after all', xata: { version: 3 } });
+    expect((await record(suite.server, 'conflict', 'r1')).body).toMatchObject({ title: 'mine after all', xata: { version: 3 } });
     expectNoConsoleErrors(c);
     await c.close();
   });
 
   test('uploads an image into a file cell, previews it, and removes it', async () => {
-    await makeTable(server, 'files');
-    const c = await openGrid(browser, server, 'files');
+    await makeTable(suite.server, 'files');
+    const c = await openGrid(suite.browser, suite.server, 'files');
     const { page } = c;
-    const before = (await record(server, 'files', 'r1')).body.xata.version as number;
+    const before = (await record(suite.server, 'files', 'r1')).body.xata.version as number;
     // A name that needs RFC 5987 (and a quote the header's ASCII fallback cannot carry).
     await page.getByLabel('Upload a file to photo of r1').setInputFiles({ name: 'café "dot".png', mimeType: 'image/png', buffer: PNG });
     const preview = page.getByRole('img', { name: 'Preview of café dot.png' });
     await preview.waitFor();
     await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
-    const uploaded = (await record(server, 'files', 'r1')).body;
+    const uploaded = (await record(suite.server, 'files', 'r1')).body;
     expect(uploaded.photo).toMatchObject({ name: 'café dot.png', mediaType: 'image/png', size: PNG.length });
     // Content and name in one write: the record moved on by exactly one version.
     expect(uploaded.xata.version).toBe(before + 1);
-    const content = await fetch(`${server.url}/db/shop:main/tables/files/data/r1/column/photo/file`, { headers: { authorization: `Bearer ${server.token}` } });
+    const content = await fetch(`${suite.server.url}/db/shop:main/tables/files/data/r1/column/photo/file`, { headers: { authorization: `Bearer ${suite.server.token}` } });
     expect(Buffer.from(await content.arrayBuffer())).toEqual(PNG);
 
     await page.getByRole('button', { name: 'Remove café dot.png from photo of r1' }).click();
@@ -356,18 +347,18 @@ describeInBrowser('console: records grid', () => {
     expect(await confirm.textContent()).toMatch(/café dot\.png.*r1/);
     await confirm.getByRole('button', { name: 'Remove file' }).click();
     await preview.waitFor({ state: 'detached' });
-    expect((await record(server, 'files', 'r1')).body.photo ?? null).toBeNull();
+    expect((await record(suite.server, 'files', 'r1')).body.photo ?? null).toBeNull();
     expectNoConsoleErrors(c);
     await c.close();
   });
 
   test('a file[] cell adds items next to each other and removes one', async () => {
-    await makeTable(server, 'gallery', SEED.slice(0, 1));
-    expect((await server.request('POST', '/db/shop:main/tables/gallery/columns', { name: 'shots', type: 'file[]' })).status).toBe(200);
-    const c = await openGrid(browser, server, 'gallery');
+    await makeTable(suite.server, 'gallery', SEED.slice(0, 1));
+    expect((await suite.server.request('POST', '/db/shop:main/tables/gallery/columns', { name: 'shots', type: 'file[]' })).status).toBe(200);
+    const c = await openGrid(suite.browser, suite.server, 'gallery');
     const { page } = c;
     const upload = page.getByLabel('Upload a file to shots of r1');
-    const version = async () => (await record(server, 'gallery', 'r1')).body.xata.version as number;
+    const version = async () => (await record(suite.server, 'gallery', 'r1')).body.xata.version as number;
     const v0 = await version();
     await upload.setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: PNG });
     await page.getByRole('img', { name: 'Preview of one.png' }).waitFor();
@@ -375,7 +366,7 @@ describeInBrowser('console: records grid', () => {
     await upload.setInputFiles({ name: 'two.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await page.getByRole('link', { name: 'two.txt' }).waitFor();
     expect(await version()).toBe(v0 + 2);
-    const shots = async () => ((await record(server, 'gallery', 'r1')).body.shots as Array<{ name: string; mediaType: string }>).map((f) => `${f.name} ${f.mediaType}`);
+    const shots = async () => ((await record(suite.server, 'gallery', 'r1')).body.shots as Array<{ name: string; mediaType: string }>).map((f) => `${f.name} ${f.mediaType}`);
     expect(await shots()).toEqual(['one.png image/png', 'two.txt text/plain']);
     await page.getByRole('button', { name: 'Remove one.png from shots of r1' }).click();
     await page.getByRole('dialog', { name: 'Remove file' }).getByRole('button', { name: 'Remove file' }).click();
@@ -387,28 +378,19 @@ describeInBrowser('console: records grid', () => {
 });
 
 describeInBrowser('console: records grid link cells', () => {
-  let server: RunningStrata;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startServer(sqliteEngine);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = consoleSuite(async () => ({ server: await startServer(sqliteEngine) }));
 
   test('a link cell shows the linked record\'s label; the picker searches the linked table and picks with the keyboard; an id typed still saves', async () => {
-    expect((await server.request('PUT', '/db/shop:main/tables/authors', { columns: [{ name: 'born', type: 'int' }, { name: 'name', type: 'string' }] })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/shop:main/tables/authors', { columns: [{ name: 'born', type: 'int' }, { name: 'name', type: 'string' }] })).status).toBe(201);
     for (const [id, name] of [['a1', 'Ada Lovelace'], ['a2', 'Grace Hopper'], ['a3', 'Alan Turing']]) {
-      expect((await server.request('PUT', `/db/shop:main/tables/authors/data/${id}`, { name })).status).toBe(201);
+      expect((await suite.server.request('PUT', `/db/shop:main/tables/authors/data/${id}`, { name })).status).toBe(201);
     }
     const columns = [{ name: 'title', type: 'string' }, { name: 'author', type: 'link', link: { table: 'authors' } }];
-    expect((await server.request('PUT', '/db/shop:main/tables/books', { columns })).status).toBe(201);
-    expect((await server.request('PUT', '/db/shop:main/tables/books/data/b1', { title: 'Notes', author: 'a1' })).status).toBe(201);
-    const authorOf = async () => (await record(server, 'books', 'b1')).body.author?.id;
+    expect((await suite.server.request('PUT', '/db/shop:main/tables/books', { columns })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/shop:main/tables/books/data/b1', { title: 'Notes', author: 'a1' })).status).toBe(201);
+    const authorOf = async () => (await record(suite.server, 'books', 'b1')).body.author?.id;
 
-    const c = await openGrid(browser, server, 'books');
+    const c = await openGrid(suite.browser, suite.server, 'books');
     const { page } = c;
     const authorCell = page.getByRole('row', { name: /b1/ }).locator('[data-col="3"]');
     await expect.poll(() => authorCell.textContent()).toBe('a1 Ada Lovelace'); // the id, and the first text column
@@ -469,29 +451,19 @@ describeInBrowser('console: records grid link cells', () => {
 for (const engine of [sqliteEngine, postgresEngine]) {
   const run = engine.name === 'sqlite' || inject('postgresAvailable');
   describeInBrowser(`console: records grid live updates [${engine.name}]`, () => {
-    let server: RunningStrata;
-    let browser: Browser;
-    beforeAll(async () => {
-      if (!run) return;
-      server = await startServer(engine);
-      browser = await launchBrowser();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-    });
+    const suite = consoleSuite(async () => ({ server: await startServer(engine) }), run);
 
     describe.skipIf(!run)('with a change stream', () => {
       test('changes made over the API appear without reloading the page', async () => {
-        await makeTable(server, 'live', SEED.slice(0, 3));
-        const c = await openGrid(browser, server, 'live');
+        await makeTable(suite.server, 'live', SEED.slice(0, 3));
+        const c = await openGrid(suite.browser, suite.server, 'live');
         const { page } = c;
         await page.evaluate(() => { (window as unknown as { sameDocument: boolean }).sameDocument = true; });
-        expect((await server.request('PUT', '/db/shop:main/tables/live/data/x1', { title: 'inserted elsewhere', count: 50 })).status).toBe(201);
+        expect((await suite.server.request('PUT', '/db/shop:main/tables/live/data/x1', { title: 'inserted elsewhere', count: 50 })).status).toBe(201);
         await cell(page, 'inserted elsewhere').waitFor();
-        expect((await server.request('PATCH', '/db/shop:main/tables/live/data/r2', { title: 'updated elsewhere' })).status).toBe(200);
+        expect((await suite.server.request('PATCH', '/db/shop:main/tables/live/data/r2', { title: 'updated elsewhere' })).status).toBe(200);
         await cell(page, 'updated elsewhere').waitFor();
-        expect((await server.request('DELETE', '/db/shop:main/tables/live/data/r1')).status).toBe(200);
+        expect((await suite.server.request('DELETE', '/db/shop:main/tables/live/data/r1')).status).toBe(200);
         await expect.poll(() => ids(page)).toEqual(['r2', 'r3', 'x1']);
         expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
         expectNoConsoleErrors(c);

@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
-import type { RunningStrata } from '../support/strata-server.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
 
 describeInBrowser('console: first-run setup', () => {
-  let server: RunningStrata;
-  let first: { email: string; password: string };
-  let browser: Browser;
-  beforeAll(async () => {
-    ({ server, first } = await startFreshStrata(sqliteEngine));
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = consoleSuite(() => startFreshStrata(sqliteEngine));
 
   test('the generated owner signs in, must finish setup, lands on the workspaces screen, and signs in again with the new password', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await page.goto('/');
     await page.waitForURL(/\/login/);
-    await page.getByLabel('Email').fill(first.email);
-    await page.getByLabel('Password').fill(first.password);
+    await page.getByLabel('Email').fill(suite.first.email);
+    await page.getByLabel('Password').fill(suite.first.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
 
     // Setup comes before anything else: no app frame, whatever the URL.
@@ -58,11 +46,11 @@ describeInBrowser('console: first-run setup', () => {
   });
 
   test('the old password no longer works, and the API says so', async () => {
-    const c = await openConsole(browser, server.url, { expectedErrors: [/401/] });
+    const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/401/] });
     const { page } = c;
     await page.goto('/login');
-    await page.getByLabel('Email').fill(first.email);
-    await page.getByLabel('Password').fill(first.password);
+    await page.getByLabel('Email').fill(suite.first.email);
+    await page.getByLabel('Password').fill(suite.first.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid email or password');
     expectNoConsoleErrors(c);

@@ -1,33 +1,23 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn } from '../support/browser.js';
+import { startStrata } from '../support/strata-server.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
 
 describeInBrowser('console: sign in and out', () => {
-  let server: RunningStrata;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startStrata(sqliteEngine);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
 
   test('the console page is served at / with a strict content security policy', async () => {
-    const response = await fetch(server.url + '/');
+    const response = await fetch(suite.server.url + '/');
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await response.text()).toContain('<div id="root">');
     // A deep link is the same page (the console routes in the browser).
-    expect((await fetch(server.url + '/w/app/b/main/t/posts')).status).toBe(200);
+    expect((await fetch(suite.server.url + '/w/app/b/main/t/posts')).status).toBe(200);
   });
 
   test('a wrong password is refused with the API\'s message; the right one signs in; sign out returns to the form', async () => {
-    const console = await openConsole(browser, server.url, { expectedErrors: [/401/] });
+    const console = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/401/] });
     const { page } = console;
     await page.goto('/tokens');
     await page.waitForURL(/\/login\?next=%2Ftokens$/);
@@ -55,7 +45,7 @@ describeInBrowser('console: sign in and out', () => {
   });
 
   test('signing in again after the session ends keeps working (no stale state)', async () => {
-    const console = await openConsole(browser, server.url);
+    const console = await openConsole(suite.browser, suite.server.url);
     await signIn(console.page, 'owner@test.local', 'owner-password');
     await expect.poll(() => console.page.getByRole('heading', { level: 1 }).count()).toBeGreaterThan(0);
     expectNoConsoleErrors(console);

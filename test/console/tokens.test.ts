@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn } from '../support/browser.js';
+import { startStrata } from '../support/strata-server.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
 
 const run = promisify(execFile);
 
@@ -15,28 +14,21 @@ async function curlStatus(url: string, token: string): Promise<number> {
 }
 
 describeInBrowser('console: access tokens', () => {
-  let server: RunningStrata;
-  let browser: Browser;
+  const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
   beforeAll(async () => {
-    server = await startStrata(sqliteEngine);
-    expect((await server.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
-    expect((await server.request('PUT', '/db/app:main/tables/posts', { columns: [{ name: 'title', type: 'string' }] })).status).toBe(201);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    expect((await suite.server.request('PUT', '/workspaces/local/dbs/app', { region: 'local' })).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/app:main/tables/posts', { columns: [{ name: 'title', type: 'string' }] })).status).toBe(201);
   });
 
   test('create a content-read token, see its secret once, use it with curl, revoke it', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.getByRole('link', { name: 'Access tokens' }).click();
     await page.getByRole('heading', { name: 'Access tokens' }).waitFor();
     // The test server's own token is listed, never with its secret.
     await expect.poll(() => page.getByRole('table', { name: 'Access tokens' }).textContent()).toContain('test');
-    expect(await page.content()).not.toContain(server.token);
+    expect(await page.content()).not.toContain(suite.server.token);
 
     await page.getByRole('button', { name: 'New token' }).click();
     const dialog = page.getByRole('dialog', { name: 'New access token' });
@@ -63,23 +55,23 @@ describeInBrowser('console: access tokens', () => {
     await c.screenshot('tokens');
 
     // Content read lets it read records; the token cannot read the schema (database scope).
-    const { stdout } = await run('curl', ['-s', '-X', 'POST', '-H', `Authorization: Bearer ${secret}`, '-H', 'content-type: application/json', '-d', '{}', `${server.url}/db/app:main/tables/posts/query`]);
+    const { stdout } = await run('curl', ['-s', '-X', 'POST', '-H', `Authorization: Bearer ${secret}`, '-H', 'content-type: application/json', '-d', '{}', `${suite.server.url}/db/app:main/tables/posts/query`]);
     expect(JSON.parse(stdout)).toMatchObject({ records: [] });
-    expect(await curlStatus(`${server.url}/api:meta/auth/me`, secret)).toBe(200);
-    expect(await curlStatus(`${server.url}/db/app:main/tables/posts/schema`, secret)).toBe(403);
+    expect(await curlStatus(`${suite.server.url}/api:meta/auth/me`, secret)).toBe(200);
+    expect(await curlStatus(`${suite.server.url}/db/app:main/tables/posts/schema`, secret)).toBe(403);
 
     await row.getByRole('button', { name: 'Revoke reader' }).click();
     const confirm = page.getByRole('dialog', { name: 'Revoke token?' });
     expect(await confirm.textContent()).toContain('reader');
     await confirm.getByRole('button', { name: 'Revoke token' }).click();
     await expect.poll(() => row.textContent()).toContain('Revoked');
-    expect(await curlStatus(`${server.url}/api:meta/auth/me`, secret)).toBe(401);
+    expect(await curlStatus(`${suite.server.url}/api:meta/auth/me`, secret)).toBe(401);
     expectNoConsoleErrors(c);
     await c.close();
   });
 
   test('creating without a name or without scopes is refused in the dialog, nothing is created', async () => {
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/tokens');
@@ -93,7 +85,7 @@ describeInBrowser('console: access tokens', () => {
     expect(await dialog.getByLabel('Files: Read').isChecked()).toBe(true);
     expect(await dialog.getByLabel('Files: Delete').isChecked()).toBe(false);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    const names = (await server.request('GET', '/api:meta/token')).body.map((t: { name: string }) => t.name);
+    const names = (await suite.server.request('GET', '/api:meta/token')).body.map((t: { name: string }) => t.name);
     expect(names).not.toContain('nothing');
     expectNoConsoleErrors(c);
     await c.close();

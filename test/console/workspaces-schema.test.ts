@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { sqliteEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { describeInBrowser, expectNoConsoleErrors, launchBrowser, openConsole, signIn } from '../support/browser.js';
+import { startStrata } from '../support/strata-server.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
 
 /**
  * The console's workspace, table and schema screens in a real browser, checked against the
  * Metadata API: everything done through the UI must be what the API then answers.
  */
 describeInBrowser('console: workspaces, tables and schema', () => {
-  let server: RunningStrata;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startStrata(sqliteEngine);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
 
   const metaGet = async (path: string, headers?: Record<string, string>) => {
-    const res = await server.request('GET', `/api:meta${path}`, undefined, headers);
+    const res = await suite.server.request('GET', `/api:meta${path}`, undefined, headers);
     expect(res.status, `GET ${path}: ${JSON.stringify(res.body)}`).toBe(200);
     return res.body;
   };
@@ -31,7 +22,7 @@ describeInBrowser('console: workspaces, tables and schema', () => {
   const rowNames = (page: Page, table: string) => page.getByRole('table', { name: table }).getByRole('rowheader').allTextContents();
 
   test('create a workspace and a table, edit the schema (types, rename, errors, drop, indexes), delete the table', async () => {
-    const c = await openConsole(browser, server.url, { expectedErrors: [/status of 400/] });
+    const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/status of 400/] });
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.getByText('No workspaces yet').waitFor();
@@ -92,7 +83,7 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     expect(Object.keys(await columnsOf(ws, table))).toEqual(['id', 'created_at', 'title', 'quantity', 'active', 'status']);
 
     // An invalid name: the dialog shows the API's own message and stays open.
-    const refused = await server.request('POST', `/api:meta/workspace/${ws}/table/${table}/schema/type/text`, { name: 'bad name!' });
+    const refused = await suite.server.request('POST', `/api:meta/workspace/${ws}/table/${table}/schema/type/text`, { name: 'bad name!' });
     expect(refused.status).toBe(400);
     await addColumn('bad name!', 'text');
     await expect.poll(() => dialog(page).getByRole('alert').textContent()).toBe(`${refused.body.message} (400)`);
@@ -151,13 +142,13 @@ describeInBrowser('console: workspaces, tables and schema', () => {
   });
 
   test('the schema editor adds a column of every Metadata API type, with the options the type needs', async () => {
-    const ws = (await server.request('POST', '/api:meta/workspace', { name: 'types' })).body.id as number;
-    const target = (await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'authors' })).body.id as number;
-    const table = (await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'everything' })).body.id as number;
+    const ws = (await suite.server.request('POST', '/api:meta/workspace', { name: 'types' })).body.id as number;
+    const target = (await suite.server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'authors' })).body.id as number;
+    const table = (await suite.server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'everything' })).body.id as number;
     // A table made by the data API has text ids: a tablerefuuid column links to it.
-    expect((await server.request('PUT', '/db/types:main/tables/people')).status).toBe(201);
+    expect((await suite.server.request('PUT', '/db/types:main/tables/people')).status).toBe(201);
     const people = (await metaGet(`/workspace/${ws}/table`)).items.find((t: { name: string }) => t.name === 'people').id;
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/types/b/main/t/everything/schema');
@@ -188,11 +179,11 @@ describeInBrowser('console: workspaces, tables and schema', () => {
   });
 
   test('the branch switcher creates a branch; each branch lists its own tables', async () => {
-    const created = await server.request('POST', '/api:meta/workspace', { name: 'blog' });
+    const created = await suite.server.request('POST', '/api:meta/workspace', { name: 'blog' });
     const ws = created.body.id as number;
-    expect((await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'posts' })).status).toBe(200);
+    expect((await suite.server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'posts' })).status).toBe(200);
 
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/blog/b/main');
@@ -235,7 +226,7 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     expect((await metaGet(`/workspace/${ws}/table`)).items.map((t: { name: string }) => t.name)).toEqual(['posts']);
 
     // Deleting the workspace names its tables and record counts, and wants the name typed.
-    expect((await server.request('POST', `/api:meta/workspace/${ws}/table/${posts}/content`, {})).status).toBe(200);
+    expect((await suite.server.request('POST', `/api:meta/workspace/${ws}/table/${posts}/content`, {})).status).toBe(200);
     await page.getByRole('link', { name: 'Workspaces' }).click();
     await page.getByRole('button', { name: 'Delete blog' }).click();
     await expect.poll(() => dialog(page).getByRole('listitem').allTextContents()).toEqual(['posts — 1 record']);
@@ -248,12 +239,12 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     await c.close();
   });
   test('the branch switcher deletes the current branch after the name is typed, then shows main; main has no delete', async () => {
-    const ws = (await server.request('POST', '/api:meta/workspace', { name: 'notes' })).body.id as number;
-    expect((await server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'pages' })).status).toBe(200);
-    expect((await server.request('PUT', '/db/notes:scratch', {})).status).toBe(201);
-    expect((await server.request('POST', '/db/notes:scratch/tables/pages/data', {})).status).toBe(201);
+    const ws = (await suite.server.request('POST', '/api:meta/workspace', { name: 'notes' })).body.id as number;
+    expect((await suite.server.request('POST', `/api:meta/workspace/${ws}/table`, { name: 'pages' })).status).toBe(200);
+    expect((await suite.server.request('PUT', '/db/notes:scratch', {})).status).toBe(201);
+    expect((await suite.server.request('POST', '/db/notes:scratch/tables/pages/data', {})).status).toBe(201);
 
-    const c = await openConsole(browser, server.url);
+    const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
     await page.goto('/w/notes/b/main');
@@ -267,17 +258,17 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     await confirm.getByLabel('Type scratch to confirm').fill('scratc');
     await confirm.getByRole('button', { name: 'Delete branch' }).click();
     await expect.poll(() => confirm.getByRole('alert').textContent()).toContain('Type “scratch” to confirm');
-    expect((await server.request('GET', '/db/notes:scratch')).status).toBe(200); // nothing deleted yet
+    expect((await suite.server.request('GET', '/db/notes:scratch')).status).toBe(200); // nothing deleted yet
     await confirm.getByLabel('Type scratch to confirm').fill('scratch');
     await confirm.getByRole('button', { name: 'Delete branch' }).click();
     await page.waitForURL(/\/w\/notes\/b\/main$/);
     await confirm.waitFor({ state: 'detached' });
-    expect((await server.request('GET', '/db/notes:scratch')).status).toBe(404);
-    expect((await server.request('GET', '/dbs/notes')).body.branches.map((b: { name: string }) => b.name)).toEqual(['main']);
+    expect((await suite.server.request('GET', '/db/notes:scratch')).status).toBe(404);
+    expect((await suite.server.request('GET', '/dbs/notes')).body.branches.map((b: { name: string }) => b.name)).toEqual(['main']);
     await expect.poll(() => page.getByLabel('Branch', { exact: true }).locator('option').allTextContents()).toEqual(['main (live)']);
     expect(await page.getByRole('button', { name: 'Delete branch' }).count()).toBe(0);
     // The API refuses main too, in its own words.
-    const refused = await server.request('DELETE', '/db/notes:main');
+    const refused = await suite.server.request('DELETE', '/db/notes:main');
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/main branch cannot be deleted/);
     expectNoConsoleErrors(c);

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { describe, expect, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject } from 'vitest';
 import { ROOT } from './processes.js';
+import type { RunningStrata } from './strata-server.js';
 
 /**
  * The console's end-to-end tests drive Debian's chromium with playwright-core (Playwright's own
@@ -18,6 +19,26 @@ export const CHROMIUM_FLAGS = [
 /** A suite that needs the browser: skipped (and reported as such) when there is none. */
 export function describeInBrowser(title: string, suite: () => void): void {
   describe.skipIf(!inject('chromiumPath'))(`[chromium] ${title}`, suite);
+}
+
+/**
+ * One console suite's server and browser: `start` runs before the suite's tests (with
+ * whatever else it returns, e.g. a first-start owner), the browser launches once, and both
+ * close after the tests. Read them inside tests: `suite.server`, `suite.browser`. `when`
+ * false (an engine that is not there) starts nothing.
+ */
+export function consoleSuite<T extends { server: RunningStrata }>(start: () => Promise<T>, when = true): T & { browser: Browser } {
+  const suite = {} as T & { browser: Browser };
+  beforeAll(async () => {
+    if (!when) return;
+    Object.assign(suite, await start());
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+  });
+  return suite;
 }
 
 export async function launchBrowser(): Promise<Browser> {
