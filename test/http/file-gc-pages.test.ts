@@ -24,7 +24,7 @@ describeEachEngine('files gc in pages', (engine) => {
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     return res.body;
   }
-  const download = async (url: string) => (await fetch(s.url + url, { headers: { authorization: `Bearer ${s.token}` } })).text();
+  const download = async (url: string) => (await s.download(url)).bytes.toString();
 
   it('keeps every referenced blob and removes every orphan when both span several pages', async () => {
     const api = metaClient(s);

@@ -61,8 +61,8 @@ describeEachEngine('blobs released by truncates, drops and deletes', (engine) =>
     return res.body;
   }
   async function download(url: string) {
-    const res = await fetch(s.url + url, { headers: { authorization: `Bearer ${s.token}` } });
-    return { status: res.status, text: await res.text() };
+    const { status, bytes } = await s.download(url);
+    return { status, text: bytes.toString() };
   }
   async function createDb(name: string) {
     await ok('PUT', `/workspaces/local/dbs/${name}`, { region: 'local' }, 201);

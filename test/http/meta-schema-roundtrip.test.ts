@@ -11,12 +11,6 @@ import { expectXanoError, metaClient } from '../support/xano.js';
 const BRANCH = '/db/roundtrip:main';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000003000000020806000000', 'hex');
 
-async function download(s: RunningStrata, path: string): Promise<Buffer> {
-  const res = await fetch(s.url + path, { headers: { authorization: `Bearer ${s.token}` } });
-  expect(res.status, path).toBe(200);
-  return Buffer.from(await res.arrayBuffer());
-}
-
 describeEachEngine('Metadata API: schema GET → PUT round trip', (engine) => {
   let s: RunningStrata;
   let api: ReturnType<typeof metaClient>;
@@ -78,8 +72,8 @@ describeEachEngine('Metadata API: schema GET → PUT round trip', (engine) => {
     await expectIdentity('every_xata');
 
     const record = `${BRANCH}/tables/every_xata/data/${full.body.id}`;
-    expect(await download(s, `${record}/column/doc/file`)).toEqual(Buffer.from('hello'));
-    expect(await download(s, `${record}/column/pics/file/${full.body.pics[0].id}`)).toEqual(PNG);
+    expect(await s.download(`${record}/column/doc/file`)).toMatchObject({ status: 200, bytes: Buffer.from('hello') });
+    expect(await s.download(`${record}/column/pics/file/${full.body.pics[0].id}`)).toMatchObject({ status: 200, bytes: PNG });
     // The physical constraints the Xano descriptor cannot show are kept too.
     expect((await s.request('POST', `${BRANCH}/tables/every_xata/data`, { u: 'u1' })).status).toBe(422);
   });

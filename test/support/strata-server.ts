@@ -23,6 +23,8 @@ export interface RunningStrata {
   createToken(scopes: number, opts?: { expiresAt?: Date }): Promise<string>;
   /** fetch against the server with the owner's token (override headers to change it). */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  /** GET with the owner's token, the body as bytes (file downloads). */
+  download(path: string): Promise<{ status: number; bytes: Buffer; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,10 @@ export async function startStrata(
       let parsed: unknown = text;
       try { parsed = text ? JSON.parse(text) : undefined; } catch { /* not JSON */ }
       return { status: response.status, body: parsed, headers: response.headers };
+    },
+    async download(path) {
+      const response = await fetch(url + path, { headers: { authorization: `Bearer ${secret}` } });
+      return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
     },
     async close() {
       await app.close();
