@@ -103,7 +103,7 @@ describeEachEngine('files', (engine) => {
     expect(await statusOf(`${s.url}/file/${accessId}?expires=${Number(signed.searchParams.get("expires")) + 1}&verify=${signed.searchParams.get("verify")}`)).toBe(403);
     const flipped = accessId.slice(0, -3) + (accessId.at(-3) === '0' ? '1' : '0') + accessId.slice(-2);
     expect((await statusOf(`${s.url}/file/${flipped}`))).toBe(403);
-    const expired = await s.strata.fileUrls.sign(accessId, 10, Date.now() - 60_000);
+    const expired = (await s.strata.fileUrls.signer()).sign(accessId, 10, Date.now() - 60_000);
     expect((await statusOf(`${s.url}/file/${accessId}?${expired}`))).toBe(403);
     expect((await statusOf(signed))).toBe(200);
     // Deleting the record releases the blob, and its URL stops working.

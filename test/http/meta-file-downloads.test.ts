@@ -77,7 +77,7 @@ describeEachEngine('Metadata API library file downloads', (engine) => {
     later.searchParams.set('expires', String(Number(url.searchParams.get('expires')) + 1000));
     expect((await get(later.href)).status).toBe(403);
     const accessId = url.pathname.split('/').pop()!;
-    const expired = await s.strata.fileUrls.sign(accessId, 10, Date.now() - 60_000);
+    const expired = (await s.strata.fileUrls.signer()).sign(accessId, 10, Date.now() - 60_000);
     expect((await get(`${bare}?${expired}`)).status).toBe(403);
     // Another file's signature does not open this one; an altered access id is refused.
     const other = new URL((await upload(new Blob(['x']), 'other.txt', { access: 'private' })).body.url);

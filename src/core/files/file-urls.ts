@@ -28,11 +28,6 @@ export class FileUrls {
     this.secret ??= this.system.settingOrInit('fileUrlSecret', randomBytes(32).toString('base64url')).then((s) => new FileSigner(Buffer.from(String(s), 'base64url')));
     return this.secret;
   }
-
-  async accessId(place: FilePlace | LibraryPlace): Promise<string> { return (await this.signer()).accessId(place); }
-  async place(accessId: string): Promise<FilePlace | LibraryPlace> { return (await this.signer()).place(accessId); }
-  async sign(accessId: string, ttlSeconds: number, now = Date.now()): Promise<string> { return (await this.signer()).sign(accessId, ttlSeconds, now); }
-  async verify(accessId: string, expires: unknown, verify: unknown, now = Date.now()): Promise<boolean> { return (await this.signer()).verify(accessId, expires, verify, now); }
 }
 
 /** Access ids and signatures with the secret at hand: synchronous, so answers can be formatted record by record. */
