@@ -1,9 +1,6 @@
 import type { Strata } from '../strata.js';
-import type { BranchContext } from '../databases.js';
-import type { TableModel } from '../model/table-model.js';
-import { isLibraryRef, libraryFileLeaves } from './library-refs.js';
-import { blobKeyPages, REFERENCE_PAGE_ROWS, rowPages } from './file-references.js';
-import { fileLeaves } from './file-write.js';
+import { libraryReferences } from './library-usage.js';
+import { blobKeyPages, everyTable, REFERENCE_PAGE_ROWS } from './file-references.js';
 
 /**
  * `strata files gc`: removes blobs nothing points to. A blob is written before the record
@@ -47,7 +44,7 @@ export async function collectGarbage(strata: Strata, opts: GcOptions): Promise<G
     if (page.length >= pageSize) await sweep();
   }
   if (page.length > 0) await sweep();
-  Object.assign(result, await libraryReport(strata, pageSize));
+  Object.assign(result, await libraryReport(strata));
   return result;
 }
 
@@ -55,45 +52,28 @@ export async function collectGarbage(strata: Strata, opts: GcOptions): Promise<G
 async function unreferenced(strata: Strata, candidates: string[], pageRows: number): Promise<string[]> {
   const left = new Set(candidates);
   for (const key of await strata.storage.system.workspaceFileBlobKeys({ among: candidates })) left.delete(key);
-  for await (const { ctx, table } of tablesOf(strata)) {
+  for await (const { ctx, table } of everyTable(strata.databases, strata.storage.system)) {
     if (left.size === 0) break;
-    if (fileLeaves(table).length === 0) continue;
     for await (const keys of blobKeyPages(ctx.store, table, undefined, pageRows)) for (const key of keys) left.delete(key);
   }
   return [...left];
 }
 
-/** Every table of every branch of every database. */
-async function* tablesOf(strata: Strata): AsyncIterable<{ db: string; branch: string; ctx: BranchContext; table: TableModel }> {
-  for (const db of await strata.storage.system.listDatabases()) {
-    for (const branch of await strata.storage.system.listBranches(db.id)) {
-      const ctx = await strata.databases.resolve(db.name, branch.name);
-      for (const table of (await ctx.schema()).tables.values()) yield { db: db.name, branch: branch.name, ctx, table };
-    }
-  }
-}
-
 /**
  * Records' references to library files (they hold no blob key: the library row owns the blob),
- * counted, and those naming a file that is gone (a delete racing a write) listed.
+ * counted, and those naming a file that is gone (a delete racing a write) listed. Each library
+ * file is looked up once per run.
  */
-async function libraryReport(strata: Strata, pageRows: number): Promise<Pick<GcResult, 'libraryReferences' | 'missingLibraryFiles'>> {
-  let libraryReferences = 0;
+async function libraryReport(strata: Strata): Promise<Pick<GcResult, 'libraryReferences' | 'missingLibraryFiles'>> {
+  let count = 0;
   const missingLibraryFiles: GcResult['missingLibraryFiles'] = [];
-  for await (const { db, branch, ctx, table } of tablesOf(strata)) {
-    const leaves = libraryFileLeaves(table);
-    if (leaves.length === 0) continue;
-    for await (const rows of rowPages(ctx.store, table, leaves, pageRows)) {
-      for (const row of rows) {
-        for (const value of row.slice(1)) {
-          for (const ref of Array.isArray(value) ? value : [value]) {
-            if (!isLibraryRef(ref)) continue;
-            libraryReferences++;
-            if (!(await strata.storage.system.findWorkspaceFile(ctx.database.id, { id: ref.id }))) missingLibraryFiles.push({ db, branch, table: table.name, record: String(row[0]), fileId: ref.id });
-          }
-        }
-      }
-    }
+  const exists = new Map<string, boolean>();
+  for await (const use of libraryReferences(strata.databases, strata.storage.system)) {
+    count++;
+    const key = `${use.databaseId}:${use.fileId}`;
+    let found = exists.get(key);
+    if (found === undefined) exists.set(key, found = (await strata.storage.system.findWorkspaceFile(use.databaseId, { id: use.fileId })) !== undefined);
+    if (!found) missingLibraryFiles.push({ db: use.db, branch: use.branch, table: use.table, record: use.record, fileId: use.fileId });
   }
-  return { libraryReferences, missingLibraryFiles };
+  return { libraryReferences: count, missingLibraryFiles };
 }

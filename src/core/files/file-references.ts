@@ -1,6 +1,7 @@
 import type { LeafColumn } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
-import type { BranchReader } from '../../storage/storage.js';
+import type { BranchReader, SystemStore } from '../../storage/storage.js';
+import type { BranchContext, DatabaseService } from '../databases.js';
 import { blobKeysOf, fileLeaves } from './file-write.js';
 
 /**
@@ -40,4 +41,15 @@ export async function* blobKeyPages(reader: BranchReader, table: TableModel, lea
 /** Appends the blob keys of these file columns to `into` (a drop about to lose them). */
 export async function collectBlobKeys(reader: BranchReader, table: TableModel, into: string[], leaves = fileLeaves(table)): Promise<void> {
   for await (const keys of blobKeyPages(reader, table, leaves)) into.push(...keys);
+}
+
+/** Every table of every branch of one database, or of all of them: what the whole-instance scans walk. */
+export async function* everyTable(databases: DatabaseService, system: SystemStore, databaseId?: number): AsyncIterable<{ ctx: BranchContext; table: TableModel }> {
+  for (const database of await system.listDatabases()) {
+    if (databaseId !== undefined && database.id !== databaseId) continue;
+    for (const branch of await system.listBranches(database.id)) {
+      const ctx = await databases.resolve(database.name, branch.name);
+      for (const table of (await ctx.schema()).tables.values()) yield { ctx, table };
+    }
+  }
 }
