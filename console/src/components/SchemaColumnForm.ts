@@ -3,12 +3,10 @@
  * to and from the Metadata API's column descriptor (`GET …/schema`, `POST …/schema/type/{type}`,
  * `PUT …/schema`). The API checks everything; the form only shapes numbers and lists.
  */
-export const XANO_TYPES = [
-  'text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector',
-  'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid',
-  'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon',
-] as const;
-export type XanoType = (typeof XANO_TYPES)[number];
+// The server's own list (a module with no runtime dependencies), so the picker cannot drift from the API.
+import { XANO_TYPES, type XanoType } from '../../../src/core/model/xano-column';
+
+export { XANO_TYPES, type XanoType };
 
 /** What each type is, in a few words, for the type picker. */
 export const TYPE_LABELS: Record<XanoType, string> = {
