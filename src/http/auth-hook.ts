@@ -2,11 +2,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { allows, scopeBit, type Scope } from '../core/auth/scopes.js';
 import { csrfToken } from '../core/auth/sessions.js';
+import { canonicalId } from '../core/ids.js';
 import type { Actor } from '../core/auth/tokens.js';
 import { StrataError } from '../core/errors.js';
 import type { Strata } from '../core/strata.js';
 import { AuthLimits } from './rate-limits.js';
 import { workspaceParamOf, type RouteAccess, type WorkspaceParam } from './route-access.js';
+import { invalidPathId } from './path-ids.js';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './session-cookie.js';
 
 /**
@@ -63,9 +65,14 @@ function notFound(param: WorkspaceParam, ref: string | number): StrataError {
     : new StrataError('NOT_FOUND', `database [${ref}] not found`);
 }
 
+/** The workspace a path names, in its one form: a Metadata API id (canonical digits only) or a data API database name. */
 function workspaceRef(param: WorkspaceParam, params: Record<string, string>): string | number {
   const value = params[param] ?? '';
-  if (param === 'workspace_id') return /^\d{1,15}$/.test(value) ? Number(value) : value;
+  if (param === 'workspace_id') {
+    const id = canonicalId(value);
+    if (id === undefined) throw invalidPathId(param, value);
+    return id;
+  }
   if (param === 'dbBranch') { const colon = value.indexOf(':'); return colon < 0 ? value : value.slice(0, colon); }
   return value;
 }
@@ -88,10 +95,11 @@ function authGuard(strata: Strata, access: Extract<RouteAccess, { scopes: Scope[
     }
     if (access.instanceOwner && !actor.access.isOwner) throw new StrataError('FORBIDDEN', 'only instance owners may do this');
     let grant = actor.scopes;
-    if (param !== null && !actor.access.isOwner) {
-      const ref = workspaceRef(param, request.params as Record<string, string>);
+    // Resolved once: the handler acts on request.workspace, the very workspace checked here.
+    const ref = param === null ? undefined : workspaceRef(param, request.params as Record<string, string>);
+    if (ref !== undefined && !actor.access.isOwner) {
       const membership = actor.access.membership(ref);
-      if (!membership) throw notFound(param, ref);
+      if (!membership) throw notFound(param!, ref);
       const mask = actor.access.mask(ref);
       if ((mask & required) !== required) {
         const scope = missing(mask);
@@ -101,5 +109,6 @@ function authGuard(strata: Strata, access: Extract<RouteAccess, { scopes: Scope[
     }
     request.actor = actor;
     request.grant = grant;
+    request.workspace = ref;
   };
 }

@@ -24,6 +24,11 @@ declare module 'fastify' {
     actor?: Actor;
     /** What this request may do: the credential's scopes AND the account's role in the route's workspace. */
     grant?: number;
+    /**
+     * The workspace the guard checked, resolved once from the path: a Metadata API workspace id
+     * or a data API database name. Handlers act on this, never on their own reading of the path.
+     */
+    workspace?: number | string;
   }
 }
 

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Xid } from 'xid-ts';
 import type { Strata } from '../core/strata.js';
 import { registerAuth } from './auth-hook.js';
+import { registerCanonicalIds } from './path-ids.js';
 import { DEFAULT_ACCESS, type AccessOptions } from './access-options.js';
 import { AuthLimits } from './rate-limits.js';
 import { InstanceDirectory } from '../core/instances.js';
@@ -83,6 +84,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   const access = { ...DEFAULT_ACCESS, ...options.access };
   const limits = new AuthLimits(access);
   registerAuth(app, strata, limits);
+  registerCanonicalIds(app);
   await registerOps(app, strata);
 
   await app.register(healthRoutes(strata));

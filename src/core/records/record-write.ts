@@ -1,7 +1,7 @@
 import type { LeafColumn } from '../model/column-types.js';
 import type { BranchSchema, TableModel } from '../model/table-model.js';
 import { StrataError, badRequest } from '../errors.js';
-import { newRecordId } from '../ids.js';
+import { canonicalId, newRecordId } from '../ids.js';
 import { assertRecordId } from '../names.js';
 import { defaultFor } from '../model/values.js';
 import type { BranchTx, BranchReader, WriteValue } from '../../storage/storage.js';
@@ -135,7 +135,7 @@ export async function readWritten(w: WriteScope, table: TableModel, key: RecordK
  * request (400), not a missing record.
  */
 export function storageId(table: TableModel, id: string): RecordKey | undefined {
-  if (table.idKind === 'int') return /^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined;
+  if (table.idKind === 'int') return canonicalId(id);
   return assertRecordId(id);
 }
 

@@ -6,7 +6,7 @@ import type { Strata } from '../../core/strata.js';
 import { StrataError } from '../../core/errors.js';
 import type { WorkspaceFileRow } from '../../storage/storage.js';
 import { needs } from '../route-access.js';
-import { metaPage, WorkspaceParams, xanoTime } from './params.js';
+import { metaPage, WorkspaceParams, xanoTime, guardedWorkspace } from './params.js';
 import { baseUrl, libraryFileUrl } from '../files/file-url-fill.js';
 import { libraryUploadLimits, readLibraryUpload } from './library-upload-form.js';
 
@@ -53,7 +53,7 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
   const base = '/workspace/:workspace_id/file';
 
   app.get(base, { config: needs('files:read'), schema: { params: WorkspaceParams, querystring: ListQuery } }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     const q = request.query;
     const rows = await strata.fileLibrary.list(database.id, {
       ...(q.search ? { search: q.search } : {}), ...(q.access ? { access: q.access } : {}),
@@ -67,7 +67,7 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
     await scope.register(fastifyMultipart, { limits: libraryUploadLimits(strata.ops.fileMaxBytes) });
     scope.withTypeProvider<TypeBoxTypeProvider>().post(base, { config: needs('files:create'), schema: { params: WorkspaceParams } }, async (request, reply) => {
       try {
-        const { database } = await strata.workspaces.get(request.params.workspace_id);
+        const { database } = await strata.workspaces.get(guardedWorkspace(request));
         checkLength(request, strata.ops.fileMaxBytes + MULTIPART_OVERHEAD);
         const { content, meta } = await readLibraryUpload(request, (body) => strata.fileLibrary.store(body), (c) => strata.fileLibrary.discard(c));
         const file = await strata.fileLibrary.create(database.id, content, meta);
@@ -82,13 +82,13 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
 
   // Registered before `/:file_id`; a static segment wins over a parameter in any case.
   app.delete(`${base}/bulk_delete`, { config: needs('files:delete'), schema: { params: WorkspaceParams, body: BulkDeleteBody } }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     await strata.fileLibrary.delete(database.id, request.body.ids);
     return null;
   });
 
   app.delete(`${base}/:file_id`, { config: needs('files:delete'), schema: { params: FileParams } }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     const deleted = await strata.fileLibrary.delete(database.id, [request.params.file_id]);
     if (deleted.length === 0) throw new StrataError('NOT_FOUND', `file ${request.params.file_id} not found`);
     return null;

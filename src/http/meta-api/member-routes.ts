@@ -7,7 +7,7 @@ import { StrataError } from '../../core/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { fullAccess, needs } from '../route-access.js';
 import { ScopesText, memberView } from './access-views.js';
-import { WorkspaceParams } from './params.js';
+import { WorkspaceParams, guardedWorkspace } from './params.js';
 
 const MemberParams = Type.Object({ workspace_id: WorkspaceParams.properties.workspace_id, account_id: Type.String({ minLength: 1, maxLength: 320, description: 'The account id (acc_…), or its email when adding or changing a member' }) });
 
@@ -20,7 +20,7 @@ export const memberRoutes = (strata: Strata): FastifyPluginAsync => async (root)
   const base = '/workspace/:workspace_id/member';
 
   app.get(base, { config: needs('database:read'), schema: { params: WorkspaceParams } }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     return (await strata.members.list(database)).map(memberView);
   });
 
@@ -37,7 +37,7 @@ export const memberRoutes = (strata: Strata): FastifyPluginAsync => async (root)
       permissions: Type.Optional(Type.Union([ScopesText, Type.Null()], { description: 'A custom permission set replacing the role\'s (null: the role\'s)' })),
     }) },
   }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     const { role, permissions } = request.body;
     let mask: number | null = null;
     if (typeof permissions === 'string') {
@@ -48,7 +48,7 @@ export const memberRoutes = (strata: Strata): FastifyPluginAsync => async (root)
   });
 
   app.delete(`${base}/:account_id`, { config: fullAccess, schema: { params: MemberParams } }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     await strata.members.remove(request.actor!.access, database, request.params.account_id);
     return {};
   });

@@ -1,4 +1,6 @@
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { StrataError } from '../../core/errors.js';
 import type { BranchContext } from '../../core/databases.js';
 import type { Strata } from '../../core/strata.js';
 import { LIVE } from '../../core/workspaces.js';
@@ -34,7 +36,17 @@ export const DataSourceHeader = Type.Object({
 });
 
 /** The branch a request works on: the workspace's data source named by `x-data-source` (default live). */
-export function sourceBranch(strata: Strata, request: { params: { workspace_id: number }; headers: Record<string, unknown> }): Promise<BranchContext> {
+export function sourceBranch(strata: Strata, request: FastifyRequest): Promise<BranchContext> {
   const header = request.headers['x-data-source'];
-  return strata.workspaces.dataSourceBranch(request.params.workspace_id, typeof header === 'string' ? header : LIVE);
+  return strata.workspaces.dataSourceBranch(guardedWorkspace(request), typeof header === 'string' ? header : LIVE);
+}
+
+/**
+ * The workspace a `/workspace/{workspace_id}/…` route acts on: the id its auth guard resolved
+ * and checked (auth-hook.ts), never a second reading of the path.
+ */
+export function guardedWorkspace(request: FastifyRequest): number {
+  const id = request.workspace;
+  if (typeof id !== 'number') throw new StrataError('INTERNAL', `${request.routeOptions.url} has no workspace guard`);
+  return id;
 }

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import type { Workspace } from '../../core/workspaces.js';
 import { instanceOwners, needs } from '../route-access.js';
-import { WorkspaceParams, xanoTime } from './params.js';
+import { WorkspaceParams, xanoTime, guardedWorkspace } from './params.js';
 
 /** Strata has no code branches: a workspace has one, `v1`, and it is live. Data lives in data sources. */
 export const XANO_BRANCH = 'v1';
@@ -28,20 +28,20 @@ export const workspaceRoutes = (strata: Strata): FastifyPluginAsync => async (ro
   });
 
   app.get('/workspace/:workspace_id', { config: needs('database:read'), schema: { params: WorkspaceParams } }, async (request) => {
-    return workspaceView(await strata.workspaces.get(request.params.workspace_id));
+    return workspaceView(await strata.workspaces.get(guardedWorkspace(request)));
   });
 
   app.put('/workspace/:workspace_id', { config: needs('database:update'), schema: { params: WorkspaceParams, body: UpdateBody } }, async (request) => {
-    return workspaceView(await strata.workspaces.update(request.params.workspace_id, request.body));
+    return workspaceView(await strata.workspaces.update(guardedWorkspace(request), request.body));
   });
 
   app.delete('/workspace/:workspace_id', { config: needs('database:delete'), schema: { params: WorkspaceParams } }, async (request) => {
-    await strata.workspaces.remove(request.params.workspace_id);
+    await strata.workspaces.remove(guardedWorkspace(request));
     return {};
   });
 
   app.get('/workspace/:workspace_id/branch', { config: needs('database:read'), schema: { params: WorkspaceParams } }, async (request) => {
-    const { database } = await strata.workspaces.get(request.params.workspace_id);
+    const { database } = await strata.workspaces.get(guardedWorkspace(request));
     return [{ created_at: xanoTime(database.createdAt), label: XANO_BRANCH, live: true, backup: false }];
   });
 };

@@ -9,7 +9,7 @@ import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { authenticateRequest } from '../auth-hook.js';
 import { DbBranchParams, resolveBranch, TableParams } from '../data-api/params.js';
-import { liveBranch, TableParams as MetaTableParams, WorkspaceParams } from '../meta-api/params.js';
+import { liveBranch, TableParams as MetaTableParams, WorkspaceParams, guardedWorkspace } from '../meta-api/params.js';
 import { sseOutput } from './sse-output.js';
 
 const StreamQuery = Type.Object({
@@ -76,10 +76,10 @@ export const changeRoutes = (strata: Strata): FastifyPluginAsync => async (root)
 export const metaChangeRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.get('/workspace/:workspace_id/changes', { config: streamConfig, schema: { summary: 'Stream the workspace\'s record changes, live data source (SSE)', params: WorkspaceParams, querystring: StreamQuery, description } }, async (request, reply) => {
-    await streamChanges(strata, request, reply, await liveBranch(strata, request.params.workspace_id));
+    await streamChanges(strata, request, reply, await liveBranch(strata, guardedWorkspace(request)));
   });
   app.get('/workspace/:workspace_id/table/:table_id/changes', { config: streamConfig, schema: { summary: 'Stream the table\'s record changes, live data source (SSE)', params: MetaTableParams, querystring: StreamQuery, description } }, async (request, reply) => {
-    const ctx = await liveBranch(strata, request.params.workspace_id);
+    const ctx = await liveBranch(strata, guardedWorkspace(request));
     const table = await strata.xanoTables.get(ctx, request.params.table_id);
     await streamChanges(strata, request, reply, ctx, table.name);
   });

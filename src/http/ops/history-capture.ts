@@ -15,17 +15,31 @@ declare module 'fastify' {
 // The workspace a request belongs to: a database in the data API, a workspace id in the Metadata API.
 const DATA_API = /^\/db\/([^/:?]+)(?::([^/?]+))?/;
 const XATA_DB = /^(?:\/workspaces\/[^/]+)?\/dbs\/([^/?]+)/;
-const META_API = /^\/api:meta\/workspace\/(\d+)(?:[/?]|$)/;
+const META_API = /^\/api:meta\/workspace\/([^/?]+)/;
+
+/**
+ * The workspace id a Metadata API path aims at. The guard's resolution when it got that far;
+ * otherwise any spelling a lenient reader takes for an id (`0x5`, `05`, `5e0`) is filed under
+ * that id, so its owner sees who tried. For filing only: access never reads ids this way.
+ */
+function aimedAt(request: FastifyRequest, segment: string): number | undefined {
+  if (typeof request.workspace === 'number') return request.workspace;
+  let text = segment;
+  try { text = decodeURIComponent(segment); } catch { /* malformed escapes: keep the raw text */ }
+  const id = text.trim() === '' ? NaN : Number(text);
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
 
 function workspaceOf(request: FastifyRequest): { workspace: number | string; branch: string | null } | undefined {
   const url = request.url;
   let m = DATA_API.exec(url);
   if (m) return { workspace: decodeURIComponent(m[1]!), branch: m[2] ? decodeURIComponent(m[2]) : null };
   m = META_API.exec(url);
-  if (m) {
+  const aimed = m ? aimedAt(request, m[1]!) : undefined;
+  if (aimed !== undefined) {
     const source = request.headers['x-data-source'];
     const label = typeof source === 'string' && source !== '' && source !== 'live' ? source : 'main';
-    return { workspace: Number(m[1]), branch: label };
+    return { workspace: aimed, branch: label };
   }
   m = XATA_DB.exec(url);
   if (m) return { workspace: decodeURIComponent(m[1]!), branch: null };

@@ -5,7 +5,7 @@ import type { Strata } from '../../core/strata.js';
 import type { HistoryCondition, HistoryRow } from '../../storage/history-store.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional } from '../data-api/params.js';
-import { metaPage, WorkspaceParams, xanoTime } from '../meta-api/params.js';
+import { metaPage, WorkspaceParams, xanoTime, guardedWorkspace } from '../meta-api/params.js';
 import { listConditions, searchConditions, sortOf } from './history-query.js';
 
 /** An entry as the Metadata API shows it (Xano's item, plus Strata's token, client and size fields). */
@@ -61,12 +61,12 @@ export const historyRoutes = (strata: Strata): FastifyPluginAsync => async (root
   app.get(base, { config: { ...needs('history:read'), history: false }, schema: { summary: 'Browse request history', params: WorkspaceParams, querystring: ListQuery } }, async (request) => {
     const q = request.query;
     const sort = [{ field: q.sort === 'duration' ? 'duration' as const : q.sort === 'status' ? 'status' as const : 'created_at' as const, desc: (q.order ?? 'desc') === 'desc' }];
-    return run(request.params.workspace_id, listConditions(q), sort, q.page ?? 1, q.per_page ?? 50, q.include_output ?? false);
+    return run(guardedWorkspace(request), listConditions(q), sort, q.page ?? 1, q.per_page ?? 50, q.include_output ?? false);
   });
 
   app.post(`${base}/search`, { config: { ...needs('history:read'), history: false }, preValidation: bodyIsOptional, schema: { summary: 'Search request history', params: WorkspaceParams, body: SearchBody } }, async (request) => {
     const b = request.body ?? {};
     const where = [...searchConditions(b.search), ...listConditions({ branch: b.branch ?? undefined })];
-    return run(request.params.workspace_id, where, sortOf(b.sort), b.page ?? 1, b.per_page ?? 50, b.include_output ?? false);
+    return run(guardedWorkspace(request), where, sortOf(b.sort), b.page ?? 1, b.per_page ?? 50, b.include_output ?? false);
   });
 };
