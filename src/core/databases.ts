@@ -37,6 +37,9 @@ export interface ChangeSink {
 export class DatabaseService {
   private readonly resolved = new Map<string, { database: DatabaseRow; branch: BranchRow }>();
   private readonly schemas = new Map<number, Promise<BranchSchema>>();
+  /** The same schemas once loaded, and branch ids by `#{databaseId}:{branch}`: for synchronous readers (loadedSchema). */
+  private readonly loaded = new Map<number, BranchSchema>();
+  private readonly branchIds = new Map<string, number>();
   /** Set by Strata: every context it resolves carries it to the write path. */
   changeSink: ChangeSink | undefined;
   /** Set by Strata: the blob store and the size limit every write of a file column uses. */
@@ -45,7 +48,7 @@ export class DatabaseService {
   constructor(private readonly storage: Storage) {
     storage.onInvalidation((message) => {
       const branchId = /^branch:(\d+)$/.exec(message)?.[1];
-      if (branchId) this.schemas.delete(Number(branchId));
+      if (branchId) this.forgetSchema(Number(branchId));
       else this.forgetAll();
     });
   }
@@ -53,11 +56,28 @@ export class DatabaseService {
   private forgetAll(): void {
     this.resolved.clear();
     this.schemas.clear();
+    this.loaded.clear();
+    this.branchIds.clear();
+  }
+
+  private forgetSchema(branchId: number): void {
+    this.schemas.delete(branchId);
+    this.loaded.delete(branchId);
   }
 
   /** Drops the cached schema of a branch (after a local schema change commits). */
   schemaChanged(branchId: number): void {
-    this.schemas.delete(branchId);
+    this.forgetSchema(branchId);
+  }
+
+  /**
+   * A branch's schema if this process has it loaded, without waiting (request history reads it
+   * as each request ends: a request that wrote a table has just loaded its schema); the
+   * database by name (data API) or id (Metadata API).
+   */
+  loadedSchema(database: string | number, branchName: string): BranchSchema | undefined {
+    const branchId = typeof database === 'number' ? this.branchIds.get(`#${database}:${branchName}`) : this.resolved.get(`${database}:${branchName}`)?.branch.id;
+    return branchId === undefined ? undefined : this.loaded.get(branchId);
   }
 
   private async catalogChanged(): Promise<void> {
@@ -204,6 +224,7 @@ export class DatabaseService {
       if (!branch) throw new StrataError('NOT_FOUND', `branch [${dbName}:${branchName}] not found`);
       hit = { database, branch };
       this.resolved.set(key, hit);
+      this.branchIds.set(`#${database.id}:${branchName}`, branch.id);
     }
     const { database, branch } = hit;
     const store = await this.storage.branch(branch.id);
@@ -213,9 +234,10 @@ export class DatabaseService {
   private schemaOf(branchId: number, reader: BranchReader): Promise<BranchSchema> {
     let schema = this.schemas.get(branchId);
     if (!schema) {
-      schema = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
-      schema.catch(() => this.schemas.delete(branchId));
-      this.schemas.set(branchId, schema);
+      const loading = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
+      loading.then((loaded) => { if (this.schemas.get(branchId) === loading) this.loaded.set(branchId, loaded); }, () => { if (this.schemas.get(branchId) === loading) this.forgetSchema(branchId); });
+      this.schemas.set(branchId, loading);
+      schema = loading;
     }
     return schema;
   }

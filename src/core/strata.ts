@@ -22,6 +22,7 @@ import { SearchService } from './search/search-service.js';
 import { XanoContentService } from './records/xano-content.js';
 import { XanoBulkService } from './records/xano-bulk.js';
 import { HistoryService } from './history/history-service.js';
+import { branchSecrets } from './history/secret-columns.js';
 import { ChangeHub } from './changes/change-hub.js';
 import { libraryUsage } from './files/library-usage.js';
 import { FileLibrary } from './files/file-library.js';
@@ -85,7 +86,7 @@ export class Strata {
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
     this.xanoIndexes = new XanoIndexService(this.databases, this.xanoTables);
     this.fileUrls = new FileUrls(storage.system);
-    this.history = new HistoryService(storage, this.ops.history, historyTiming);
+    this.history = new HistoryService(storage, branchSecrets(this.databases), this.ops.history, historyTiming);
     this.changes = new ChangeHub(storage, this.ops.changes.retain);
     this.databases.changeSink = this.changes;
     this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes, library: { find: (db, ref) => storage.system.findWorkspaceFile(db, ref) } };

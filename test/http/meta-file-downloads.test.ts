@@ -45,7 +45,8 @@ describeEachEngine('Metadata API library file downloads', (engine) => {
     expect(got.bytes.equals(BYTES)).toBe(true);
     expect(got.headers.get('content-type')).toBe('application/octet-stream');
     expect(got.headers.get('content-length')).toBe(String(BYTES.length));
-    expect(got.headers.get('content-disposition')).toBe('inline; filename="report q1.bin"; filename*=UTF-8\'\'report%20q1.bin');
+    // application/octet-stream is not a passive type: downloaded, never shown inline.
+    expect(got.headers.get('content-disposition')).toBe('attachment; filename="report q1.bin"; filename*=UTF-8\'\'report%20q1.bin');
     const etag = got.headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
     expect((await get(up.body.url, { 'if-none-match': etag })).status).toBe(304);

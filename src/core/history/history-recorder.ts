@@ -1,6 +1,7 @@
 import type { HistoryRow, HistoryStore } from '../../storage/history-store.js';
 import type { HistoryConfig } from '../../config-ops.js';
-import { headerLines, redactValue } from './redact.js';
+import { headerLines, redactValue, type SecretKeys } from './redact.js';
+import type { SecretColumnSource } from './secret-columns.js';
 
 /**
  * One request as captured by the HTTP layer. The cheap parts only: headers are kept as the
@@ -20,6 +21,11 @@ export interface CapturedRequest {
   clientIp: string | null;
   /** Already redacted and capped (redactValue), or undefined when there was none. */
   input: unknown;
+  /**
+   * The branch's secret column names the input was redacted with (secretKeys), or undefined
+   * when they were not known at capture: then the flush looks them up and redacts the input again.
+   */
+  secretKeys: SecretKeys | undefined;
   requestHeaders: Record<string, unknown>;
   responseHeaders: Record<string, unknown>;
   responseSize: number;
@@ -49,10 +55,16 @@ export class HistoryRecorder {
   constructor(
     private readonly store: HistoryStore,
     private readonly resolveWorkspace: (name: string) => Promise<number | undefined>,
+    private readonly secrets: SecretColumnSource,
     readonly config: HistoryConfig,
     timing: Partial<RecorderTiming> = {},
   ) {
     this.timing = { ...DEFAULT_TIMING, ...timing };
+  }
+
+  /** The secret column names of a request's branch, when known without waiting (the capture redacts its input with them). */
+  secretKeys(workspace: number | string, branch: string | null): SecretKeys | undefined {
+    return this.secrets.now(workspace, branch);
   }
 
   get enabled(): boolean {
@@ -97,17 +109,27 @@ export class HistoryRecorder {
       if (typeof e.workspace === 'string' && !ids.has(e.workspace)) ids.set(e.workspace, await this.resolveWorkspace(e.workspace));
     }
     const rows: HistoryRow[] = [];
+    const loaded = new Map<string, SecretKeys>();
     for (const e of batch) {
       const workspaceId = typeof e.workspace === 'number' ? e.workspace : ids.get(e.workspace);
       if (workspaceId === undefined) continue; // an unknown database: there is no workspace to file it under
+      let secretKeys = e.secretKeys;
+      let input = e.input;
+      if (!secretKeys) {
+        const key = `${typeof e.workspace}:${e.workspace}:${e.branch}`;
+        secretKeys = loaded.get(key) ?? await this.secrets.load(e.workspace, e.branch);
+        loaded.set(key, secretKeys);
+        // Already capped at capture: this walk only replaces what the schema says is secret.
+        if (input !== undefined && secretKeys.size > 0) input = redactValue(input, Number.POSITIVE_INFINITY, secretKeys);
+      }
       rows.push({
         workspaceId, createdAt: e.createdAt, durationMs: e.durationMs, status: e.status, verb: e.verb, uri: e.uri, branch: e.branch,
         tokenId: e.tokenId, clientIp: e.clientIp,
-        input: e.input === undefined ? null : JSON.stringify(e.input),
+        input: input === undefined ? null : JSON.stringify(input),
         requestHeaders: JSON.stringify(headerLines(e.requestHeaders)),
         responseHeaders: JSON.stringify(headerLines(e.responseHeaders)),
         responseSize: e.responseSize,
-        output: e.output === undefined ? null : JSON.stringify(redactValue(parseOutput(e.output), this.config.outputLimit * 2)),
+        output: e.output === undefined ? null : JSON.stringify(redactValue(parseOutput(e.output), this.config.outputLimit * 2, secretKeys)),
       });
     }
     return rows;

@@ -2,28 +2,30 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobStore } from '../../storage/blobs/blob-store.js';
 import type { StoredFile } from '../../core/files/file-object.js';
+import { essence, showsInline } from './passive-media.js';
 
 /**
  * Sends a stored file: streamed from the blob store (never buffered whole), with its type,
  * length, a strong ETag (a blob's bytes never change: new content is a new blob), single byte
  * ranges (206/416), conditional GETs (304) and a Content-Disposition built from the sanitised
- * name (ASCII fallback plus RFC 5987 UTF-8; `attachment` for HTML, SVG, XML and scripts, which
- * would otherwise run in this origin), plus `nosniff` so browsers keep to the type.
+ * name (ASCII fallback plus RFC 5987 UTF-8). Files are not pages of this origin: only passive
+ * types are shown inline (passive-media.ts), every other one is an `attachment`; and every
+ * answer carries `Content-Security-Policy: sandbox` (a document opened anyway runs no script,
+ * in an opaque origin that reads no cookie of ours) and `nosniff` (the browser keeps to the
+ * type: a text/plain file is never sniffed as HTML).
  */
 /** What sending needs of a file: its blob, name, type and size (a record's file or a library file). */
 export type SendableFile = Pick<StoredFile, 'key' | 'name' | 'mediaType' | 'size'>;
 
-/** Types a browser would run as a page of this origin (scripts): always downloaded, never shown inline. */
-const ACTIVE_CONTENT = /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript)$/;
-
-export function sendFile(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore, file: SendableFile, disposition: 'inline' | 'attachment' = 'inline'): FastifyReply {
-  if (ACTIVE_CONTENT.test(file.mediaType)) disposition = 'attachment';
+export function sendFile(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore, file: SendableFile): FastifyReply {
+  const type = essence(file.mediaType);
   const etag = `"${file.key ?? 'empty'}"`;
-  reply.header('content-type', file.mediaType);
+  reply.header('content-type', type);
   reply.header('etag', etag);
   reply.header('accept-ranges', 'bytes');
+  reply.header('content-security-policy', 'sandbox');
   reply.header('x-content-type-options', 'nosniff');
-  reply.header('content-disposition', contentDisposition(disposition, file.name));
+  reply.header('content-disposition', contentDisposition(showsInline(type) ? 'inline' : 'attachment', file.name));
   reply.header('cache-control', 'private, max-age=0, must-revalidate');
   if (request.headers['if-none-match'] === etag) return reply.status(304).send();
   if (!file.key || file.size === 0) return reply.header('content-length', 0).status(200).send('');

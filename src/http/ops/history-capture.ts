@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HistoryRecorder } from '../../core/history/history-recorder.js';
-import { redactValue } from '../../core/history/redact.js';
+import { redactValue, type SecretKeys } from '../../core/history/redact.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -46,13 +46,13 @@ function workspaceOf(request: FastifyRequest): { workspace: number | string; bra
   return undefined;
 }
 
-function inputOf(request: FastifyRequest, limit: number): unknown {
+function inputOf(request: FastifyRequest, limit: number, secretKeys: SecretKeys | undefined): unknown {
   const query = request.query as Record<string, unknown> | undefined;
   const body = request.body;
   const hasQuery = query !== undefined && query !== null && Object.keys(query).length > 0;
-  if (body === undefined || body === null) return hasQuery ? redactValue(query, limit) : undefined;
+  if (body === undefined || body === null) return hasQuery ? redactValue(query, limit, secretKeys) : undefined;
   const merged = typeof body === 'object' && !Array.isArray(body) ? { ...(hasQuery ? query : {}), ...(body as object) } : { ...(hasQuery ? query : {}), body };
-  return redactValue(merged, limit);
+  return redactValue(merged, limit, secretKeys);
 }
 
 /**
@@ -78,6 +78,9 @@ export function registerHistoryCapture(app: FastifyInstance, recorder: HistoryRe
     const where = workspaceOf(request);
     if (!where) return;
     const length = reply.getHeader('content-length');
+    // The schema says which body keys are secret columns (whatever the route): known now when
+    // the request loaded its branch's schema, else looked up when the batch is written.
+    const secretKeys = recorder.secretKeys(where.workspace, where.branch);
     recorder.record({
       workspace: where.workspace,
       branch: where.branch,
@@ -88,7 +91,8 @@ export function registerHistoryCapture(app: FastifyInstance, recorder: HistoryRe
       uri: request.url,
       tokenId: request.actor?.token?.id ?? null,
       clientIp: request.ip ?? null,
-      input: inputLimit > 0 ? inputOf(request, inputLimit) : undefined,
+      input: inputLimit > 0 ? inputOf(request, inputLimit, secretKeys) : undefined,
+      secretKeys,
       requestHeaders: request.headers,
       responseHeaders: reply.getHeaders(),
       responseSize: length === undefined ? request.historyOutput?.length ?? 0 : Number(length),
