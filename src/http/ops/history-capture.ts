@@ -24,16 +24,20 @@ const META_API = /^\/api:meta\/workspace\/([^/?]+)/;
  */
 function aimedAt(request: FastifyRequest, segment: string): number | undefined {
   if (typeof request.workspace === 'number') return request.workspace;
-  let text = segment;
-  try { text = decodeURIComponent(segment); } catch { /* malformed escapes: keep the raw text */ }
+  const text = decoded(segment);
   const id = text.trim() === '' ? NaN : Number(text);
   return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+
+/** A path segment's text; malformed escapes (which the router answered with a 400) kept as sent. */
+function decoded(segment: string): string {
+  try { return decodeURIComponent(segment); } catch { return segment; }
 }
 
 function workspaceOf(request: FastifyRequest): { workspace: number | string; branch: string | null } | undefined {
   const url = request.url;
   let m = DATA_API.exec(url);
-  if (m) return { workspace: decodeURIComponent(m[1]!), branch: m[2] ? decodeURIComponent(m[2]) : null };
+  if (m) return { workspace: decoded(m[1]!), branch: m[2] ? decoded(m[2]) : null };
   m = META_API.exec(url);
   const aimed = m ? aimedAt(request, m[1]!) : undefined;
   if (aimed !== undefined) {
@@ -42,7 +46,7 @@ function workspaceOf(request: FastifyRequest): { workspace: number | string; bra
     return { workspace: aimed, branch: label };
   }
   m = XATA_DB.exec(url);
-  if (m) return { workspace: decodeURIComponent(m[1]!), branch: null };
+  if (m) return { workspace: decoded(m[1]!), branch: null };
   return undefined;
 }
 
