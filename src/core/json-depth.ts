@@ -24,14 +24,29 @@ export function jsonTextNestsDeeper(text: string, limit: number): boolean {
   return false;
 }
 
-/** Whether a parsed value nests arrays and objects deeper than `limit` (an explicit stack, no recursion). */
-export function jsonValueNestsDeeper(value: unknown, limit: number): boolean {
+/**
+ * What a parsed value (a json column's) cannot be stored as: nested deeper than `limit`
+ * (stored as JSON text, which stringifying recurses over) or holding a NUL character in a
+ * string or key (PostgreSQL's jsonb refuses \u0000). One walk with an explicit stack.
+ */
+export function jsonValueFault(value: unknown, limit: number): 'nesting' | 'nul' | undefined {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) return 'nul';
+      continue;
+    }
     if (typeof v !== 'object' || v === null) continue;
-    if (depth + 1 > limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+    if (depth + 1 > limit) return 'nesting';
+    if (Array.isArray(v)) {
+      for (const child of v) stack.push([child, depth + 1]);
+      continue;
+    }
+    for (const [key, child] of Object.entries(v)) {
+      if (key.includes('\u0000')) return 'nul';
+      stack.push([child, depth + 1]);
+    }
   }
-  return false;
+  return undefined;
 }

@@ -39,10 +39,11 @@ export const REQUEST_LIMITS = {
   /** Aggregations of one aggregate request, sub-aggregations included. 4 topValues × 24 filtered counts: 150 ms; 100 metrics: 4 ms. */
   aggregations: 100,
   /**
-   * Parameters of one SQL statement, checked where statements run: below SQLite's default
-   * SQLITE_MAX_VARIABLE_NUMBER (32 766) and PostgreSQL's bind limit (65 535).
+   * Parameters of one SQL statement: SQLite's default SQLITE_MAX_VARIABLE_NUMBER (32 766; below
+   * PostgreSQL's bind limit, 65 535). A request's filters stay far below it (filterNodes +
+   * filterValues); an engine's "too many variables" maps to this 400 where engine errors are mapped.
    */
-  sqlVariables: 30_000,
+  sqlVariables: 32_766,
   /** Nesting of a JSON body (and of a json column's value): recursive walks of deeper values overflow the stack. */
   jsonDepth: 128,
 } as const;

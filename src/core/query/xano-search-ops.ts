@@ -1,5 +1,5 @@
 import { StrataError } from '../errors.js';
-import { parseDatetime } from '../model/values.js';
+import { hasNul, parseDatetime } from '../model/values.js';
 import { and, not, or, parseWildcards, TRUE, type FieldRef, type Filter } from './filter-ast.js';
 import type { FieldPaths, ResolvedField } from './field-paths.js';
 import type { FilterBudget } from './filter-budget.js';
@@ -102,6 +102,7 @@ export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param:
     default: {
       if (type !== 'text' && type !== 'date' && type !== 'textId') throw fail(`${op} applies to text columns only`);
       if (typeof raw !== 'string') throw fail(`${op} takes a pattern (a string, % and _ as wildcards)`);
+      if (hasNul(raw)) throw fail(`${op}: text cannot contain the NUL character (\\u0000)`);
       const matches: Filter = { kind: 'like', field, pattern: parseWildcards(raw, '%', '_'), caseInsensitive: op.endsWith('ilike') };
       return op.startsWith('not ') ? not(matches) : matches;
     }
@@ -113,6 +114,7 @@ export function typedValue(target: SearchTarget, v: unknown, param: string): unk
   const bad = (expected: string) => searchError(param, `search on column [${target.column}]: expected ${expected}, got ${JSON.stringify(v)}`);
   switch (target.type) {
     case 'text': case 'textId':
+      if (typeof v === 'string' && hasNul(v)) throw bad('text without the NUL character (\\u0000)');
       if (typeof v === 'string') return v;
       throw bad('a string');
     case 'date':

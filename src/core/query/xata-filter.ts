@@ -1,5 +1,5 @@
 import { badRequest } from '../errors.js';
-import { parseDatetime } from '../model/values.js';
+import { hasNul, parseDatetime } from '../model/values.js';
 import { and, literalPattern, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
 import type { FieldPaths, ResolvedField } from './field-paths.js';
 import { FilterBudget } from './filter-budget.js';
@@ -126,6 +126,7 @@ function operator(target: Target, op: string, arg: Json, depth: number): Filter 
     case '$contains': case '$iContains': case '$startsWith': case '$endsWith': case '$pattern': case '$iPattern': {
       if (target.type !== 'text') throw badRequest(`filter on column [${path}]: ${op} applies to text columns only`);
       if (typeof arg !== 'string') throw badRequest(`filter on column [${path}]: ${op} takes a string`);
+      if (hasNul(arg)) throw badRequest(`filter on column [${path}]: ${op}: text cannot contain the NUL character (\\u0000)`);
       const pattern = op.endsWith('attern') ? parseWildcards(arg, '*', '?') : literalPattern(arg, op !== '$startsWith', op !== '$endsWith');
       return { kind: 'like', field, pattern, caseInsensitive: op.startsWith('$i') };
     }
@@ -178,6 +179,7 @@ function value(target: Target, op: string, v: Json): unknown {
   const bad = (expected: string) => badRequest(`filter on column [${target.path}]: ${op} expects ${expected}`);
   switch (target.type) {
     case 'text':
+      if (typeof v === 'string' && hasNul(v)) throw bad('text without the NUL character (\\u0000)');
       if (typeof v === 'string') return v;
       throw bad('a string');
     case 'intId':
