@@ -25,6 +25,9 @@ import { fileRoutes } from './data-api/file-routes.js';
 import { fileAccessRoutes } from './files/file-access-routes.js';
 import { registerOps } from './ops/register-ops.js';
 import { registerConsole } from './console/console-routes.js';
+import { REQUEST_LIMITS, limitExceeded } from '../core/request-limits.js';
+import { jsonTextNestsDeeper } from '../core/json-depth.js';
+import { refuseInfiniteNumbers } from './finite-numbers.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -50,14 +53,17 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
     bodyLimit: options.bodyLimit,
     genReqId: () => `req_${new Xid().toString()}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 600 },
-    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
+    // strictNumbers: NaN and ±Infinity (`?page=1e999`, a body's `1e400`) are not numbers.
+    ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false, strictNumbers: true } },
   });
 
   // Clients (the Xata SDK among them) send `content-type: application/json` with empty
-  // bodies on DELETE; an empty body is "no body", not a parse error.
+  // bodies on DELETE; an empty body is "no body", not a parse error. Bodies nested past the
+  // limit are refused before parsing: everything that walks a body afterwards recurses.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
+    if (jsonTextNestsDeeper(body as string, REQUEST_LIMITS.jsonDepth)) return done(limitExceeded('JSON body nesting (arrays and objects)', 'jsonDepth', 'body'), undefined);
     parseJson(request, body as string, done);
   });
 
@@ -74,6 +80,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   }
 
   registerErrorHandler(app);
+  refuseInfiniteNumbers(app);
   // The docs (Swagger UI's files and the OpenAPI JSON) and the web console's files are public
   // and hold no data; they come before the route table and the auth guard, which cover every
   // API route after them.

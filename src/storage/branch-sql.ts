@@ -193,13 +193,12 @@ export class BranchSql implements BranchTx {
   async addColumn(table: TableModel, leaf: LeafColumn, linkTarget: TableModel | undefined, fill: unknown): Promise<void> {
     const hasFill = fill !== undefined && fill !== null;
     if (this.d.notNullNeedsDdlDefault && leaf.notNull) {
-      // The engine cannot add NOT NULL later; it needs the fill as a DDL default. The value was
-      // validated by the core as a number or string; strings are quoted as SQL literals.
+      // The engine cannot add NOT NULL later; it needs the fill as a DDL default, where no
+      // parameter can go: ddlLiteral writes it so that no character of the value is SQL.
       // An empty table may add a notNull column without a default: the core supplies a value
       // on every write, so the DDL default is only SQLite's formality (a zero value).
       const encoded = hasFill ? this.d.encode(leaf, fill) : this.d.columnType(leaf, linkTarget?.idKind) === 'TEXT' ? '' : 0;
-      const literal = typeof encoded === 'number' ? String(encoded) : `'${String(encoded).replaceAll("'", "''")}'`;
-      await sql`ALTER TABLE ${this.t(table.name)} ADD COLUMN ${this.columnDdl(leaf, linkTarget, true)} DEFAULT ${sql.raw(literal)}`.execute(this.db);
+      await sql`ALTER TABLE ${this.t(table.name)} ADD COLUMN ${this.columnDdl(leaf, linkTarget, true)} DEFAULT ${sql.raw(ddlLiteral(encoded))}`.execute(this.db);
     } else {
       await sql`ALTER TABLE ${this.t(table.name)} ADD COLUMN ${this.columnDdl(leaf, linkTarget, false)}`.execute(this.db);
       if (hasFill) await sql`UPDATE ${this.t(table.name)} SET ${sql.id(leaf.path)} = ${this.d.encode(leaf, fill)}`.execute(this.db);
@@ -442,4 +441,15 @@ function encodeCatalogColumns(table: TableRecord): string {
 function decodeCatalogColumns(text: string): Pick<TableRecord, 'columns' | 'meta'> {
   const stored = JSON.parse(text) as TableRecord['columns'] | { columns: TableRecord['columns']; meta: TableRecord['meta'] };
   return Array.isArray(stored) ? { columns: stored } : { columns: stored.columns, meta: stored.meta };
+}
+
+/**
+ * A constant for DDL, the one place a value cannot be a parameter: a finite number in
+ * JavaScript's own notation, or text as the hex of its UTF-8 bytes cast back to text, so no
+ * character of the value can end the literal. Anything else is refused.
+ */
+export function ddlLiteral(value: unknown): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return `(CAST(X'${Buffer.from(value, 'utf8').toString('hex')}' AS TEXT))`;
+  throw new Error(`no DDL literal for a ${typeof value}`);
 }

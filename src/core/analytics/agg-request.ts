@@ -3,6 +3,8 @@ import type { Filter } from '../query/filter-ast.js';
 import type { FieldPaths } from '../query/field-paths.js';
 import type { PlanField } from '../query/select-plan.js';
 import { parseXataFilter } from '../query/xata-filter.js';
+import type { FilterBudget } from '../query/filter-budget.js';
+import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
 import { parseDateBucketing, type DateBucketing } from './date-buckets.js';
 import { expectType, NUMERIC, resolveTyped, type FieldType } from './field-types.js';
 
@@ -27,7 +29,6 @@ export type AggMap = Array<{ name: string; node: AggNode }>;
 export const isBucket = (node: AggNode): node is BucketNode =>
   node.kind === 'topValues' || node.kind === 'dateHistogram' || node.kind === 'numericHistogram';
 
-const MAX_AGGS = 100;
 const MAX_DEPTH = 5;
 const MAX_TOP_VALUES = 1000;
 const MAX_PERCENTILES = 100;
@@ -36,28 +37,29 @@ const DISTINCT_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 
 
 type Json = Record<string, unknown>;
 
-export function parseAggs(input: unknown, paths: FieldPaths, depth = 0, budget = { left: MAX_AGGS }): AggMap {
+/** `filters` is the request's filter budget: the aggregations' filters share it with the request's own. */
+export function parseAggs(input: unknown, paths: FieldPaths, filters: FilterBudget, depth = 0, budget: { left: number } = { left: REQUEST_LIMITS.aggregations }): AggMap {
   if (!isObject(input)) throw badRequest('aggs must be an object of named aggregations');
   if (depth >= MAX_DEPTH) throw badRequest(`aggs: sub-aggregations nest ${MAX_DEPTH} levels deep at most`);
   const out: AggMap = [];
   for (const [name, spec] of Object.entries(input)) {
     const where = `aggregation [${name}]`;
     if (name === '' || name.startsWith('$') || name.length > 255) throw badRequest(`${where}: names must be 1 to 255 characters and not start with $`);
-    if (--budget.left < 0) throw badRequest(`aggs: at most ${MAX_AGGS} aggregations per request`);
+    if (--budget.left < 0) throw limitExceeded('aggregations in one request (sub-aggregations included)', 'aggregations');
     if (!isObject(spec) || Object.keys(spec).length !== 1) throw badRequest(`${where}: must be an object with exactly one aggregation, such as {"count": "*"}`);
     const [type, args] = Object.entries(spec)[0]!;
-    out.push({ name, node: parseNode(type, args, `${where} (${type})`, paths, depth, budget) });
+    out.push({ name, node: parseNode(type, args, `${where} (${type})`, paths, filters, depth, budget) });
   }
   return out;
 }
 
-function parseNode(type: string, args: unknown, where: string, paths: FieldPaths, depth: number, budget: { left: number }): AggNode {
+function parseNode(type: string, args: unknown, where: string, paths: FieldPaths, filters: FilterBudget, depth: number, budget: { left: number }): AggNode {
   if (type === 'count') {
     if (args === '*') return { kind: 'count' };
     const a = options(args, ['filter'], where, '"*" or {"filter": …}');
-    return a.filter === undefined ? { kind: 'count' } : { kind: 'countIf', filter: parseXataFilter(a.filter, paths) };
+    return a.filter === undefined ? { kind: 'count' } : { kind: 'countIf', filter: parseXataFilter(a.filter, paths, filters) };
   }
-  const sub = (a: Json) => (a.aggs === undefined ? [] : parseAggs(a.aggs, paths, depth + 1, budget));
+  const sub = (a: Json) => (a.aggs === undefined ? [] : parseAggs(a.aggs, paths, filters, depth + 1, budget));
   switch (type) {
     case 'sum': case 'average': case 'min': case 'max': {
       const a = options(args, ['column'], where);

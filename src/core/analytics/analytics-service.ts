@@ -4,6 +4,7 @@ import type { BranchSchema, TableModel } from '../model/table-model.js';
 import { FieldPaths } from '../query/field-paths.js';
 import { TRUE } from '../query/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
+import { FilterBudget } from '../query/filter-budget.js';
 import type { RecordFormat } from '../records/projection.js';
 import { parseAggs, type AggMap } from './agg-request.js';
 import { runAggregations } from './aggregate.js';
@@ -26,9 +27,10 @@ export class AnalyticsService {
   async aggregate(ctx: BranchContext, tableName: string, body: AggregateRequest): Promise<{ aggs: Record<string, unknown> }> {
     const { schema, table } = await tableOf(ctx, tableName);
     const paths = new FieldPaths(schema, table);
-    const where = body.filter !== undefined && body.filter !== null ? parseXataFilter(body.filter, paths) : TRUE;
+    const filters = new FilterBudget();
+    const where = body.filter !== undefined && body.filter !== null ? parseXataFilter(body.filter, paths, filters) : TRUE;
     // Without aggs Xata answers the record count under `count` (its SDK's aggregate() sends none).
-    const aggs: AggMap = body.aggs === undefined || body.aggs === null ? [{ name: 'count', node: { kind: 'count' } }] : parseAggs(body.aggs, paths);
+    const aggs: AggMap = body.aggs === undefined || body.aggs === null ? [{ name: 'count', node: { kind: 'count' } }] : parseAggs(body.aggs, paths, filters);
     return { aggs: await runAggregations({ table, joins: paths.joins, reader: ctx.store }, where, aggs) };
   }
 

@@ -5,6 +5,8 @@ import type { RecordFormat } from '../records/projection.js';
 import { FieldPaths, linkPrefix } from '../query/field-paths.js';
 import type { Filter } from '../query/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
+import { FilterBudget } from '../query/filter-budget.js';
+import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
 import type { BranchReader } from '../../storage/storage.js';
 import { expectType, NUMERIC, resolveTyped, type FieldType, type TypedField } from './field-types.js';
 import type { GroupOrder, Measure } from './group-plan.js';
@@ -39,8 +41,9 @@ export async function summarize(reader: BranchReader, schema: BranchSchema, tabl
   const size = body.page?.size ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw badRequest(`page.size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
 
-  const where = body.filter !== undefined && body.filter !== null ? parseXataFilter(body.filter, paths) : undefined;
-  const having = body.summariesFilter !== undefined && body.summariesFilter !== null ? parseSummariesFilter(schema, summaries, body.summariesFilter) : undefined;
+  const filters = new FilterBudget();
+  const where = body.filter !== undefined && body.filter !== null ? parseXataFilter(body.filter, paths, filters) : undefined;
+  const having = body.summariesFilter !== undefined && body.summariesFilter !== null ? parseSummariesFilter(schema, summaries, body.summariesFilter, filters) : undefined;
   const rows = await reader.group({
     table, joins: paths.joins, ...(where ? { where } : {}), ...(having ? { having } : {}),
     keys: groups.map((g) => ({ kind: 'value', field: g.field })),
@@ -62,7 +65,9 @@ function parseSummaries(input: unknown, paths: FieldPaths, groups: TypedField[])
   if (input === undefined || input === null) return [];
   if (typeof input !== 'object' || Array.isArray(input)) throw badRequest('summaries must be an object: {"name": {"count": "*"}, …}');
   const taken = new Set(groups.map((g) => g.path.split('.')[0]));
-  return Object.entries(input).map(([name, spec]) => {
+  const entries = Object.entries(input);
+  if (entries.length > REQUEST_LIMITS.summaries) throw limitExceeded('summaries in one request', 'summaries');
+  return entries.map(([name, spec]) => {
     const where = `summary [${name}]`;
     if (!SUMMARY_NAME.test(name) || name === 'id' || name === 'xata') throw badRequest(`${where}: names are 1 to 63 letters, digits and _-~. (not id or xata)`);
     if (taken.has(name.split('.')[0])) throw badRequest(`${where}: the name collides with a group column`);
@@ -92,9 +97,9 @@ function measureOf(s: Summary): Measure {
  * `summariesFilter` is parsed against a stand-in table whose columns are the summaries
  * (typed as their results), so the filter language and its value checks are the usual ones.
  */
-function parseSummariesFilter(schema: BranchSchema, summaries: Summary[], input: unknown): Filter {
+function parseSummariesFilter(schema: BranchSchema, summaries: Summary[], input: unknown, budget: FilterBudget): Filter {
   const results = new TableModel({ id: 0, name: 'summaries', idKind: 'string', createdAt: '', columns: summaries.map((s) => ({ name: s.name, type: s.type })) });
-  const filter = parseXataFilter(input, new FieldPaths(schema, results));
+  const filter = parseXataFilter(input, new FieldPaths(schema, results), budget);
   assertSummariesOnly(filter);
   return filter;
 }
@@ -115,6 +120,7 @@ function parseSort(input: unknown, groups: TypedField[], summaries: Summary[]): 
   if (input !== undefined && input !== null) {
     for (const item of Array.isArray(input) ? input : [input]) {
       const entries = typeof item === 'string' ? [[item, 'asc']] : typeof item === 'object' && item !== null && !Array.isArray(item) ? Object.entries(item) : [];
+      if (order.length + entries.length > REQUEST_LIMITS.sortKeys) throw limitExceeded('sort keys', 'sortKeys');
       if (entries.length === 0) throw badRequest('sort must be {"column": "asc"|"desc"}, an array of them, or column names');
       for (const [name, direction] of entries) {
         if (direction !== 'asc' && direction !== 'desc') throw badRequest(`sort on [${name}]: direction must be "asc" or "desc"`);

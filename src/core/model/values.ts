@@ -3,6 +3,8 @@ import { invalidValue } from '../errors.js';
 import { isValidRecordId } from '../names.js';
 import { applyXanoRules } from './xano-value-rules.js';
 import { coerceFileValue } from '../files/file-object.js';
+import { jsonTextNestsDeeper, jsonValueFault } from '../json-depth.js';
+import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
 
 /**
  * Input values → logical values, per column type. Logical values are what storage
@@ -28,6 +30,18 @@ export function parseDatetime(text: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
+/** Text holding NUL, which PostgreSQL refuses in text and jsonb (and SQLite's C strings end at): refused on every engine. */
+export const hasNul = (text: string): boolean => text.includes('\u0000');
+const nul = (leaf: LeafColumn) => invalidValue(`column [${leaf.path}]: text cannot contain the NUL character (\\u0000)`);
+
+/** A json (or file) value that nests past the limit or holds NUL cannot be stored. */
+function storableJson(leaf: LeafColumn, value: unknown): unknown {
+  const fault = jsonValueFault(value, REQUEST_LIMITS.jsonDepth);
+  if (fault === 'nul') throw nul(leaf);
+  if (fault === 'nesting') throw limitExceeded(`column [${leaf.path}]: JSON nesting (arrays and objects)`, 'jsonDepth');
+  return value;
+}
+
 /** Validates and normalises one non-null input value for a column: its physical type, then its Xano type's rules. */
 export function coerceValue(leaf: LeafColumn, value: unknown): unknown {
   const coerced = coercePhysical(leaf, value);
@@ -39,10 +53,12 @@ function coercePhysical(leaf: LeafColumn, value: unknown): unknown {
     case 'string':
     case 'text':
       if (typeof value !== 'string') throw fail(leaf, 'a string');
+      if (hasNul(value)) throw nul(leaf);
       if (leaf.type === 'string' && value.length > MAX_STRING_LENGTH) throw invalidValue(`column [${leaf.path}]: string longer than ${MAX_STRING_LENGTH} characters (use a text column)`);
       return value;
     case 'email':
       if (typeof value !== 'string' || !EMAIL.test(value) || value.length > MAX_STRING_LENGTH) throw fail(leaf, 'an email address');
+      if (hasNul(value)) throw nul(leaf);
       return value;
     case 'int':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw fail(leaf, 'an integer');
@@ -60,6 +76,7 @@ function coercePhysical(leaf: LeafColumn, value: unknown): unknown {
     }
     case 'multiple':
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw fail(leaf, 'an array of strings');
+      if (value.some(hasNul)) throw nul(leaf);
       return value;
     case 'link': {
       const id = typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : value;
@@ -70,11 +87,15 @@ function coercePhysical(leaf: LeafColumn, value: unknown): unknown {
     case 'json':
       if (typeof value === 'string') {
         // The SDK sends json columns as JSON text.
-        try { return JSON.parse(value); } catch { throw fail(leaf, 'JSON (an object, array, or JSON text)'); }
+        // Its nesting is checked before parsing: the text is within the body's limits, not its value.
+        if (jsonTextNestsDeeper(value, REQUEST_LIMITS.jsonDepth)) throw limitExceeded(`column [${leaf.path}]: JSON nesting (arrays and objects)`, 'jsonDepth');
+        let parsed: unknown;
+        try { parsed = JSON.parse(value); } catch { throw fail(leaf, 'JSON (an object, array, or JSON text)'); }
+        return storableJson(leaf, parsed);
       }
-      return value;
+      return storableJson(leaf, value);
     case 'file': case 'file[]':
-      return coerceFileValue(leaf, value);
+      return storableJson(leaf, coerceFileValue(leaf, value));
     case 'vector': {
       const dimension = leaf.vector?.dimension;
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) throw fail(leaf, 'an array of numbers');

@@ -1,6 +1,7 @@
 import type { Filter } from './filter-ast.js';
 import type { FieldPaths } from './field-paths.js';
 import { chain, condition, parseOp, searchError, searchTarget, timestampOf } from './xano-search-ops.js';
+import type { FilterBudget } from './filter-budget.js';
 
 /**
  * Xano search format B: an array of statements and groups.
@@ -23,28 +24,32 @@ export function isXanoSearchB(input: unknown): boolean {
   return items.some((item) => isObject(item) && (item.type === 'statement' || item.type === 'group'));
 }
 
-export function parseXanoSearchB(input: unknown, paths: FieldPaths): Filter {
-  return expression(Array.isArray(input) ? input : [input], paths, 'search', Array.isArray(input));
+export function parseXanoSearchB(input: unknown, paths: FieldPaths, budget: FilterBudget): Filter {
+  return expression(Array.isArray(input) ? input : [input], paths, budget, 1, 'search', Array.isArray(input));
 }
 
-function expression(items: unknown[], paths: FieldPaths, at: string, indexed = true): Filter {
+/** Items `depth` levels deep (1 = the top level); a group's items are one level deeper. */
+function expression(items: unknown[], paths: FieldPaths, budget: FilterBudget, depth: number, at: string, indexed = true): Filter {
+  budget.enter(depth, at);
+  budget.width(items.length, at);
   return chain(items.map((item, i) => {
     const param = indexed ? `${at}.${i}` : at;
+    budget.node(param);
     if (!isObject(item)) throw searchError(param, 'search: each item is a statement or a group object');
     if (item.or !== undefined && typeof item.or !== 'boolean') throw searchError(`${param}.or`, 'search: or must be true or false');
     const or = item.or === true;
     if (item.type === 'group') {
       const group = item.group;
       if (!isObject(group) || !Array.isArray(group.expression)) throw searchError(`${param}.group.expression`, 'search: a group needs group.expression (an array)');
-      return { or, filter: expression(group.expression, paths, `${param}.group.expression`) };
+      return { or, filter: expression(group.expression, paths, budget, depth + 1, `${param}.group.expression`) };
     }
     if (item.type !== 'statement') throw searchError(`${param}.type`, 'search: type must be "statement" or "group"');
     const wrapped = isObject(item.statement);
-    return { or, filter: statement(wrapped ? item.statement as Json : item, paths, wrapped ? `${param}.statement` : param) };
+    return { or, filter: statement(wrapped ? item.statement as Json : item, paths, budget, wrapped ? `${param}.statement` : param) };
   }));
 }
 
-function statement(s: Json, paths: FieldPaths, at: string): Filter {
+function statement(s: Json, paths: FieldPaths, budget: FilterBudget, at: string): Filter {
   const left = s.left;
   const right = s.right;
   if (!isObject(left) || (left.tag !== undefined && left.tag !== 'col')) throw searchError(`${at}.left`, 'search: left must be a column {"tag": "col", "operand": "name"}');
@@ -55,8 +60,9 @@ function statement(s: Json, paths: FieldPaths, at: string): Filter {
   const op = parseOp(s.op, `${at}.op`);
   const param = `${at}.right.operand`;
   const read = (v: unknown, p: string) => tagged(right.tag, v, p, `${at}.right.tag`);
+  if (Array.isArray(right.operand)) budget.list(right.operand.length, param);
   const value = Array.isArray(right.operand) ? right.operand.map((v, i) => read(v, `${param}.${i}`)) : read(right.operand, param);
-  return condition(target, op, value, param);
+  return condition(target, op, value, param, budget, Array.isArray(right.operand));
 }
 
 function noFilters(operand: Json, at: string): void {

@@ -1,7 +1,8 @@
 import { StrataError } from '../errors.js';
-import { parseDatetime } from '../model/values.js';
+import { hasNul, parseDatetime } from '../model/values.js';
 import { and, not, or, parseWildcards, TRUE, type FieldRef, type Filter } from './filter-ast.js';
 import type { FieldPaths, ResolvedField } from './field-paths.js';
+import type { FilterBudget } from './filter-budget.js';
 
 /**
  * What both Xano search formats share (xano-search-a.ts, xano-search-b.ts): a condition is a
@@ -64,8 +65,11 @@ function valueType({ ref, table, linkTarget }: ResolvedField): ValueType {
   }
 }
 
-/** One condition → the AST. `param` names the input in errors (Xano's payload.param). */
-export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param: string): Filter {
+/**
+ * One condition → the AST. `param` names the input in errors (Xano's payload.param). A list's
+ * length is counted in `budget` unless the caller did (`counted`) before reading its values.
+ */
+export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param: string, budget: FilterBudget, counted = false): Filter {
   const { field, column, type } = target;
   const fail = (message: string) => searchError(param, `search on column [${column}]: ${message}`);
   if (raw === null) {
@@ -79,7 +83,7 @@ export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param:
     const element: SearchTarget = { field: { kind: 'element' }, column, type: 'text' };
     if (!['=', '!=', 'in', 'not in', 'like', 'not like', 'ilike', 'not ilike'].includes(op)) throw fail(`${op} does not apply to lists`);
     const positive = op.startsWith('not ') ? op.slice(4) as XanoOp : op === '!=' ? '=' : op;
-    const any: Filter = { kind: 'arrayAny', field: field as Extract<FieldRef, { kind: 'column' }>, predicate: condition(element, positive, raw, param) };
+    const any: Filter = { kind: 'arrayAny', field: field as Extract<FieldRef, { kind: 'column' }>, predicate: condition(element, positive, raw, param, budget, counted) };
     return positive === op ? any : not(any);
   }
   switch (op) {
@@ -90,6 +94,7 @@ export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param:
       return { kind: 'compare', field, op, value: typedValue(target, raw, param) };
     case 'in': case 'not in': {
       if (!Array.isArray(raw)) throw fail(`${op} takes an array of values`);
+      if (!counted) budget.list(raw.length, param);
       const values = raw.map((v, i) => typedValue(target, v, `${param}.${i}`));
       const matches: Filter = values.length === 0 ? { kind: 'const', value: false } : { kind: 'in', field, values };
       return op === 'in' ? matches : not(matches);
@@ -97,6 +102,7 @@ export function condition(target: SearchTarget, op: XanoOp, raw: unknown, param:
     default: {
       if (type !== 'text' && type !== 'date' && type !== 'textId') throw fail(`${op} applies to text columns only`);
       if (typeof raw !== 'string') throw fail(`${op} takes a pattern (a string, % and _ as wildcards)`);
+      if (hasNul(raw)) throw fail(`${op}: text cannot contain the NUL character (\\u0000)`);
       const matches: Filter = { kind: 'like', field, pattern: parseWildcards(raw, '%', '_'), caseInsensitive: op.endsWith('ilike') };
       return op.startsWith('not ') ? not(matches) : matches;
     }
@@ -108,6 +114,7 @@ export function typedValue(target: SearchTarget, v: unknown, param: string): unk
   const bad = (expected: string) => searchError(param, `search on column [${target.column}]: expected ${expected}, got ${JSON.stringify(v)}`);
   switch (target.type) {
     case 'text': case 'textId':
+      if (typeof v === 'string' && hasNul(v)) throw bad('text without the NUL character (\\u0000)');
       if (typeof v === 'string') return v;
       throw bad('a string');
     case 'date':

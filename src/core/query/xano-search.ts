@@ -4,6 +4,8 @@ import type { SortKey } from './select-plan.js';
 import { parseXanoSearchA } from './xano-search-a.js';
 import { isXanoSearchB, parseXanoSearchB } from './xano-search-b.js';
 import { searchError } from './xano-search-ops.js';
+import { FilterBudget } from './filter-budget.js';
+import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
 
 /**
  * The Metadata API's `search` and `sort` (POST …/content/search, search/patch, search/delete)
@@ -13,7 +15,8 @@ import { searchError } from './xano-search-ops.js';
 export function parseXanoSearch(input: unknown, paths: FieldPaths): Filter {
   if (input === undefined || input === null) return TRUE;
   if (typeof input !== 'object') throw searchError('search', 'search must be an array of conditions (or one condition object)');
-  return isXanoSearchB(input) ? parseXanoSearchB(input, paths) : parseXanoSearchA(input, paths);
+  const budget = new FilterBudget();
+  return isXanoSearchB(input) ? parseXanoSearchB(input, paths, budget) : parseXanoSearchA(input, paths, budget);
 }
 
 const UNSORTABLE = new Set(['multiple', 'json', 'vector', 'file', 'file[]']);
@@ -23,7 +26,9 @@ export function parseXanoSort(input: unknown, paths: FieldPaths): SortKey[] {
   if (input === undefined || input === null) return [];
   const bare = !Array.isArray(input);
   const items = bare ? [input] : input as unknown[];
-  return items.flatMap((item, i) => {
+  const tooMany = () => limitExceeded('sort keys', 'sortKeys', 'sort');
+  if (items.length > REQUEST_LIMITS.sortKeys) throw tooMany();
+  const keys = items.flatMap((item, i) => {
     const at = bare ? 'sort' : `sort.${i}`;
     if (typeof item !== 'object' || item === null || Array.isArray(item)) throw searchError(at, 'sort must be {"column": "asc"|"desc"} or an array of them');
     return Object.entries(item).map(([column, direction]): SortKey => {
@@ -37,4 +42,6 @@ export function parseXanoSort(input: unknown, paths: FieldPaths): SortKey[] {
       return { field: { tableAlias: ref.tableAlias, column: ref.column }, direction: dir };
     });
   });
+  if (keys.length > REQUEST_LIMITS.sortKeys) throw tooMany();
+  return keys;
 }

@@ -9,6 +9,7 @@ import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
 import { dropIndexesUsing, dropTableIndexes, renameIndexFields } from './index-follow.js';
 import { collectBlobKeys } from '../files/file-references.js';
+import { assertColumnsPerTable, inputLeafCount } from './column-limit.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 const tableNotFound = (name: string) => new StrataError('NOT_FOUND', `table [${name}] not found`);
@@ -25,6 +26,7 @@ const caseClash = (kind: 'table' | 'column', name: string, existing: string, whe
  */
 export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: { idKind?: IdKind; released?: string[] } = {}): Promise<MigrationResult> {
   if (!Array.isArray(ops) || ops.length === 0) throw badRequest('a migration needs at least one operation');
+  assertAddedColumns(ops);
   const catalog = await tx.loadCatalog(true);
   const tables = new Map<string, TableRecord>(catalog.tables.map((t) => [t.name, structuredClone(t)]));
   const changed = new Set<TableRecord>();
@@ -164,6 +166,7 @@ async function addColumn(
   if (parentPath && !current.isObject(parentPath)) throw invalid(`column [${name}]: [${parentPath}] is not an object column of table [${table.name}]`);
   const column = validateColumn(parentPath ? { ...(input as object), name: name.slice(parentPath.length + 1) } : input, parentPath, tableExists);
   const leaves = flattenColumns([column], parentPath ? parentPath + '.' : '');
+  assertColumnsPerTable(current.leaves.length + leaves.length, table.name);
   const fullPath = parentPath ? `${parentPath}.${column.name}` : column.name;
   if (current.leaf(fullPath) || current.isObject(fullPath)) throw new StrataError('ALREADY_EXISTS', `column [${fullPath}] already exists in table [${table.name}]`);
   for (const leaf of leaves) {
@@ -182,6 +185,18 @@ async function addColumn(
   }
   if (parentPath) findDefinition(table.columns, parentPath.split('.'))!.columns!.push(column);
   else table.columns.push(column);
+}
+
+/** The columns a migration adds to each table, counted before any DDL runs (the table's own follow in addColumn). */
+function assertAddedColumns(ops: MigrationOp[]): void {
+  const added = new Map<string, number>();
+  for (const op of ops) {
+    if (typeof op !== 'object' || op === null || !('addColumn' in op)) continue;
+    const table = String(op.addColumn?.table ?? '');
+    const count = (added.get(table) ?? 0) + inputLeafCount(op.addColumn?.column);
+    assertColumnsPerTable(count, table);
+    added.set(table, count);
+  }
 }
 
 /** What a column is in SQL: its data API definition without the default (which the core applies on write). */

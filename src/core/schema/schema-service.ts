@@ -7,6 +7,7 @@ import { applyMigration } from './apply-migration.js';
 import { releaseAfterCommit } from '../files/file-effects.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
+import { assertColumnsPerTable, inputLeafCount } from './column-limit.js';
 
 export interface SchemaTable { name: string; columns: ColumnDefinition[] }
 
@@ -61,7 +62,7 @@ export class SchemaService {
   /** Replaces a table's columns: removes those not listed, adds new ones. Changing a kept column's definition is refused. */
   async setTableColumns(ctx: BranchContext, name: string, columns: unknown): Promise<MigrationResult | undefined> {
     const table = await this.table(ctx, name);
-    const ops = diffTable(table.name, table.columns, this.validateAll(columns, new Set((await ctx.schema()).tables.keys())), 'refuse');
+    const ops = diffTable(table.name, table.columns, this.validateAll(columns, new Set((await ctx.schema()).tables.keys()), name), 'refuse');
     return ops.length ? this.migrate(ctx, ops) : undefined;
   }
 
@@ -94,11 +95,12 @@ export class SchemaService {
       if (names.has(name)) throw badRequest(`table [${name}] is listed twice`);
       names.add(name);
     }
-    return tables.map((t: { name: string; columns?: unknown }) => ({ name: t.name, columns: this.validateAll(t.columns ?? [], names) }));
+    return tables.map((t: { name: string; columns?: unknown }) => ({ name: t.name, columns: this.validateAll(t.columns ?? [], names, t.name) }));
   }
 
-  private validateAll(columns: unknown, tableNames: Set<string>): ColumnDefinition[] {
+  private validateAll(columns: unknown, tableNames: Set<string>, table: string): ColumnDefinition[] {
     if (!Array.isArray(columns)) throw badRequest('columns must be an array');
+    assertColumnsPerTable(columns.reduce((sum: number, c) => sum + inputLeafCount(c), 0), table);
     const out = columns.map((c) => validateColumn(c, '', (n) => tableNames.has(n)));
     const seen = new Set<string>();
     for (const c of out) {

@@ -11,6 +11,7 @@ import type { MigrationOp } from './migration-ops.js';
 import { migrateWithMeta } from './migrate-with-meta.js';
 import { xanoColumnDefinition, type XanoColumnTables } from './xano-column-input.js';
 import { applyIndexChange, planIndexes } from './xano-indexes.js';
+import { assertColumnsPerTable } from './column-limit.js';
 
 /**
  * Tables as the Metadata API manages them: addressed by integer id (the catalog id), with
@@ -120,6 +121,8 @@ const isEmpty = (value: unknown) => value == null || (Array.isArray(value) && va
 export function schemaColumns(input: unknown, tables: XanoColumnTables, idKind: IdKind = 'int'): ColumnDefinition[] {
   const idType = idKind === 'int' ? 'int' : 'text';
   if (!Array.isArray(input)) throw inputError('schema', 'schema must be an array of columns');
+  // Xano columns are leaves (no object columns); the id is not one of them.
+  assertColumnsPerTable(input.filter((c) => (c as { name?: unknown } | null)?.name !== 'id').length, undefined, 'schema');
   const columns: ColumnDefinition[] = [];
   const names = new Set<string>();
   for (const [i, item] of input.entries()) {

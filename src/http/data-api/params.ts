@@ -14,7 +14,7 @@ export const ColumnsQuery = Type.Object({ columns: Type.Optional(Type.String()) 
 export const WriteQuery = Type.Object({
   columns: Type.Optional(Type.String()),
   createOnly: Type.Optional(Type.Boolean()),
-  ifVersion: Type.Optional(Type.Integer({ minimum: 0 })),
+  ifVersion: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
 });
 export const NameBody = Type.Object({ name: Type.String({ minLength: 1 }) });
 

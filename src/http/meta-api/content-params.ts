@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PageNumber } from '../page-number.js';
 import { MAX_BATCH_SIZE } from '../../core/records/batch-runner.js';
 import { TableParams } from './params.js';
 
@@ -7,7 +8,7 @@ export const ContentParams = TableParams;
 export const RecordParams = Type.Object({ ...ContentParams.properties, content_id: Type.String({ minLength: 1, description: 'The record id' }) });
 
 export const MAX_PER_PAGE = 10_000;
-const Page = Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 }));
+const Page = Type.Optional(PageNumber);
 const PerPage = Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: 50 }));
 export const BrowseQuery = Type.Object({ page: Page, per_page: PerPage });
 export const SearchBody = Type.Object({

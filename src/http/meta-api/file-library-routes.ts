@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { PageNumber } from '../page-number.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import fastifyMultipart from '@fastify/multipart';
@@ -15,7 +16,7 @@ const FileParams = Type.Object({
   file_id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'The file id' }),
 });
 const ListQuery = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1 }),
+  page: PageNumber,
   per_page: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
   search: Type.Optional(Type.String({ maxLength: 255, description: 'A part of the file name (case-insensitive)' })),
   access: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { PageNumber } from '../page-number.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TableModel } from '../../core/model/table-model.js';
@@ -20,7 +21,7 @@ export function tableView(t: TableModel) {
 const Autocomplete = Type.Array(Type.Object({ name: Type.String({ minLength: 1 }) }));
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Optional(Type.Union([schema, Type.Null()]));
 const ListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(PageNumber),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 50 })),
   search: Type.Optional(Type.String({ description: 'Part of a table name (case-insensitive)' })),
   sort: Type.Optional(Type.Union([Type.Literal('created_at'), Type.Literal('updated_at'), Type.Literal('name')], { default: 'name' })),

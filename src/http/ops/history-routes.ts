@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { PageNumber } from '../page-number.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
@@ -21,7 +22,7 @@ function entryView(row: HistoryRow & { id: number }, includeOutput: boolean) {
 
 const PerPage = Type.Integer({ minimum: 1, maximum: 500, default: 50 });
 const ListQuery = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(PageNumber),
   per_page: Type.Optional(PerPage),
   branch: Type.Optional(Type.String({ description: 'A data source label or branch name (`live` = main); empty = all' })),
   include_output: Type.Optional(Type.Boolean({ default: false })),
@@ -39,7 +40,7 @@ const ListQuery = Type.Object({
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' })),
 });
 const SearchBody = Type.Object({
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+  page: Type.Optional(PageNumber),
   per_page: Type.Optional(PerPage),
   branch: Type.Optional(Type.Union([Type.String(), Type.Null()])),
   search: Type.Optional(Type.Unknown({ description: 'Xano "field|op" conditions, ANDed: `[{"status|>=": 400}, {"verb": "POST"}]`. Fields: id, created_at, duration (s), status, verb, uri, branch, token_id; ops =, !=, <, <=, >, >=, in, not in, like' })),

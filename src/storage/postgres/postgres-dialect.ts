@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { LeafColumn } from '../../core/model/column-types.js';
 import type { IdKind } from '../../core/model/table-model.js';
 import { StrataError } from '../../core/errors.js';
+import { limitExceeded } from '../../core/request-limits.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import { postgresSearch } from './postgres-search.js';
@@ -61,7 +62,10 @@ export const postgresDialect: SqlDialect = {
     if (e.code === '23502') {
       return new StrataError('INVALID_VALUE', e.column ? `column [${e.column}]: value is required` : 'a required value is missing');
     }
+    if (/^bind message has \d+ parameter formats|number of parameters must be between/.test(String((err as Error).message))) return limitExceeded('SQL variables in one statement', 'sqlVariables');
     if (e.code === '22003') return new StrataError('INVALID_VALUE', 'a numeric value is out of range');
+    // NUL in a text parameter (22021) or a jsonb one (22P05): the core refuses both first; this is the backstop.
+    if (e.code === '22021' || e.code === '22P05') return new StrataError('INVALID_VALUE', 'text cannot contain the NUL character (\\u0000)');
     return undefined;
   },
 

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { LeafColumn } from '../../core/model/column-types.js';
 import type { IdKind } from '../../core/model/table-model.js';
 import { StrataError } from '../../core/errors.js';
+import { limitExceeded } from '../../core/request-limits.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import type { PatternPart } from '../../core/query/filter-ast.js';
@@ -64,6 +65,7 @@ export const sqliteDialect: SqlDialect = {
       const columns = /UNIQUE constraint failed: (.+)$/.exec(message)?.[1]?.split(', ').map((c) => c.slice(c.indexOf('.') + 1));
       return new StrataError('CONSTRAINT_VIOLATION', notUnique(columns));
     }
+    if (message.startsWith('too many SQL variables')) return limitExceeded('SQL variables in one statement', 'sqlVariables');
     if (code === 'SQLITE_CONSTRAINT_NOTNULL') {
       const column = /NOT NULL constraint failed: [^.]+\.(.+)$/.exec(message)?.[1];
       return new StrataError('INVALID_VALUE', column ? `column [${column}]: value is required` : 'a required value is missing');
