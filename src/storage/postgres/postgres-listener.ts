@@ -72,7 +72,13 @@ export async function startListener(connectionString: string, t: PgTimeouts, o: 
     retry.unref();
   };
 
-  await open();
+  try {
+    await open();
+  } catch (err) {
+    stopped = true; // the storage does not open: no retries behind its back
+    if (retry) clearTimeout(retry);
+    throw err;
+  }
   check = setInterval(() => {
     const c = client;
     if (c) c.query('SELECT 1').catch(() => { c.emit('error', new Error('listener check failed')); });
