@@ -2,6 +2,7 @@ import path from 'node:path';
 import { loadOpsConfig, type OpsConfig } from './config-ops.js';
 import type { AccessOptions } from './http/access-options.js';
 import { loadAccessConfig } from './config-access.js';
+import type { PgTimeouts } from './storage/postgres/postgres-connections.js';
 
 /** Strata's configuration, from the environment, validated once at start. */
 export interface Config {
@@ -15,6 +16,8 @@ export interface Config {
   logLevel: string;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   pgPoolSize: number;
+  /** Connect, statement and pool-acquire bounds towards PostgreSQL (failures answer 503). */
+  pgTimeouts: PgTimeouts;
   ownerEmail: string;
   /** Request history, change streams and shutdown (config-ops.ts). */
   ops: OpsConfig;
@@ -61,6 +64,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel,
     sqliteSynchronous: sync,
     pgPoolSize: integer(env, 'PG_POOL_SIZE', 10, 1, 1000),
+    pgTimeouts: {
+      connectMs: integer(env, 'PG_CONNECT_TIMEOUT_MS', 5_000, 100, 600_000),
+      queryMs: integer(env, 'PG_QUERY_TIMEOUT_MS', 30_000, 100, 24 * 3_600_000),
+      acquireMs: integer(env, 'PG_ACQUIRE_TIMEOUT_MS', 10_000, 100, 600_000),
+    },
     ownerEmail: env.STRATA_OWNER_EMAIL?.trim() || 'owner@strata.local',
     ops: loadOpsConfig(env),
   };

@@ -13,6 +13,12 @@ const COLUMN_SEGMENT = /^[a-zA-Z0-9_\-~]+$/;
 const RECORD_ID = /^[a-zA-Z0-9_\-~:]+$/;
 
 export const MAX_IDENTIFIER_LENGTH = 63;
+/**
+ * Names the engines give their own columns of every row (SQLite's row number, PostgreSQL's
+ * system columns): a user column so named would shadow SQLite's rowid (which search reads) or
+ * be refused by PostgreSQL. SQLite's identifiers ignore case, so these are compared without it.
+ */
+const ENGINE_ROW_COLUMNS = new Set(['rowid', '_rowid_', 'oid', 'ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);
 
 export function assertDatabaseName(name: string): string {
   if (!SIMPLE_NAME.test(name) || name.length > 255) {
@@ -45,6 +51,9 @@ export function assertColumnName(name: string): string {
   }
   if (name === 'id' || name.startsWith('xata')) {
     throw new StrataError('INVALID_NAME', `invalid column name [${name}]: "id" and names starting with "xata" are reserved`);
+  }
+  if (ENGINE_ROW_COLUMNS.has(name.toLowerCase())) {
+    throw new StrataError('INVALID_NAME', `invalid column name [${name}]: the storage engines reserve ${[...ENGINE_ROW_COLUMNS].join(', ')}`);
   }
   return name;
 }

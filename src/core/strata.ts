@@ -1,7 +1,7 @@
 import type { Storage } from '../storage/storage.js';
 import { FileService } from './files/file-service.js';
 import { FileUrls } from './files/file-urls.js';
-import { openStorage } from '../storage/open-storage.js';
+import { openStorage, type StorageConfig } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
 import { AccountSetup } from './auth/account-setup.js';
 import { TokenService } from './auth/tokens.js';
@@ -93,7 +93,7 @@ export class Strata {
     this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes, (db, ids, limit) => libraryUsage(this.databases, storage.system, db, ids, limit));
   }
 
-  static async open(config: { dataDir: string; databaseUrl?: string; sqliteSynchronous?: string; pgPoolSize?: number; ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
+  static async open(config: StorageConfig & { ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
     return new Strata(await openStorage(config), config.ops, historyTiming);
   }
 

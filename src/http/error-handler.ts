@@ -1,14 +1,17 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { StrataError } from '../core/errors.js';
+import { markRetryable } from './retry-after.js';
 
 /**
  * Errors in the data API's envelope `{id, message}` (id = request id, also in x-request-id).
- * Client mistakes keep their 4xx; anything else is a 500 with no detail beyond the id.
+ * Client mistakes keep their 4xx, storage being unavailable its 503 (with retry-after); anything
+ * else is a 500 with no detail beyond the id.
  */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof StrataError) {
-      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      logServerError(request, err);
+      markRetryable(reply, err);
       return reply.status(err.status).send({ id: request.id, message: err.message });
     }
     if (err.validation) {
@@ -25,4 +28,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     reply.status(404).send({ id: request.id, message: `no route for ${request.method} ${request.url.split('?')[0]}` });
   });
+}
+
+/** A 5xx StrataError in the log: storage being unavailable is an expected episode (a warning, no stack). */
+export function logServerError(request: FastifyRequest, err: StrataError): void {
+  if (err.code === 'UNAVAILABLE') request.log.warn({ code: err.code, reason: err.message }, 'storage unavailable');
+  else if (err.status >= 500) request.log.error({ err }, 'request failed');
 }

@@ -23,7 +23,7 @@ export interface SqlDialect {
   decode(leaf: LeafColumn, raw: unknown): unknown;
   encodeTimestamp(ms: number): unknown;
   decodeTimestamp(raw: unknown): number;
-  /** Maps an engine error to a client error when it is one (unique violation, …). */
+  /** Maps an engine error to a StrataError when it is one it knows: a client error (unique violation, …) or the database being unavailable (503). */
   mapError(err: unknown): StrataError | undefined;
 
   // Filters (storage/filter-sql.ts): the fragments whose SQL differs per engine.

@@ -5,13 +5,14 @@ import { registerXanoErrors } from '../../src/http/meta-api/xano-errors.js';
 
 /**
  * Xano's envelope for every error the core can raise: each catalogue code maps to one of
- * Xano's six codes with the matching status; unexpected errors are ERROR_FATAL without detail.
+ * Xano's six codes with the matching status (storage unavailable keeps its 503, as ERROR_FATAL, with retry-after);
+ * unexpected errors are ERROR_FATAL without detail.
  * (The HTTP suites cover the codes that real requests produce, on both engines.)
  */
 const EXPECTED: Record<number, [number, string]> = {
   400: [400, 'ERROR_CODE_INPUT_ERROR'], 401: [401, 'ERROR_CODE_UNAUTHORIZED'], 403: [403, 'ERROR_CODE_ACCESS_DENIED'],
   404: [404, 'ERROR_CODE_NOT_FOUND'], 409: [400, 'ERROR_CODE_INPUT_ERROR'], 413: [400, 'ERROR_CODE_INPUT_ERROR'],
-  422: [400, 'ERROR_CODE_INPUT_ERROR'], 429: [429, 'ERROR_CODE_TOO_MANY_REQUESTS'], 500: [500, 'ERROR_FATAL'], 503: [500, 'ERROR_FATAL'],
+  422: [400, 'ERROR_CODE_INPUT_ERROR'], 429: [429, 'ERROR_CODE_TOO_MANY_REQUESTS'], 500: [500, 'ERROR_FATAL'], 503: [503, 'ERROR_FATAL'],
 };
 
 async function appThrowing(error: Error) {
@@ -31,6 +32,7 @@ describe('the Metadata API\'s error envelope', () => {
       expect(res.statusCode).toBe(status);
       const payload = status === 400 ? { param: code === 'BAD_REQUEST' ? 'name' : 'c1' } : null;
       expect(res.json()).toEqual({ code: xano, message: 'failed: column [c1] is bad', payload });
+      expect(res.headers['retry-after']).toBe(code === 'UNAVAILABLE' ? '2' : undefined);
     });
   }
 

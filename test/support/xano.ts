@@ -5,7 +5,7 @@ type Response = Awaited<ReturnType<RunningStrata['request']>>;
 
 const CODES: Record<number, string> = {
   400: 'ERROR_CODE_INPUT_ERROR', 401: 'ERROR_CODE_UNAUTHORIZED', 403: 'ERROR_CODE_ACCESS_DENIED',
-  404: 'ERROR_CODE_NOT_FOUND', 429: 'ERROR_CODE_TOO_MANY_REQUESTS', 500: 'ERROR_FATAL',
+  404: 'ERROR_CODE_NOT_FOUND', 429: 'ERROR_CODE_TOO_MANY_REQUESTS', 500: 'ERROR_FATAL', 503: 'ERROR_FATAL',
 };
 
 /** The Metadata API's error envelope: exact status, `{code, message, payload}`; input errors name their param. */

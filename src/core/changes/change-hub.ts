@@ -32,6 +32,12 @@ export class ChangeHub implements ChangeSink {
 
   constructor(storage: Storage, readonly retain: number, private readonly pollMs = 1000) {
     storage.onChanges((branchId, seq) => this.committed(branchId, seq));
+    // 'all': notifications may have been lost (PostgreSQL's LISTEN connection came back); every reader catches up now.
+    storage.onInvalidation((message) => { if (message === 'all') this.wakeAll(); });
+  }
+
+  private wakeAll(): void {
+    for (const [id, f] of this.feeds) void f.then((x) => this.pump(x, id), () => undefined);
   }
 
   ready(store: BranchStore): Promise<void> {
@@ -59,7 +65,7 @@ export class ChangeHub implements ChangeSink {
     const sub = new ChangeSubscription(branchId, store, start, counted, out, () => feed.cursor, () => { this.stats.fellBehind++; });
     feed.subscribers.add(sub);
     this.stats.subscribers++;
-    this.poll ??= setInterval(() => { for (const [id, f] of this.feeds) void f.then((x) => this.pump(x, id)); }, this.pollMs).unref();
+    this.poll ??= setInterval(() => this.wakeAll(), this.pollMs).unref();
     void sub.catchUp(); // from `start` to the live feed; the subscription goes live by itself
     return sub;
   }

@@ -25,6 +25,7 @@ const common = {
   404: error(404, 'ERROR_CODE_NOT_FOUND', 'workspace [7] not found'),
   429: error(429, 'ERROR_CODE_TOO_MANY_REQUESTS', 'too many requests'),
   500: error(500, 'ERROR_FATAL', 'internal error'),
+  503: error(503, 'ERROR_FATAL', 'storage is unavailable: the database refused the connection'),
 };
 const ok = (description: string, example: unknown) => ({ 200: { description, type: Array.isArray(example) ? 'array' : 'object', ...(example === null ? { nullable: true } : {}), example }, ...common });
 const body = (example: unknown) => ({ body: { type: 'object', additionalProperties: true, example } });

@@ -1,12 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StrataError } from '../../core/errors.js';
 import { BatchFailure } from '../../core/records/batch-runner.js';
+import { logServerError } from '../error-handler.js';
+import { markRetryable } from '../retry-after.js';
 
 /**
  * The Metadata API's error envelope, Xano's `{code, message, payload}`, with the status its
  * code stands for. Xano knows 400/401/403/404/429/500 only, so every other client error
  * (409, 413, 415, 422) is an input error (400) and every server error is ERROR_FATAL (500,
- * never with details). An input error's payload names the bad input: `{param}`.
+ * never with details). One exception: storage being unavailable keeps its 503 (as ERROR_FATAL,
+ * with retry-after), since proxies, load balancers and HTTP clients retry a 503 and not a 500,
+ * while a Xano client reading `code` still sees a server error. An input error's payload names
+ * the bad input: `{param}`.
  */
 export const XANO_CODES = {
   400: 'ERROR_CODE_INPUT_ERROR',
@@ -15,6 +20,7 @@ export const XANO_CODES = {
   404: 'ERROR_CODE_NOT_FOUND',
   429: 'ERROR_CODE_TOO_MANY_REQUESTS',
   500: 'ERROR_FATAL',
+  503: 'ERROR_FATAL',
 } as const;
 type XanoStatus = keyof typeof XANO_CODES;
 
@@ -60,7 +66,8 @@ export function registerXanoErrors(app: FastifyInstance): void {
       return sendXanoError(reply, 400, err.message, items.errors[0]?.param, items);
     }
     if (err instanceof StrataError) {
-      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      logServerError(request, err);
+      markRetryable(reply, err);
       return sendXanoError(reply, err.status, err.message, paramOf(err));
     }
     if (err.validation) {

@@ -8,6 +8,7 @@ import { likePattern } from '../filter-sql.js';
 import { postgresSearch } from './postgres-search.js';
 import { postgresIndexes } from './postgres-indexes.js';
 import { notUnique } from '../index-sql.js';
+import { unavailable } from './postgres-failures.js';
 
 /** PostgreSQL storage of logical values, with native types (timestamptz, boolean, text[], jsonb). */
 export const postgresDialect: SqlDialect = {
@@ -54,6 +55,8 @@ export const postgresDialect: SqlDialect = {
   decodeTimestamp: (raw) => (raw instanceof Date ? raw.getTime() : new Date(String(raw)).getTime()),
 
   mapError(err: unknown): StrataError | undefined {
+    const down = unavailable(err);
+    if (down) return down;
     const e = err as { code?: string; detail?: string; column?: string };
     if (e.code === '23505') {
       const key = /Key \((.+?)\)=/.exec(e.detail ?? '')?.[1];

@@ -7,6 +7,9 @@ import { createSystemTables, KyselySystemStore } from '../system-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { ArrayQuery } from '../array-query.js';
+import { connectClient, createPool, DEFAULT_PG_TIMEOUTS, type PgTimeouts } from './postgres-connections.js';
+import { startListener } from './postgres-listener.js';
+import { StrataError } from '../../core/errors.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 
 /**
@@ -23,16 +26,15 @@ const branchSchema = (id: number) => `strata_branch_${id}`;
 // int8 as a JS number: ids and counters stay within Number.MAX_SAFE_INTEGER (the core checks).
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export async function openPostgresStorage(connectionString: string, opts: { poolSize?: number } = {}): Promise<Storage> {
-  const bootstrap = new pg.Client({ connectionString });
-  await bootstrap.connect();
+export async function openPostgresStorage(connectionString: string, opts: { poolSize?: number; timeouts?: Partial<PgTimeouts> } = {}): Promise<Storage> {
+  const timeouts = { ...DEFAULT_PG_TIMEOUTS, ...opts.timeouts };
+  const bootstrap = await connectClient(connectionString, timeouts);
   try {
     await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${SYSTEM_SCHEMA}"`);
   } finally {
-    await bootstrap.end();
+    await bootstrap.end().catch(() => undefined);
   }
-  const pool = new pg.Pool({ connectionString, max: opts.poolSize ?? 10, options: `-c search_path=${SYSTEM_SCHEMA}` });
-  pool.on('error', () => { /* an idle client died; the pool replaces it */ });
+  const pool = createPool(connectionString, timeouts, { max: opts.poolSize ?? 10, options: `-c search_path=${SYSTEM_SCHEMA}` });
   const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
   await kysely.connection().execute(async (conn) => {
@@ -45,14 +47,23 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   const branches = new Map<number, PostgresBranchStore>();
   const listeners: Array<(message: string) => void> = [];
   const changeListeners: Array<(branchId: number, seq: number) => void> = [];
-  const listener = await startListener(connectionString, (message) => {
+  const invalidated = (message: string) => {
     const branchId = /^branch:(\d+)$/.exec(message)?.[1];
     if (branchId) branches.delete(Number(branchId));
+    if (message === 'all') branches.clear();
     if (branchId || message === 'all') named.schemaChanged(); // another node's change (ours is handled at commit)
     for (const l of listeners) l(message);
-  }, (payload) => {
-    const m = /^(\d+):(\d+)$/.exec(payload);
-    if (m) for (const l of changeListeners) l(Number(m[1]), Number(m[2]));
+  };
+  const listener = await startListener(connectionString, timeouts, {
+    channels: [CHANNEL, CHANGES_CHANNEL],
+    onNotification(channel, payload) {
+      if (channel === CHANNEL) return invalidated(payload);
+      const m = /^(\d+):(\d+)$/.exec(payload);
+      if (m) for (const l of changeListeners) l(Number(m[1]), Number(m[2]));
+    },
+    // Notifications sent while it was away are lost: every cached schema goes, and (through
+    // 'all') every change-log reader reads what it missed.
+    onResync: () => invalidated('all'),
   });
 
   const storage: Storage = {
@@ -114,7 +125,8 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
       changeListeners.push(l);
     },
     async ping() {
-      await sql`SELECT 1`.execute(kysely);
+      // Bounded for readiness probes: a stalled server would otherwise hold it for the query timeout.
+      await withinMs(timeouts.connectMs, sql`SELECT 1`.execute(kysely), 'storage is unavailable: the database did not answer in time');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
@@ -194,34 +206,10 @@ function namedArrayQuery(pool: pg.Pool): NamedArrayQuery {
   };
 }
 
-/** A dedicated LISTEN connection that reconnects after failures. */
-async function startListener(connectionString: string, onMessage: (payload: string) => void, onChanges: (payload: string) => void) {
-  let client: pg.Client | undefined;
-  let stopped = false;
-  let retry: NodeJS.Timeout | undefined;
-  const connect = async () => {
-    const c = new pg.Client({ connectionString });
-    c.on('notification', (n) => {
-      if (n.channel === CHANNEL && n.payload) onMessage(n.payload);
-      else if (n.channel === CHANGES_CHANNEL && n.payload) onChanges(n.payload);
-    });
-    c.on('error', () => {
-      if (stopped) return;
-      client = undefined;
-      onMessage('all'); // anything may have changed while we were away
-      retry = setTimeout(() => { connect().catch(() => undefined); }, 1000);
-    });
-    await c.connect();
-    await c.query(`LISTEN ${CHANNEL}`);
-    await c.query(`LISTEN ${CHANGES_CHANNEL}`);
-    client = c;
-  };
-  await connect();
-  return {
-    async stop() {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      await client?.end().catch(() => undefined);
-    },
-  };
+/** The promise, or an UNAVAILABLE error once `ms` have passed (the promise's own outcome is then ignored). */
+function withinMs<T>(ms: number, promise: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new StrataError('UNAVAILABLE', message)), ms); });
+  promise.catch(() => undefined);
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -236,9 +236,10 @@ export const postgresSearch: SearchDialect = {
     }
     const fill = covered ? leaves.filter((l) => !covered.includes(l.path)) : leaves;
     if (fill.length > 0) {
+      // Every reference qualified: the table's own columns may be named like anything here (`w`, `word`, …).
       await sql`INSERT INTO ${words} ("table_id", "word")
-        SELECT DISTINCT ${sql.lit(table.id)}, w FROM ${target} AS "t", ${wordsOf(fill, '"t"')} AS w
-        WHERE NOT EXISTS (SELECT 1 FROM ${words} s WHERE s."table_id" = ${sql.lit(table.id)} AND s."word" = w)`.execute(c.db);
+        SELECT DISTINCT ${sql.lit(table.id)}, "_w"."word" FROM ${target} AS "_t", ${wordsOf(fill, '"_t"')} AS "_w"("word")
+        WHERE NOT EXISTS (SELECT 1 FROM ${words} AS "_s" WHERE "_s"."table_id" = ${sql.lit(table.id)} AND "_s"."word" = "_w"."word")`.execute(c.db);
     }
   },
 
