@@ -18,6 +18,7 @@ import { batchRoutes } from './data-api/batch-routes.js';
 import { tableRoutes } from './data-api/table-routes.js';
 import { branchRoutes } from './data-api/branch-routes.js';
 import { workspaceRoutes } from './data-api/workspace-routes.js';
+import { controlPlaneRefusals } from './data-api/control-plane-refusals.js';
 import { queryRoutes } from './data-api/query-routes.js';
 import { analyticsRoutes } from './data-api/analytics-routes.js';
 import { searchRoutes } from './data-api/search-routes.js';
@@ -105,6 +106,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(fileAccessRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
+  await app.register(controlPlaneRefusals);
   const instances = new InstanceDirectory({
     self: { name: options.instanceName, display: access.display, url: access.publicUrl, customDomain: access.customDomain },
     fleet: access.fleet, rateLimited: access.tokenRequests !== null,

@@ -84,18 +84,19 @@ export class BranchSql implements BranchTx {
 
   // ---- catalog ----
 
-  async loadCatalog(lock = false): Promise<{ tables: TableRecord[]; lastMigrationId: string }> {
+  async loadCatalog(lock = false): Promise<{ tables: TableRecord[]; lastMigrationId: string; lastMigrationAt: string }> {
     if (lock) await this.d.lockCatalog?.(this.db, this.t(CATALOG_TABLES));
     const rows = await sql<{ id: number; name: string; id_kind: string; columns: string; created_at: string }>`
       SELECT "id", "name", "id_kind", "columns", "created_at" FROM ${this.t(CATALOG_TABLES)} ORDER BY "id"`.execute(this.db);
-    const last = await sql<{ id: string }>`
-      SELECT "id" FROM ${this.t(MIGRATIONS_TABLE)} ORDER BY "created_at" DESC, "id" DESC LIMIT 1`.execute(this.db);
+    const last = await sql<{ id: string; created_at: string }>`
+      SELECT "id", "created_at" FROM ${this.t(MIGRATIONS_TABLE)} ORDER BY "created_at" DESC, "id" DESC LIMIT 1`.execute(this.db);
     return {
       tables: rows.rows.map((r) => ({
         id: Number(r.id), name: r.name, idKind: r.id_kind === 'int' ? 'int' : 'string',
         ...decodeCatalogColumns(r.columns), createdAt: r.created_at,
       })),
       lastMigrationId: last.rows[0]?.id ?? '',
+      lastMigrationAt: last.rows[0]?.created_at ?? '',
     };
   }
 

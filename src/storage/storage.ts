@@ -124,8 +124,8 @@ export type WriteValue =
   | { kind: 'op'; op: '+' | '-' | '*' | '/'; operand: number };
 
 export interface BranchReader {
-  /** The branch's tables and last migration; `forUpdate` locks the catalog until commit (schema changes). */
-  loadCatalog(forUpdate?: boolean): Promise<{ tables: TableRecord[]; lastMigrationId: string }>;
+  /** The branch's tables and last migration (its id and time); `forUpdate` locks the catalog until commit (schema changes). */
+  loadCatalog(forUpdate?: boolean): Promise<{ tables: TableRecord[]; lastMigrationId: string; lastMigrationAt: string }>;
   /** Runs a plan; `cacheKey` names its shape so the compiled SQL is reused with new parameters. */
   select(plan: SelectPlan, cacheKey?: string): Promise<PlanRow[]>;
   /** Version of a record, or undefined when it does not exist (locks it for update on PostgreSQL). */

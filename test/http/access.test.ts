@@ -14,7 +14,7 @@ import { routeTable, type RouteEntry } from '../../src/http/route-table.js';
 const REQUEST_ID = /^req_[0-9a-v]{20}$/;
 /** A sample value for every path parameter the routes use; an unknown parameter fails the test. */
 const SAMPLE_PARAMS: Record<string, string> = {
-  ws: 'local', db: 'acc', dbBranch: 'acc:main', table: 't', id: 'r1', column: 'c', fileId: 'f1', accessId: '00000000000000000000000000',
+  ws: 'local', db: 'acc', dbBranch: 'acc:main', branchName: 'main', table: 't', id: 'r1', column: 'c', fileId: 'f1', accessId: '00000000000000000000000000',
   // The Metadata API's: workspace 1 is the database `acc` created below.
   workspace_id: '1', table_id: '1', label: 'test', schema_name: 'c', index_id: 'abc', content_id: '1', file_id: '1',
   // Access management and the Master Metadata API.

@@ -770,17 +770,19 @@ describeEachEngine('schema, branch and database endpoints', (engine) => {
       const target = {
         tables: [
           { name: 'users', columns: [{ name: 'name', type: 'string' }, { name: 'email', type: 'email', unique: true }] },
-          { name: 'posts', columns: [{ name: 'title', type: 'text' }, { name: 'author', type: 'link', link: { table: 'users' } }] },
+          { name: 'posts', columns: [{ name: 'title', type: 'string' }, { name: 'author', type: 'link', link: { table: 'users' } }] },
           { name: 'tags', columns: [{ name: 'label', type: 'string', notNull: true, defaultValue: 'none' }, { name: 'post', type: 'link', link: { table: 'posts' } }] },
         ],
       };
+      // A kept column whose type changes is never dropped and re-added (its data would go): refused.
+      const retyped = { tables: target.tables.map((t) => (t.name === 'posts' ? { ...t, columns: [{ name: 'title', type: 'text' }, t.columns[1]!] } : t)) };
+      expectError(await call('POST', '/db/cmp:main/schema/compare', { schema: retyped }), 400,
+        'column [posts.title]: changing its type in place is not supported, and removing and adding it again would lose its data; keep its current definition, or remove the column in one edit and add the new one in another if its data may go');
       const compared = await ok('POST', '/db/cmp:main/schema/compare', { schema: target });
       const operations = [
         { addTable: { table: 'tags' } },
         { removeColumn: { table: 'users', column: 'age' } },
-        { removeColumn: { table: 'posts', column: 'title' } },
         { addColumn: { table: 'users', column: { name: 'email', type: 'email', unique: true } } },
-        { addColumn: { table: 'posts', column: { name: 'title', type: 'text' } } },
         { addColumn: { table: 'tags', column: { name: 'label', type: 'string', notNull: true, defaultValue: 'none' } } },
         { addColumn: { table: 'tags', column: { name: 'post', type: 'link', link: { table: 'posts' } } } },
         { removeTable: { table: 'legacy' } },

@@ -18,9 +18,16 @@ export interface ColumnDefinition {
   unique?: boolean;
   defaultValue?: string;
   columns?: ColumnDefinition[];
+  /** Xata's column options, kept as given: a file column's default for `enablePublicUrl`, a free-text description. */
+  file?: FileColumnOptions;
+  'file[]'?: FileColumnOptions;
+  description?: string;
   /** The Metadata API's type and options (see xano-column.ts); the data API shows only the physical type. */
   xano?: XanoColumn;
 }
+
+/** Options of a `file` / `file[]` column (Xata's `file` and `file[]` keys). */
+export interface FileColumnOptions { defaultPublicAccess?: boolean }
 
 /** A stored (physical) column: objects are flattened to dotted paths. */
 export interface LeafColumn {
@@ -32,6 +39,8 @@ export interface LeafColumn {
   notNull: boolean;
   unique: boolean;
   defaultValue?: string;
+  /** A file column's default for `enablePublicUrl` (its `file`/`file[]` options). */
+  defaultPublicAccess?: boolean;
   /** The value rules of the column's Xano type, enforced on writes from either API. */
   xano?: XanoColumn;
 }
@@ -60,10 +69,16 @@ export function flattenColumns(columns: ColumnDefinition[], prefix = ''): LeafCo
       notNull: column.notNull === true,
       unique: column.unique === true,
       ...(column.defaultValue !== undefined ? { defaultValue: column.defaultValue } : {}),
+      ...(fileOptions(column)?.defaultPublicAccess !== undefined ? { defaultPublicAccess: fileOptions(column)!.defaultPublicAccess } : {}),
       ...(column.xano ? { xano: column.xano } : {}),
     });
   }
   return leaves;
+}
+
+/** The options of a file column under its type's key (`file` or `file[]`). */
+export function fileOptions(column: ColumnDefinition): FileColumnOptions | undefined {
+  return column.type === 'file' ? column.file : column.type === 'file[]' ? column['file[]'] : undefined;
 }
 
 /** A deep copy that keeps only the contract's fields, in a stable key order. */
@@ -74,6 +89,9 @@ export function normalizeColumn(column: ColumnDefinition): ColumnDefinition {
   if (column.notNull) out.notNull = true;
   if (column.unique) out.unique = true;
   if (column.defaultValue !== undefined) out.defaultValue = column.defaultValue;
+  if (column.description !== undefined) out.description = column.description;
+  const file = fileOptions(column);
+  if (file) out[column.type as 'file' | 'file[]'] = file.defaultPublicAccess !== undefined ? { defaultPublicAccess: file.defaultPublicAccess } : {};
   if (column.type === 'object') out.columns = (column.columns ?? []).map(normalizeColumn);
   if (column.xano) out.xano = structuredClone(column.xano);
   return out;

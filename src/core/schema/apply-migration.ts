@@ -24,8 +24,11 @@ const caseClash = (kind: 'table' | 'column', name: string, existing: string, whe
  * Removing a table or a file column appends the blob keys it drops to `released`, for the
  * caller to delete once the transaction commits (core/files/file-effects.ts).
  */
-export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: { idKind?: IdKind; released?: string[] } = {}): Promise<MigrationResult> {
-  if (!Array.isArray(ops) || ops.length === 0) throw badRequest('a migration needs at least one operation');
+export async function applyMigration(
+  tx: BranchTx, ops: MigrationOp[],
+  options: { idKind?: IdKind; released?: string[]; /** A pushed migration keeps its id (and may be empty). */ id?: string } = {},
+): Promise<MigrationResult> {
+  if (!Array.isArray(ops) || (ops.length === 0 && options.id === undefined)) throw badRequest('a migration needs at least one operation');
   assertAddedColumns(ops);
   const catalog = await tx.loadCatalog(true);
   const tables = new Map<string, TableRecord>(catalog.tables.map((t) => [t.name, structuredClone(t)]));
@@ -150,8 +153,8 @@ export async function applyMigration(tx: BranchTx, ops: MigrationOp[], options: 
 
   for (const table of removed) await tx.deleteTableRecord(table.id);
   for (const table of changed) await tx.saveTableRecord(table);
-  const id = newMigrationId();
-  await tx.insertMigration({ id, parentId: catalog.lastMigrationId, createdAt: new Date().toISOString(), operations: ops });
+  const id = options.id ?? newMigrationId();
+  await tx.insertMigration({ id, parentId: catalog.lastMigrationId, createdAt: nextMigrationTime(catalog.lastMigrationAt), operations: ops });
   return { migrationID: id, parentMigrationID: catalog.lastMigrationId, status: 'completed' };
 }
 
@@ -199,10 +202,23 @@ function assertAddedColumns(ops: MigrationOp[]): void {
   }
 }
 
-/** What a column is in SQL: its data API definition without the default (which the core applies on write). */
-function physicalShape(column: ColumnDefinition): string {
+/**
+ * The log is ordered by time, so each migration must be later than the last one: several
+ * applied within one millisecond (a push) keep their order, whatever their ids.
+ */
+function nextMigrationTime(last: string): string {
+  const now = Date.now();
+  const after = last ? Date.parse(last) + 1 : 0;
+  return new Date(Math.max(now, Number.isNaN(after) ? 0 : after)).toISOString();
+}
+
+/**
+ * What a column is in SQL: its data API definition without what the core applies on write
+ * or only keeps in the catalog (default, description, a file column's default public access).
+ */
+export function physicalShape(column: ColumnDefinition): string {
   const strip = (c: ColumnDefinition): ColumnDefinition => {
-    const { defaultValue: _default, columns, ...rest } = c;
+    const { defaultValue: _default, description: _description, file: _file, 'file[]': _files, columns, ...rest } = c;
     return columns ? { ...rest, columns: columns.map(strip) } : rest;
   };
   return JSON.stringify(strip(xataView([column])[0]!));

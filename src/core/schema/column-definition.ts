@@ -23,6 +23,16 @@ export function validateColumn(input: unknown, parentPath: string, tableExists: 
   }
   if (c.defaultValue !== undefined && typeof c.defaultValue !== 'string') throw invalid(`column [${path}]: defaultValue must be a string`);
   if (c.xano !== undefined) checkXanoMeta(c.xano, c.type, path);
+  if (c.description !== undefined && typeof c.description !== 'string') throw invalid(`column [${path}]: description must be a string`);
+  for (const key of ['file', 'file[]'] as const) {
+    if (c[key] === undefined) continue;
+    const options = c[key] as { defaultPublicAccess?: unknown } | null;
+    if (c.type !== key) throw invalid(`column [${path}]: ${key} options belong to a ${key} column, not a ${String(c.type)} column`);
+    if (typeof options !== 'object' || options === null || Array.isArray(options)
+      || (options.defaultPublicAccess !== undefined && typeof options.defaultPublicAccess !== 'boolean')) {
+      throw invalid(`column [${path}]: ${key} must be an object such as {"defaultPublicAccess": true}`);
+    }
+  }
   const column = { ...c, name } as unknown as ColumnDefinition;
   // `link` and `vector` mean something for their own type only; elsewhere they are dropped.
   if (column.type !== 'link') delete column.link;

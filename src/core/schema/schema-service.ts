@@ -1,4 +1,4 @@
-import { flattenColumns, normalizeColumn, type ColumnDefinition } from '../model/column-types.js';
+import type { ColumnDefinition } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
 import { StrataError, badRequest } from '../errors.js';
 import { assertTableName } from '../names.js';
@@ -8,8 +8,16 @@ import { releaseAfterCommit } from '../files/file-effects.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
 import { assertColumnsPerTable, inputLeafCount } from './column-limit.js';
+import type { BranchTx } from '../../storage/storage.js';
+import { compareSchemas, diffTable } from './schema-compare.js';
+import { historyPage, type HistoryPage, type HistoryRequest } from './schema-history.js';
+import { migrationsToApply } from './schema-push.js';
+import { replayOperations, type SchemaTable } from './schema-replay.js';
 
-export interface SchemaTable { name: string; columns: ColumnDefinition[] }
+export type { SchemaTable } from './schema-replay.js';
+export interface SchemaComparison { source: { tables: SchemaTable[] }; target: { tables: SchemaTable[] }; edits: { operations: MigrationOp[] } }
+/** Operations that stand in for one side of a compare (`schemaOperations`, `branchOperations`, …). */
+export interface CompareOperations { source?: unknown; target?: unknown }
 
 /** Tables, columns and schema edits of a branch. Every change is a migration (see apply-migration). */
 export class SchemaService {
@@ -26,12 +34,64 @@ export class SchemaService {
   }
 
   /** Applies edits atomically and drops the cached schema once they commit; then the blobs of dropped file values go. */
-  async migrate(ctx: BranchContext, ops: MigrationOp[]): Promise<MigrationResult> {
+  migrate(ctx: BranchContext, ops: MigrationOp[]): Promise<MigrationResult> {
+    return this.inSchemaTransaction(ctx, (tx, released) => applyMigration(tx, ops, { released }));
+  }
+
+  private async inSchemaTransaction<T>(ctx: BranchContext, work: (tx: BranchTx, released: string[] | undefined) => Promise<T>): Promise<T> {
     try {
-      return await releaseAfterCommit(ctx.files, (released) => ctx.store.transaction((tx) => applyMigration(tx, ops, { released })));
+      return await releaseAfterCommit(ctx.files, (released) => ctx.store.transaction((tx) => work(tx, released)));
     } finally {
       this.databases.schemaChanged(ctx.branch.id);
     }
+  }
+
+  /** Xata's schema/update: edits on top of `parentID` when given (409 when the branch moved on since). */
+  async update(ctx: BranchContext, ops: MigrationOp[], parentID?: string): Promise<MigrationResult> {
+    return this.inSchemaTransaction(ctx, async (tx, released) => {
+      const { lastMigrationId } = await tx.loadCatalog(true);
+      if (parentID !== undefined && parentID !== lastMigrationId) {
+        throw new StrataError('CONFLICT', `parentID [${parentID}] is not the branch's newest migration [${lastMigrationId}]: read the schema again and retry`);
+      }
+      return applyMigration(tx, ops, { released });
+    });
+  }
+
+  /**
+   * Xata's schema/push: applies migrations from elsewhere (`xata push`) keeping their ids, in
+   * one transaction, so the branch's history then lists them as the pusher has them.
+   */
+  async push(ctx: BranchContext, migrations: unknown): Promise<MigrationResult> {
+    return this.inSchemaTransaction(ctx, async (tx, released) => {
+      const { lastMigrationId } = await tx.loadCatalog(true);
+      const fresh = migrationsToApply(migrations, await tx.listMigrations());
+      let result: MigrationResult = { migrationID: lastMigrationId, parentMigrationID: lastMigrationId, status: 'completed' };
+      for (const migration of fresh) result = await applyMigration(tx, migration.operations, { released, id: migration.id });
+      return fresh.length ? { ...result, parentMigrationID: lastMigrationId } : result;
+    });
+  }
+
+  /** Xata's schema/history: the migration log, newest first, paged. */
+  async history(ctx: BranchContext, request: HistoryRequest): Promise<HistoryPage> {
+    return historyPage(await ctx.store.listMigrations(), request);
+  }
+
+  /** Xata's schema/preview: the schema before and after edits, without keeping them (the transaction is rolled back). */
+  async preview(ctx: BranchContext, ops: MigrationOp[]): Promise<{ original: { tables: SchemaTable[] }; updated: { tables: SchemaTable[] } }> {
+    const original = await this.tables(ctx);
+    if (ops.length === 0) return { original: { tables: original }, updated: { tables: original } };
+    const rollback = Symbol('preview');
+    let updated: SchemaTable[] = [];
+    try {
+      await ctx.store.transaction(async (tx) => {
+        await applyMigration(tx, ops);
+        updated = (await tx.loadCatalog()).tables.map((t) => ({ name: t.name, columns: t.columns }));
+        throw rollback;
+      });
+    } catch (error) {
+      if (error !== rollback) throw error;
+    }
+    return { original: { tables: original }, updated: { tables: updated } };
   }
 
   createTable(ctx: BranchContext, name: string, columns: unknown[] = []) {
@@ -66,22 +126,32 @@ export class SchemaService {
     return ops.length ? this.migrate(ctx, ops) : undefined;
   }
 
-  /** The edits that would turn the branch's schema into `target` (Xata's schema/compare). */
-  async compare(ctx: BranchContext, target: unknown): Promise<{ source: { tables: SchemaTable[] }; target: { tables: SchemaTable[] }; edits: { operations: MigrationOp[] } }> {
-    const source = await this.tables(ctx);
+  /**
+   * The edits that would turn the branch's schema into `target` (Xata's schema/compare).
+   * `operations.target` (the CLI's `schemaOperations`) are replayed on `target`, and
+   * `operations.source` (`branchOperations`) on an empty schema in place of the branch.
+   */
+  async compare(ctx: BranchContext, target: unknown, operations: CompareOperations = {}): Promise<SchemaComparison> {
+    const source = operations.source !== undefined ? replayOperations([], operations.source) : await this.tables(ctx);
     const wanted = this.validateSchema(target);
-    const ops: MigrationOp[] = [];
-    const sourceNames = new Set(source.map((t) => t.name));
-    const wantedNames = new Set(wanted.map((t) => t.name));
-    for (const t of wanted) if (!sourceNames.has(t.name)) ops.push({ addTable: { table: t.name } });
-    for (const t of wanted) {
-      const current = source.find((s) => s.name === t.name);
-      ops.push(...diffTable(t.name, current?.columns ?? [], t.columns, 'replace'));
-    }
-    // Columns first, tables last: a table can only go once nothing links to it.
-    ops.push(...removeTables(source.filter((t) => !wantedNames.has(t.name))));
-    ops.sort((a, b) => rank(a) - rank(b));
-    return { source: { tables: source }, target: { tables: wanted }, edits: { operations: ops } };
+    return this.comparison(source, operations.target !== undefined ? replayOperations(wanted, operations.target) : wanted, operations);
+  }
+
+  /** Branch against branch (Xata's schema/compare/{branch}): the edits that turn `ctx`'s schema into `other`'s. */
+  async compareBranches(ctx: BranchContext, other: BranchContext, operations: CompareOperations = {}): Promise<SchemaComparison> {
+    const source = operations.source !== undefined ? replayOperations([], operations.source) : await this.tables(ctx);
+    const target = operations.target !== undefined ? replayOperations([], operations.target) : await this.tables(other);
+    return this.comparison(source, target, operations);
+  }
+
+  /**
+   * A side built from operations (Xata's six) cannot hold what was changed in place (an
+   * alterColumn: defaults, descriptions, file access), so those are no difference then.
+   */
+  private comparison(source: SchemaTable[], target: SchemaTable[], operations: CompareOperations): SchemaComparison {
+    const replayed = operations.source !== undefined || operations.target !== undefined;
+    const edits = compareSchemas(source, target).filter((op) => !(replayed && 'alterColumn' in op));
+    return { source: { tables: source }, target: { tables: target }, edits: { operations: edits } };
   }
 
   private validateSchema(input: unknown): SchemaTable[] {
@@ -110,52 +180,3 @@ export class SchemaService {
     return out;
   }
 }
-
-/**
- * removeTable ops in an order where no table goes while another removed table still links
- * to it; links inside a cycle of removed tables are removed first (rank sorts them before).
- */
-function removeTables(tables: SchemaTable[]): MigrationOp[] {
-  const ops: MigrationOp[] = [];
-  const pending = new Map(tables.map((t) => [t.name, t]));
-  const linksToOthers = (t: SchemaTable) => flattenColumns(t.columns).filter((l) => l.link && l.link.table !== t.name && pending.has(l.link.table));
-  while (pending.size > 0) {
-    const free = [...pending.values()].find((t) => ![...pending.values()].some((o) => linksToOthers(o).some((l) => l.link!.table === t.name)));
-    if (free) {
-      ops.push({ removeTable: { table: free.name } });
-      pending.delete(free.name);
-      continue;
-    }
-    for (const t of pending.values()) for (const l of linksToOthers(t)) ops.push({ removeColumn: { table: t.name, column: l.path } });
-    for (const t of pending.values()) ops.push({ removeTable: { table: t.name } });
-    break;
-  }
-  return ops;
-}
-
-function rank(op: MigrationOp): number {
-  if ('addTable' in op) return 0;
-  if ('removeColumn' in op) return 1;
-  if ('addColumn' in op) return 2;
-  return 3; // removeTable
-}
-
-const same = (a: ColumnDefinition, b: ColumnDefinition) => JSON.stringify(normalizeColumn(a)) === JSON.stringify(normalizeColumn(b));
-
-/** Column edits from `current` to `wanted` for one table (top-level columns; objects compared whole). */
-function diffTable(table: string, current: ColumnDefinition[], wanted: ColumnDefinition[], onChange: 'replace' | 'refuse'): MigrationOp[] {
-  const ops: MigrationOp[] = [];
-  for (const column of current) {
-    const next = wanted.find((w) => w.name === column.name);
-    if (!next) ops.push({ removeColumn: { table, column: column.name } });
-    else if (!same(column, next)) {
-      if (onChange === 'refuse') {
-        throw new StrataError('INVALID_SCHEMA', `column [${column.name}]: changing a column's definition is not supported; remove it and add it again`);
-      }
-      ops.push({ removeColumn: { table, column: column.name } }, { addColumn: { table, column: next } });
-    }
-  }
-  for (const column of wanted) if (!current.some((c) => c.name === column.name)) ops.push({ addColumn: { table, column } });
-  return ops;
-}
-

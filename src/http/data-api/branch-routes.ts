@@ -5,6 +5,8 @@ import type { Strata } from '../../core/strata.js';
 import type { MigrationOp } from '../../core/schema/migration-ops.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional, DbBranchParams, resolveBranch, splitDbBranch } from './params.js';
+import { assertBranchName } from '../../core/names.js';
+import { HISTORY_PAGE_MAX } from '../../core/schema/schema-history.js';
 
 const DbParams = Type.Object({ db: Type.String({ minLength: 1, maxLength: 255 }) });
 const CreateBranchBody = Type.Object({
@@ -13,8 +15,22 @@ const CreateBranchBody = Type.Object({
   /** Strata extension: copy the source branch's records too (Xata copies the schema only). */
   copyData: Type.Optional(Type.Boolean()),
 });
-const CompareBody = Type.Object({ schema: Type.Unknown() });
-const ApplyBody = Type.Object({ edits: Type.Object({ operations: Type.Array(Type.Unknown()) }) });
+const Operations = Type.Array(Type.Unknown());
+const CompareBody = Type.Object({ schema: Type.Unknown(), schemaOperations: Type.Optional(Operations), branchOperations: Type.Optional(Operations) });
+const CompareBranchesBody = Type.Object({ sourceBranchOperations: Type.Optional(Operations), targetBranchOperations: Type.Optional(Operations) });
+const CompareBranchesParams = Type.Object({ dbBranch: DbBranchParams.properties.dbBranch, branchName: Type.String({ minLength: 1, maxLength: 255 }) });
+const ApplyBody = Type.Object({ edits: Type.Object({ operations: Operations }) });
+const PreviewBody = Type.Object({ edits: Type.Optional(Type.Object({ operations: Operations })) });
+const UpdateBody = Type.Object({ parentID: Type.Optional(Type.String()), operations: Operations });
+const PushBody = Type.Object({ migrations: Type.Array(Type.Unknown()) });
+const HistoryBody = Type.Object({
+  since: Type.Optional(Type.String({ minLength: 1 })),
+  page: Type.Optional(Type.Object({
+    after: Type.Optional(Type.String({ minLength: 1 })),
+    before: Type.Optional(Type.String({ minLength: 1 })),
+    size: Type.Optional(Type.Integer({ minimum: 1, maximum: HISTORY_PAGE_MAX })),
+  })),
+});
 
 /** Branches, their schema and migrations: `/dbs/{db}`, `/db/{db}:{branch}[/schema/…|/migrations]`. */
 export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
@@ -78,7 +94,33 @@ export const branchRoutes = (strata: Strata): FastifyPluginAsync => async (root)
 
   app.post('/db/:dbBranch/schema/compare', { config: needs('database:read'), schema: { params: DbBranchParams, body: CompareBody } }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
-    return strata.schema.compare(ctx, request.body.schema);
+    return strata.schema.compare(ctx, request.body.schema, { target: request.body.schemaOperations, source: request.body.branchOperations });
+  });
+
+  app.post('/db/:dbBranch/schema/compare/:branchName', { config: needs('database:read'), preValidation: bodyIsOptional, schema: { params: CompareBranchesParams, body: CompareBranchesBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    const other = await strata.databases.resolve(ctx.database.name, assertBranchName(request.params.branchName));
+    return strata.schema.compareBranches(ctx, other, { source: request.body.sourceBranchOperations, target: request.body.targetBranchOperations });
+  });
+
+  app.post('/db/:dbBranch/schema/history', { config: needs('database:read'), preValidation: bodyIsOptional, schema: { params: DbBranchParams, body: HistoryBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.schema.history(ctx, request.body);
+  });
+
+  app.post('/db/:dbBranch/schema/push', { config: needs('database:update'), schema: { params: DbBranchParams, body: PushBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.schema.push(ctx, request.body.migrations);
+  });
+
+  app.post('/db/:dbBranch/schema/preview', { config: needs('database:update'), preValidation: bodyIsOptional, schema: { params: DbBranchParams, body: PreviewBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.schema.preview(ctx, (request.body.edits?.operations ?? []) as MigrationOp[]);
+  });
+
+  app.post('/db/:dbBranch/schema/update', { config: needs('database:update'), schema: { params: DbBranchParams, body: UpdateBody } }, async (request) => {
+    const ctx = await resolveBranch(strata, request.params.dbBranch);
+    return strata.schema.update(ctx, request.body.operations as MigrationOp[], request.body.parentID);
   });
 
   app.post('/db/:dbBranch/schema/apply', { config: needs('database:update'), schema: { params: DbBranchParams, body: ApplyBody } }, async (request) => {

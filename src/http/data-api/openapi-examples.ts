@@ -1,3 +1,5 @@
+import { refusalExamples } from './control-plane-refusals.js';
+
 /**
  * Summaries, request examples and response examples for the OpenAPI document, keyed by
  * `METHOD route-url`. They only describe: validation comes from the route schemas, and
@@ -83,6 +85,17 @@ export const dataApiExamples: Record<string, Record<string, unknown>> = {
   ['DELETE /workspaces/:ws/dbs/:db']: { summary: 'Delete a database, its branches and data', response: { 200: ok('Deleted', { status: 'completed' }) } },
   ['GET /workspaces/:ws/settings']: { summary: 'Workspace settings (stored as given)' },
   ['PUT /workspaces/:ws/settings']: { summary: 'Update workspace settings (merged)' },
+  ['PATCH /workspaces/:ws/settings']: { summary: 'Update workspace settings (merged, as PUT)' },
+  ['GET /workspaces']: { summary: 'The workspaces the token can use: this instance, the one workspace', tags: ['databases'], response: { 200: ok('Workspaces', { workspaces: [{ id: 'local', unique_id: 'local', name: 'local', slug: 'local', role: 'owner', plan: 'free', memberCount: 1 }] }) } },
+  ['GET /workspaces/:ws']: { summary: 'The workspace (this instance)' },
+  ['GET /workspaces/:ws/regions']: { summary: 'Regions a database can be created in (labels only: every database answers on any host)', response: { 200: ok('Regions', { regions: [{ id: 'local', name: 'local' }] }) } },
+  ['POST /workspaces/:ws/dbs/:db/rename']: { summary: 'Rename a database', body: { type: 'object', example: { newName: 'shop2' } }, response: { 200: ok('The renamed database', { name: 'shop2', region: 'local', createdAt: '2026-01-31T12:00:00.000Z' }) } },
+  ['POST /db/:dbBranch/schema/history']: { summary: 'The branch\'s schema history, newest first, paged (what xata pull and push read)', body: { type: 'object', example: { page: { size: 200 } } }, response: { 200: ok('Commits, newest first', { meta: { cursor: 'mig_cq38hb2o6r4pdmcccsf0', more: false }, logs: [{ id: 'mig_cq38hb2o6r4pdmcccsf0', parentID: 'mig_cq38hb2o6r4pdmcccsc0', checksum: '1:3f…', createdAt: '2026-01-31T12:00:00.000Z', operations: [{ addTable: { table: 'teams' } }] }] }) } },
+  ['POST /db/:dbBranch/schema/push']: { summary: 'Apply migrations from elsewhere keeping their ids (xata push); those the branch has are skipped, the rest must continue its newest migration', body: { type: 'object', example: { migrations: [{ id: 'mig_cq38hb2o6r4pdmcccsf0', parentID: 'mig_cq38hb2o6r4pdmcccsc0', checksum: '1:3f…', operations: [{ addTable: { table: 'teams' } }] }] } }, response: { 200: migration, 409: error(409, 'migration [mig_b] follows [mig_a], but the branch\'s newest migration is [mig_c]: pull the branch\'s migrations first (xata pull)') } },
+  ['POST /db/:dbBranch/schema/compare/:branchName']: { summary: 'The edits that would turn this branch\'s schema into another branch\'s', body: { type: 'object', example: {} } },
+  ['POST /db/:dbBranch/schema/preview']: { summary: 'The schema before and after edits, without applying them', body: { type: 'object', example: { edits: { operations: [{ addTable: { table: 'teams' } }] } } } },
+  ['POST /db/:dbBranch/schema/update']: { summary: 'Apply schema edits on top of a given migration (409 if the branch moved on)', body: { type: 'object', example: { parentID: 'mig_cq38hb2o6r4pdmcccsc0', operations: [{ addTable: { table: 'teams' } }] } }, response: { 200: migration } },
+  ...refusalExamples,
   ['GET /health']: { summary: 'Liveness', tags: ['health'] },
   ['GET /ready']: { summary: 'Readiness: storage reachable', tags: ['health'] },
   // Files: raw bytes in and out (the body is the file; Content-Type is its media type).

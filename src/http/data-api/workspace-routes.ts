@@ -9,6 +9,10 @@ import { bodyIsOptional } from './params.js';
 const WsParams = Type.Object({ ws: Type.String() });
 const WsDbParams = Type.Object({ ws: Type.String(), db: Type.String({ minLength: 1, maxLength: 255 }) });
 
+const RenameBody = Type.Object({ newName: Type.String({ minLength: 1, maxLength: 255 }) });
+/** Regions a database is created in; every database answers on any host, so the region is only a label. */
+const DEFAULT_REGION = 'local';
+
 /**
  * Xata's control-plane calls for databases, as its tooling drives them. The instance plays
  * a Xata workspace: its configured name is the only `{ws}` that exists.
@@ -18,6 +22,28 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
   const checkWorkspace = (ws: string) => {
     if (ws !== instanceName) throw new StrataError('NOT_FOUND', `workspace [${ws}] not found`);
   };
+
+  // The one workspace, in Xata's shape (the CLI picks it without asking when it is alone).
+  const workspace = async (isOwner: boolean) => ({
+    id: instanceName, unique_id: instanceName, name: instanceName, slug: instanceName,
+    role: isOwner ? 'owner' : 'maintainer', plan: 'free', memberCount: await strata.accounts.count(),
+  });
+
+  app.get('/workspaces', { config: needs('database:read') }, async (request) => ({
+    workspaces: [await workspace(request.actor!.access.isOwner)],
+  }));
+
+  app.get('/workspaces/:ws', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    const { unique_id: _u, role: _r, ...shown } = await workspace(request.actor!.access.isOwner);
+    return shown;
+  });
+
+  app.get('/workspaces/:ws/regions', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    const regions = new Set([DEFAULT_REGION, ...(await strata.databases.list()).map((d) => d.region)]);
+    return { regions: [...regions].map((id) => ({ id, name: id })) };
+  });
 
   app.get('/workspaces/:ws/dbs', { config: needs('database:read'), schema: { params: WsParams } }, async (request) => {
     checkWorkspace(request.params.ws);
@@ -32,13 +58,19 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
     schema: { params: WsDbParams, body: Type.Object({ region: Type.Optional(Type.String()), branchName: Type.Optional(Type.String()) }) },
   }, async (request, reply) => {
     checkWorkspace(request.params.ws);
-    const { database, branch } = await strata.databases.create(request.params.db, request.body.region || 'local');
+    const { database, branch } = await strata.databases.create(request.params.db, request.body.region || DEFAULT_REGION);
     return reply.status(201).send({ databaseName: database.name, branchName: branch.name, status: 'completed' });
   });
 
   app.get('/workspaces/:ws/dbs/:db', { config: needs('database:read'), schema: { params: WsDbParams } }, async (request) => {
     checkWorkspace(request.params.ws);
     const database = await strata.databases.get(request.params.db);
+    return { name: database.name, region: database.region, createdAt: database.createdAt };
+  });
+
+  app.post('/workspaces/:ws/dbs/:db/rename', { config: needs('database:update'), schema: { params: WsDbParams, body: RenameBody } }, async (request) => {
+    checkWorkspace(request.params.ws);
+    const database = await strata.databases.rename(request.params.db, request.body.newName);
     return { name: database.name, region: database.region, createdAt: database.createdAt };
   });
 
@@ -53,8 +85,11 @@ export const workspaceRoutes = (strata: Strata, instanceName: string): FastifyPl
     return strata.settings.get('workspace');
   });
 
-  app.put('/workspaces/:ws/settings', { config: instanceOwners(needs('database:update')), schema: { params: WsParams, body: Type.Record(Type.String(), Type.Unknown()) } }, async (request) => {
-    checkWorkspace(request.params.ws);
-    return strata.settings.merge('workspace', request.body);
-  });
+  // PUT and PATCH both merge (the SDK's test harness PATCHes `{postgresEnabled: true}`).
+  for (const method of ['put', 'patch'] as const) {
+    app[method]('/workspaces/:ws/settings', { config: instanceOwners(needs('database:update')), schema: { params: WsParams, body: Type.Record(Type.String(), Type.Unknown()) } }, async (request) => {
+      checkWorkspace(request.params.ws);
+      return strata.settings.merge('workspace', request.body);
+    });
+  }
 };
