@@ -39,6 +39,20 @@ describeEachEngine('metrics', (engine) => {
     expect((await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${await s.createToken(scopeBit('content', 'read'))}` } })).status).toBe(403);
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
   });
+
+  it('is for instance owners only: history:read of an account that is no owner is 403, even an admin of a workspace', async () => {
+    expect((await s.request('POST', '/api:meta/workspace', { name: 'metricsws' })).status).toBe(200);
+    const ws = (await s.request('GET', '/api:meta/workspace')).body.find((w: { name: string }) => w.name === 'metricsws');
+    const scrape = (token: string) => fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    for (const who of ['loner', 'wsadmin']) {
+      const account = await s.strata.accounts.create({ email: `${who}@test.local`, password: 'password-1' });
+      if (who === 'wsadmin') expect((await s.request('PUT', `/api:meta/workspace/${ws.id}/member/${account.id}`, { role: 'admin' })).status).toBe(200);
+      const res = await scrape((await s.strata.tokens.create(account, { name: who, scopes: scopeBit('history', 'read') })).secret);
+      expect(res.status, who).toBe(403);
+      expect(await res.json()).toMatchObject({ message: 'only instance owners may do this' });
+    }
+    expect((await scrape(await s.createToken(scopeBit('history', 'read')))).status).toBe(200);
+  });
 });
 
 describe('configuration of operations', () => {
