@@ -57,6 +57,8 @@ export interface AccessStore {
   /** Inserts the token unless the account has `max` active tokens already (atomic); answers whether it did. */
   insertTokenWithin(row: TokenRow, max: number, now: string): Promise<boolean>;
   revokeToken(accountId: string, tokenId: string, at: string): Promise<boolean>;
+  /** Revokes every active token of the account; answers how many. */
+  revokeTokens(accountId: string, at: string): Promise<number>;
 
   membershipsOf(accountId: string): Promise<MembershipRow[]>;
   listMembers(databaseId: number): Promise<Array<{ account: Omit<AccountRow, 'passwordHash'>; role: string; permissions: number | null; createdAt: string }>>;
