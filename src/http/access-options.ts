@@ -9,6 +9,8 @@ export interface AccessOptions {
   tokenRequests: Limit | null;
   /** This instance's public base URL (behind a proxy); otherwise taken from each request. */
   publicUrl?: string;
+  /** The hosts requests may name (Host / X-Forwarded-Host); others get 421. Empty: any host. */
+  allowedHosts?: string[];
   display?: string;
   customDomain?: string;
   /** Other instances of the fleet, listed by the Master Metadata API. */
