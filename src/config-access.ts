@@ -11,6 +11,7 @@ export function loadAccessConfig(env: NodeJS.ProcessEnv, integer: (name: string,
   return {
     access: {
       authFailures: failures > 0 ? { limit: failures, windowMs: integer('STRATA_AUTH_FAILURE_WINDOW', 300, 1, 86_400) * 1000 } : null,
+      maxConnectionsPerAddress: integer('STRATA_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
       tokenRequests: perToken > 0 ? { limit: perToken, windowMs: integer('STRATA_TOKEN_RATE_WINDOW', 60, 1, 86_400) * 1000 } : null,
       publicUrl: publicUrl?.replace(/\/+$/, ''),
       allowedHosts: parseHosts(env.STRATA_ALLOWED_HOSTS),
