@@ -109,6 +109,12 @@ export interface SystemStore extends AccessStore {
   /** Library files' blob keys: of one workspace (`databaseId`), and/or only those among `among` (gc's page of candidates). */
   workspaceFileBlobKeys(filter?: { databaseId?: number; among?: string[] }): Promise<string[]>;
 
+  /** The workspace quota's ledger: bytes of blobs written for a workspace (library and record files), by blob key. */
+  noteBlobUsage(key: string, databaseId: number, size: number): Promise<void>;
+  forgetBlobUsage(keys: string[]): Promise<void>;
+  /** The bytes of the workspace's blobs: one indexed SUM. */
+  blobUsage(databaseId: number): Promise<number>;
+
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
   /** The setting's value, storing `initial` first if it has none (atomic across nodes). */

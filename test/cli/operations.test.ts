@@ -63,6 +63,7 @@ describe('configuration of operations', () => {
     ['CHANGES_RETAIN', '5', 'CHANGES_RETAIN must be an integer between 100 and'],
     ['SHUTDOWN_TIMEOUT_SECONDS', '-1', 'SHUTDOWN_TIMEOUT_SECONDS must be an integer'],
     ['STRATA_MAX_CONNECTIONS_PER_ADDRESS', '-5', 'STRATA_MAX_CONNECTIONS_PER_ADDRESS must be an integer between 0 and 1000000'],
+    ['STRATA_WORKSPACE_QUOTA_BYTES', '1.5', 'STRATA_WORKSPACE_QUOTA_BYTES must be an integer between 0 and'],
     ['STRATA_ALLOWED_HOSTS', 'https://strata.example.com', 'STRATA_ALLOWED_HOSTS must list host names or host:port, comma-separated; got "https://strata.example.com"'],
   ])('refuses %s=%s at start with a clear message', async (name, value, message) => {
     const { config, cleanup } = await sqliteEngine.provision();
