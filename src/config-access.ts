@@ -11,14 +11,30 @@ export function loadAccessConfig(env: NodeJS.ProcessEnv, integer: (name: string,
   return {
     access: {
       authFailures: failures > 0 ? { limit: failures, windowMs: integer('STRATA_AUTH_FAILURE_WINDOW', 300, 1, 86_400) * 1000 } : null,
+      maxConnectionsPerAddress: integer('STRATA_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
       tokenRequests: perToken > 0 ? { limit: perToken, windowMs: integer('STRATA_TOKEN_RATE_WINDOW', 60, 1, 86_400) * 1000 } : null,
       publicUrl: publicUrl?.replace(/\/+$/, ''),
+      allowedHosts: parseHosts(env.STRATA_ALLOWED_HOSTS),
       display: env.STRATA_INSTANCE_DISPLAY?.trim() || undefined,
       customDomain: env.STRATA_CUSTOM_DOMAIN?.trim() || undefined,
       fleet: parseFleet(env.STRATA_FLEET),
     },
     trustProxy: proxy === 'true' ? true : proxy === 'false' ? false : proxy,
   };
+}
+
+/** `STRATA_ALLOWED_HOSTS`: comma-separated `name` (any port) or `name:port`, as a Host header names them. */
+function parseHosts(text: string | undefined): string[] {
+  const entries = (text ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  for (const entry of entries) {
+    let url: URL | undefined;
+    try { url = new URL(`http://${entry}`); } catch { /* reported below */ }
+    // A host round-trips unchanged (but for case and a default :80); anything with a scheme, path, user or query does not.
+    if (!url || url.host !== entry.toLowerCase().replace(/:80$/, '') || url.pathname !== '/' || url.search || url.username) {
+      throw new Error(`STRATA_ALLOWED_HOSTS must list host names or host:port, comma-separated; got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 /** `STRATA_FLEET`: a JSON array of `{name, url, display?, custom_domain?}`, other instances to list. */

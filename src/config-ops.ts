@@ -8,6 +8,8 @@ export interface OpsConfig {
   shutdownTimeoutMs: number;
   /** Largest file accepted, in bytes (413 beyond it); inline base64 is also capped at 20 MB by the contract. */
   fileMaxBytes: number;
+  /** Bytes of files one workspace may hold (library and record files); 0: no quota. */
+  workspaceQuotaBytes: number;
 }
 
 export interface HistoryConfig {
@@ -35,6 +37,7 @@ export const DEFAULT_OPS: OpsConfig = {
   changes: { retain: 10_000, heartbeatMs: 15_000 },
   shutdownTimeoutMs: 10_000,
   fileMaxBytes: 1024 * 1024 * 1024,
+  workspaceQuotaBytes: 0,
 };
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -62,5 +65,6 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', DEFAULT_OPS.shutdownTimeoutMs / 1000, 1, 600) * 1000,
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', DEFAULT_OPS.fileMaxBytes, 1, 5 * 1024 ** 3),
+    workspaceQuotaBytes: integer(env, 'STRATA_WORKSPACE_QUOTA_BYTES', DEFAULT_OPS.workspaceQuotaBytes, 0, Number.MAX_SAFE_INTEGER),
   };
 }

@@ -49,6 +49,13 @@ export async function accountCommand(strata: Strata, command: string | undefined
     out(`updated account ${account.email}`);
     return;
   }
+  if (command === 'sign-out') {
+    const [email] = need(flags, 'account sign-out', 'email');
+    const account = await strata.accounts.find(email!);
+    const revoked = await strata.accounts.signOutEverywhere(account.id);
+    out(`signed ${account.email} out everywhere: console sessions ended, ${revoked} token${revoked === 1 ? '' : 's'} revoked`);
+    return;
+  }
   throw new UsageError(`unknown command: account ${command ?? ''}`);
 }
 
@@ -82,9 +89,15 @@ export async function tokenCommand(strata: Strata, command: string | undefined, 
     return;
   }
   if (command === 'revoke') {
-    const [id] = need(flags, 'token revoke', 'id');
-    await strata.tokens.revoke(account, id!);
-    out(`revoked ${id}`);
+    const all = flags.all === true;
+    if (all === (typeof flags.id === 'string')) throw new UsageError('token revoke needs --id or --all (not both)');
+    if (all) {
+      const revoked = await strata.tokens.revokeAll(account);
+      out(`revoked ${revoked} token${revoked === 1 ? '' : 's'} of ${account.email}`);
+      return;
+    }
+    await strata.tokens.revoke(account, flags.id as string);
+    out(`revoked ${flags.id}`);
     return;
   }
   throw new UsageError(`unknown command: token ${command ?? ''}`);

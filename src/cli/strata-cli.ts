@@ -16,9 +16,10 @@ const USAGE = `usage:
   strata account list
   strata account update --email E [--name N] [--password P] [--owner true|false]
   strata account delete --email E
+  strata account sign-out --email E     (ends every console session, revokes every token)
   strata token create --email E --name N [--scopes content:crud,database:r | full | read-only] [--expires 1h|7d|1y|never]
   strata token list --email E
-  strata token revoke --email E --id tok_…
+  strata token revoke --email E --id tok_… | --all
   strata member list --workspace W
   strata member add --workspace W --email E --role owner|admin|editor|viewer [--permissions content:crud,…]
   strata member remove --workspace W --email E
@@ -38,7 +39,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' },
       scopes: { type: 'string' }, 'expires-in-days': { type: 'string' }, expires: { type: 'string' },
       role: { type: 'string' }, workspace: { type: 'string' }, permissions: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' },
-      'grace-minutes': { type: 'string' }, 'dry-run': { type: 'string' },
+      'grace-minutes': { type: 'string' }, 'dry-run': { type: 'string' }, all: { type: 'boolean' },
     },
     strict: true,
   });

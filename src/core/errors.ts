@@ -14,6 +14,8 @@ export const ErrorCodes = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  /** A request for a host this instance does not answer for (STRATA_ALLOWED_HOSTS). */
+  MISDIRECTED: 421,
   VERSION_MISMATCH: 422,
   ALREADY_EXISTS: 422,
   CONSTRAINT_VIOLATION: 422,

@@ -26,6 +26,7 @@ import { branchSecrets } from './history/secret-columns.js';
 import { ChangeHub } from './changes/change-hub.js';
 import { libraryUsage } from './files/library-usage.js';
 import { FileLibrary } from './files/file-library.js';
+import { WorkspaceQuota } from './files/workspace-quota.js';
 import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
 import type { RecorderTiming } from './history/history-recorder.js';
 
@@ -89,8 +90,9 @@ export class Strata {
     this.history = new HistoryService(storage, branchSecrets(this.databases), this.ops.history, historyTiming);
     this.changes = new ChangeHub(storage, this.ops.changes.retain);
     this.databases.changeSink = this.changes;
-    this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes, library: { find: (db, ref) => storage.system.findWorkspaceFile(db, ref) } };
-    this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes, (db, ids, limit) => libraryUsage(this.databases, storage.system, db, ids, limit));
+    const quota = new WorkspaceQuota(storage.system, this.ops.workspaceQuotaBytes);
+    this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes, quota, library: { find: (db, ref) => storage.system.findWorkspaceFile(db, ref) } };
+    this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes, quota, (db, ids, limit) => libraryUsage(this.databases, storage.system, db, ids, limit));
   }
 
   static async open(config: StorageConfig & { ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {

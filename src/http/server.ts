@@ -8,6 +8,8 @@ import { DEFAULT_ACCESS, type AccessOptions } from './access-options.js';
 import { AuthLimits } from './rate-limits.js';
 import { InstanceDirectory } from '../core/instances.js';
 import { registerErrorHandler } from './error-handler.js';
+import { registerHostGuard } from './host-guard.js';
+import { limitConnectionsPerAddress } from './connection-limit.js';
 import { collectRoutes } from './route-table.js';
 import { registerApiDocs, registerOpenApi } from './openapi.js';
 import { registerMetaApi } from './meta-api/meta-api.js';
@@ -82,6 +84,11 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
 
   registerErrorHandler(app);
   refuseInfiniteNumbers(app);
+  const access = { ...DEFAULT_ACCESS, ...options.access };
+  // Before every route (docs and console included), so no answer is built for a host not ours.
+  registerHostGuard(app, access.allowedHosts ?? [], access.publicUrl);
+  limitConnectionsPerAddress(app.server, access.maxConnectionsPerAddress);
+  app.decorate('publicBaseUrl', access.publicUrl?.replace(/\/+$/, '') ?? null);
   // The docs (Swagger UI's files and the OpenAPI JSON) and the web console's files are public
   // and hold no data; they come before the route table and the auth guard, which cover every
   // API route after them.
@@ -89,7 +96,6 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await registerApiDocs(app, metaApiDocs(VERSION));
   await registerConsole(app);
   collectRoutes(app);
-  const access = { ...DEFAULT_ACCESS, ...options.access };
   const limits = new AuthLimits(access);
   registerAuth(app, strata, limits);
   registerCanonicalIds(app);

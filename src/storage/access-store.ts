@@ -144,6 +144,12 @@ export class KyselyAccessStore {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  async revokeTokens(accountId: string, at: string): Promise<number> {
+    const r = await this.writer.updateTable('tokens').set({ revoked_at: at })
+      .where('account_id', '=', accountId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   async membershipsOf(accountId: string): Promise<MembershipRow[]> {
     const rows = await this.reader.selectFrom('members').innerJoin('databases', 'databases.id', 'members.database_id')
       .select(['members.database_id', 'databases.name', 'members.role', 'members.permissions'])

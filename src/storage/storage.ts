@@ -57,6 +57,8 @@ export interface AccessStore {
   /** Inserts the token unless the account has `max` active tokens already (atomic); answers whether it did. */
   insertTokenWithin(row: TokenRow, max: number, now: string): Promise<boolean>;
   revokeToken(accountId: string, tokenId: string, at: string): Promise<boolean>;
+  /** Revokes every active token of the account; answers how many. */
+  revokeTokens(accountId: string, at: string): Promise<number>;
 
   membershipsOf(accountId: string): Promise<MembershipRow[]>;
   listMembers(databaseId: number): Promise<Array<{ account: Omit<AccountRow, 'passwordHash'>; role: string; permissions: number | null; createdAt: string }>>;
@@ -106,6 +108,12 @@ export interface SystemStore extends AccessStore {
   deleteWorkspaceFiles(databaseId: number, ids: number[]): Promise<WorkspaceFileRow[]>;
   /** Library files' blob keys: of one workspace (`databaseId`), and/or only those among `among` (gc's page of candidates). */
   workspaceFileBlobKeys(filter?: { databaseId?: number; among?: string[] }): Promise<string[]>;
+
+  /** The workspace quota's ledger: bytes of blobs written for a workspace (library and record files), by blob key. */
+  noteBlobUsage(key: string, databaseId: number, size: number): Promise<void>;
+  forgetBlobUsage(keys: string[]): Promise<void>;
+  /** The bytes of the workspace's blobs: one indexed SUM. */
+  blobUsage(databaseId: number): Promise<number>;
 
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;

@@ -17,6 +17,7 @@ export interface SystemTables extends AccessTables {
   databases: { id: number; name: string; region: string; created_at: string; settings: string };
   branches: { id: number; database_id: number; name: string; created_at: string; parent: string | null; metadata: string };
   settings: { key: string; value: string };
+  blob_usage: { blob_key: string; database_id: number; size: number };
   workspace_files: {
     id: number; database_id: number; created_at: string; name: string; size: number; type: string; mime: string;
     access: string; blob_key: string; path: string;
@@ -41,6 +42,12 @@ export async function createSystemTables(db: Kysely<any>, engine: 'sqlite' | 'po
       "created_at" text NOT NULL, "name" text NOT NULL, "size" bigint NOT NULL, "type" text NOT NULL, "mime" text NOT NULL,
       "access" text NOT NULL, "blob_key" text NOT NULL, "path" text NOT NULL)`,
     sql`CREATE INDEX IF NOT EXISTS "workspace_files_database" ON "workspace_files" ("database_id", "created_at")`,
+    // The quota's ledger: no foreign key, a dropped workspace's rows go with its blobs.
+    sql`CREATE TABLE IF NOT EXISTS "blob_usage" ("blob_key" text PRIMARY KEY, "database_id" bigint NOT NULL, "size" bigint NOT NULL)`,
+    sql`CREATE INDEX IF NOT EXISTS "blob_usage_database" ON "blob_usage" ("database_id", "size")`,
+    // Library files from before the ledger count too (record files written before it do not).
+    sql`INSERT INTO "blob_usage" ("blob_key", "database_id", "size") SELECT "blob_key", "database_id", "size" FROM "workspace_files"
+      WHERE NOT EXISTS (SELECT 1 FROM "blob_usage" u WHERE u."blob_key" = "workspace_files"."blob_key") ON CONFLICT ("blob_key") DO NOTHING`,
   ];
   for (const statement of statements) await statement.execute(db);
   await createAccessTables(db);
@@ -240,6 +247,17 @@ export class KyselySystemStore extends KyselyAccessStore implements SystemStore 
     if (filter.among) query = query.where('blob_key', 'in', filter.among);
     const rows = await query.execute();
     return rows.map((r) => r.blob_key);
+  }
+
+  async noteBlobUsage(key: string, databaseId: number, size: number): Promise<void> {
+    await this.writer.insertInto('blob_usage').values({ blob_key: key, database_id: databaseId, size }).execute();
+  }
+  async forgetBlobUsage(keys: string[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 1000) await this.writer.deleteFrom('blob_usage').where('blob_key', 'in', keys.slice(i, i + 1000)).execute();
+  }
+  async blobUsage(databaseId: number): Promise<number> {
+    const r = await this.reader.selectFrom('blob_usage').select((eb) => eb.fn.sum<number>('size').as('n')).where('database_id', '=', databaseId).executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   async getSetting(key: string): Promise<unknown> {

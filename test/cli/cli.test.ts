@@ -87,6 +87,36 @@ describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
     expect(cli(['account', 'delete', '--email', 'boss@b.co'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('at least one owner') });
   });
 
+  it('token revoke --all revokes every token of the account; account sign-out also ends its console sessions', async () => {
+    const config = await provision();
+    expect(cli(['account', 'create', '--email', 'boss@b.co', '--password', 'long-enough'], config).status).toBe(0);
+    expect(cli(['account', 'create', '--email', 'pat@b.co', '--password', 'long-enough'], config).status).toBe(0);
+    const make = (email: string, name: string) => cli(['token', 'create', '--email', email, '--name', name], config).stdout.trim();
+    const pats = [make('pat@b.co', 'a'), make('pat@b.co', 'b')];
+    const boss = make('boss@b.co', 'keep');
+    let strata = await Strata.open(config);
+    let session: string;
+    try { session = (await strata.sessions.open((await strata.accounts.findByEmail('pat@b.co'))!.id)).secret; } finally { await strata.close(); }
+    expect(cli(['token', 'revoke', '--email', 'pat@b.co'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('--id or --all') });
+    expect(cli(['token', 'revoke', '--email', 'pat@b.co', '--all', '--id', 'tok_x'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('--id or --all') });
+    expect(cli(['token', 'revoke', '--email', 'pat@b.co', '--all'], config).stdout).toBe('revoked 2 tokens of pat@b.co\n');
+    expect(cli(['token', 'list', '--email', 'pat@b.co'], config).stdout).not.toContain('\tactive\t');
+    const late = make('pat@b.co', 'c');
+    strata = await Strata.open(config);
+    try {
+      for (const secret of pats) expect(await strata.tokens.authenticate(secret)).toBeUndefined();
+      expect(await strata.tokens.authenticate(late)).toBeDefined();
+      expect(await strata.sessions.authenticate(session)).toBeDefined();
+    } finally { await strata.close(); }
+    expect(cli(['account', 'sign-out', '--email', 'pat@b.co'], config).stdout).toBe('signed pat@b.co out everywhere: console sessions ended, 1 token revoked\n');
+    strata = await Strata.open(config);
+    try {
+      expect(await strata.tokens.authenticate(late)).toBeUndefined();
+      expect(await strata.sessions.authenticate(session)).toBeUndefined();
+      expect(await strata.tokens.authenticate(boss)).toBeDefined();
+    } finally { await strata.close(); }
+  });
+
   it('creates the owner and a one-time token on the very first start, and only then', async () => {
     const config = await provision();
     const first = startServer(config);

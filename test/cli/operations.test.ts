@@ -39,6 +39,20 @@ describeEachEngine('metrics', (engine) => {
     expect((await fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${await s.createToken(scopeBit('content', 'read'))}` } })).status).toBe(403);
     expect((await fetch(`${s.url}/metrics`)).status).toBe(401);
   });
+
+  it('is for instance owners only: history:read of an account that is no owner is 403, even an admin of a workspace', async () => {
+    expect((await s.request('POST', '/api:meta/workspace', { name: 'metricsws' })).status).toBe(200);
+    const ws = (await s.request('GET', '/api:meta/workspace')).body.find((w: { name: string }) => w.name === 'metricsws');
+    const scrape = (token: string) => fetch(`${s.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    for (const who of ['loner', 'wsadmin']) {
+      const account = await s.strata.accounts.create({ email: `${who}@test.local`, password: 'password-1' });
+      if (who === 'wsadmin') expect((await s.request('PUT', `/api:meta/workspace/${ws.id}/member/${account.id}`, { role: 'admin' })).status).toBe(200);
+      const res = await scrape((await s.strata.tokens.create(account, { name: who, scopes: scopeBit('history', 'read') })).secret);
+      expect(res.status, who).toBe(403);
+      expect(await res.json()).toMatchObject({ message: 'only instance owners may do this' });
+    }
+    expect((await scrape(await s.createToken(scopeBit('history', 'read')))).status).toBe(200);
+  });
 });
 
 describe('configuration of operations', () => {
@@ -48,6 +62,9 @@ describe('configuration of operations', () => {
     ['HISTORY_QUEUE_SIZE', 'lots', 'HISTORY_QUEUE_SIZE must be an integer'],
     ['CHANGES_RETAIN', '5', 'CHANGES_RETAIN must be an integer between 100 and'],
     ['SHUTDOWN_TIMEOUT_SECONDS', '-1', 'SHUTDOWN_TIMEOUT_SECONDS must be an integer'],
+    ['STRATA_MAX_CONNECTIONS_PER_ADDRESS', '-5', 'STRATA_MAX_CONNECTIONS_PER_ADDRESS must be an integer between 0 and 1000000'],
+    ['STRATA_WORKSPACE_QUOTA_BYTES', '1.5', 'STRATA_WORKSPACE_QUOTA_BYTES must be an integer between 0 and'],
+    ['STRATA_ALLOWED_HOSTS', 'https://strata.example.com', 'STRATA_ALLOWED_HOSTS must list host names or host:port, comma-separated; got "https://strata.example.com"'],
   ])('refuses %s=%s at start with a clear message', async (name, value, message) => {
     const { config, cleanup } = await sqliteEngine.provision();
     try {

@@ -23,6 +23,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
 /** Routes that need a valid token but no scope (who am I, my tokens, the instances; accounts for instance owners). */
 const TOKEN_ONLY = new Set(['/auth/me', '/token', '/instance', '/instance/:name', '/account', '/account/:account_id']
   .flatMap((path) => [`GET /api::meta${path}`, `HEAD /api::meta${path}`]));
+/** Routes that revoke every credential of the caller's account (sign out everywhere): called with accounts of their own. */
+const SIGNS_OUT = new Set(['POST /api::meta/auth/logout_all']);
 /** The Metadata API speaks Xano's envelope: `{code, message, payload}`. */
 const isMeta = (route: RouteEntry) => route.url.startsWith('/api::meta/');
 const XANO_CODES: Record<number, string> = { 401: 'ERROR_CODE_UNAUTHORIZED', 403: 'ERROR_CODE_ACCESS_DENIED' };
@@ -189,9 +191,20 @@ describeEachEngine('access control over the route table', (engine) => {
     const problems: string[] = [];
     // Read-only routes first, so destructive ones (DELETE database…) run last.
     const ordered = [...guarded].sort((a, b) => Number(a.method === 'DELETE') - Number(b.method === 'DELETE'));
+    let loners = 0;
+    /** A token of an account of its own, for a route that would revoke the suite's tokens. */
+    const lonerToken = async (scopes: number) => {
+      const account = await s.strata.accounts.create({ email: `loner${++loners}@test.local`, password: 'loner-password' });
+      const { secret } = await s.strata.tokens.create(account, { name: 'loner', scopes });
+      created.push(secret);
+      return secret;
+    };
     for (const route of ordered) {
-      const exact = await createToken(route.scopes.reduce((bits, scope) => bits | scopeBit(scope.object, scope.action), 0));
-      for (const [name, token] of [['exact scopes', exact], ['full', s.token]] as const) {
+      const bits = route.scopes.reduce((mask, scope) => mask | scopeBit(scope.object, scope.action), 0);
+      const signsOut = SIGNS_OUT.has(label(route));
+      const exact = signsOut ? await lonerToken(bits) : await createToken(bits);
+      const full = signsOut ? await lonerToken(FULL_ACCESS) : s.token;
+      for (const [name, token] of [['exact scopes', exact], ['full', full]] as const) {
         const res = await callRoute(route, { authorization: `Bearer ${token}` });
         if (res.status === 401 || res.status === 403 || res.status >= 500) problems.push(`[${name}] ${label(route)}: ${res.status} ${JSON.stringify(res.body)}`);
       }

@@ -46,8 +46,10 @@ describeEachEngine('Metadata API file library', (engine) => {
       type: 'image', mime: 'image/png', access: 'private', path: expect.stringMatching(/^\/vault\/[\w-]+\/pic\.png$/),
       url: expect.stringMatching(/\/file\/[0-9a-v]+\?expires=\d+&verify=/),
     });
+    // Private unless `access` says public (Xano's default is public: Strata does not publish by default).
     const doc = await upload('hello library', 'notes.txt');
-    expect(doc.body).toMatchObject({ name: 'notes.txt', size: 13, type: 'attachment', mime: 'text/plain', access: 'public' });
+    expect(doc.body).toMatchObject({ name: 'notes.txt', size: 13, type: 'attachment', mime: 'text/plain', access: 'private', url: expect.stringMatching(/\?expires=\d+&verify=/) });
+    expect((await fetch(doc.body.url.replace(/\?.*$/, ''))).status).toBe(403);
     // No declared type: sniffed from the bytes.
     const sniffed = await upload(new Blob([new Uint8Array(PNG)]), 'raw.bin', { type: 'image' });
     expect(sniffed.body).toMatchObject({ mime: 'image/png', type: 'image' });
@@ -98,9 +100,12 @@ describeEachEngine('Metadata API file library', (engine) => {
     const after = await post(multipart([pngPart, { name: 'type', value: 'image' }, { name: 'access', value: 'private' }]));
     expect(after.status, JSON.stringify(after.body)).toBe(200);
     expect(after.body).toMatchObject({ name: 'late.png', type: 'image', access: 'private', mime: 'image/png', size: PNG.length });
-    const before = await post(multipart([{ name: 'access', value: 'private' }, { name: 'type', value: 'image' }, { ...pngPart, filename: 'early.png' }]));
+    const before = await post(multipart([{ name: 'access', value: 'public' }, { name: 'type', value: 'image' }, { ...pngPart, filename: 'early.png' }]));
     expect(before.status, JSON.stringify(before.body)).toBe(200);
-    expect(before.body).toMatchObject({ name: 'early.png', type: 'image', access: 'private' });
+    expect(before.body).toMatchObject({ name: 'early.png', type: 'image', access: 'public' });
+    // An empty field means the default, as an empty select would send it: private.
+    const blank = await post(multipart([{ name: 'access', value: '' }, { ...pngPart, filename: 'blank.png' }]));
+    expect(blank.body).toMatchObject({ name: 'blank.png', access: 'private' });
     // A file right at the limit, its type given after it, streamed in one go.
     const full = randomBytes(1024 * 1024);
     const max = await post(multipart([{ name: 'content', value: full, filename: 'max.bin' }, { name: 'type', value: 'attachment' }]));
@@ -212,8 +217,10 @@ describeEachEngine('Metadata API file library', (engine) => {
     // LIKE's wildcards are literal.
     expect((await s.request('GET', `${base}?search=%25`)).body.items.map((f: any) => f.name)).toEqual(['beta%.txt']);
     expect((await s.request('GET', `${base}?search=a_1`)).body.items.map((f: any) => f.name)).toEqual(['Beta_1.txt']);
-    const priv = await s.request('GET', `${base}?access=private&sort=name&order=asc`);
-    expect(priv.body.items.map((f: any) => f.name)).toEqual(['gamma.txt', 'pic.png']);
+    // Other tests' uploads are in the list too: only this test's names are looked at.
+    const mine = (res: { body: any }) => res.body.items.map((f: any) => f.name).filter((n: string) => ['alpha.txt', 'Beta_1.txt', 'gamma.txt', 'beta%.txt'].includes(n));
+    expect(mine(await s.request('GET', `${base}?access=private&sort=name&order=asc&per_page=100`))).toEqual(['gamma.txt']);
+    expect(mine(await s.request('GET', `${base}?access=public&sort=name&order=asc&per_page=100`))).toEqual(['Beta_1.txt', 'alpha.txt', 'beta%.txt']);
     const bySize = await s.request('GET', `${base}?sort=size&order=asc&search=.txt`);
     expect(bySize.body.items.map((f: any) => f.size)).toEqual([1, 2, 3, 4, 13]);
     const page2 = await s.request('GET', `${base}?sort=name&order=asc&per_page=2&page=2`);

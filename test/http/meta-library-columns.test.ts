@@ -47,7 +47,7 @@ describeEachEngine('Metadata API: library files in image/video/audio/attachment 
     await api.ok('POST', `/workspace/${ws}/table/${tableId}/schema/type/attachment`, { name: 'files', style: 'list' });
     await api.ok('POST', `/workspace/${ws}/table/${tableId}/schema/type/video`, { name: 'clip' });
     content = `/workspace/${ws}/table/${tableId}/content`;
-    image = await upload(ws, new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'cover.png', { type: 'image' });
+    image = await upload(ws, new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'cover.png', { type: 'image', access: 'public' });
     privateDoc = await upload(ws, new Blob(['the minutes'], { type: 'text/plain' }), 'minutes.txt', { access: 'private' });
     foreign = await upload(otherWs, new Blob([new Uint8Array(PNG)], { type: 'image/png' }), 'theirs.png', { type: 'image' });
   });

@@ -2,6 +2,7 @@ import { afterEach, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import type { AccessOptions } from '../../src/http/access-options.js';
+import { scopeBit } from '../../src/core/auth/scopes.js';
 
 /**
  * Console sessions (login → httpOnly SameSite cookie, CSRF on state changes, logout,
@@ -67,6 +68,50 @@ describeEachEngine('console sessions and rate limits', (engine) => {
     expect((await s.request('GET', '/api:meta/auth/me', undefined, { ...anon, cookie: b.cookie })).status).toBe(401);
     expect((await login(s)).res.status).toBe(401);
     expect((await login(s, 'brand-new-pass')).res.status).toBe(200);
+  });
+
+  it('a password change keeps the account\'s tokens unless revoke_tokens is true', async () => {
+    const s = await start();
+    const token = await s.strata.tokens.create(await s.strata.accounts.get((await s.request('GET', '/api:meta/auth/me')).body.id), { name: 'kept' });
+    const me = (secret: string) => s.request('GET', '/api:meta/auth/me', undefined, { authorization: `Bearer ${secret}` });
+    const a = await login(s);
+    const change = (body: unknown) => s.request('PUT', '/api:meta/auth/password', body, { ...anon, cookie: a.cookie, 'x-csrf-token': a.csrf });
+    expect((await change({ current_password: 'owner-password', new_password: 'second-pass' })).body).toEqual({ tokens_revoked: 0 });
+    expect((await me(token.secret)).status).toBe(200);
+    expect((await change({ current_password: 'second-pass', new_password: 'third-pass', revoke_tokens: 'yes' })).status).toBe(400);
+    expect((await change({ current_password: 'second-pass', new_password: 'third-pass', revoke_tokens: true })).body).toEqual({ tokens_revoked: 2 });
+    expect((await me(token.secret)).status).toBe(401);
+    expect((await me(s.token)).status).toBe(401);
+    // The session that made the change stays.
+    expect((await s.request('GET', '/api:meta/auth/me', undefined, { ...anon, cookie: a.cookie })).status).toBe(200);
+  });
+
+  it('sign out everywhere (POST /auth/logout_all) ends every session of the account and revokes all its tokens, no one else\'s', async () => {
+    const s = await start();
+    const user = await s.strata.accounts.create({ email: 'user@test.local', password: 'user-password' });
+    const tokens = [await s.strata.tokens.create(user, { name: 'a' }), await s.strata.tokens.create(user, { name: 'b', scopes: scopeBit('content', 'read') })];
+    const other = await s.strata.tokens.create(await s.strata.accounts.create({ email: 'other@test.local', password: 'other-password' }), { name: 'o' });
+    const me = (headers: Record<string, string>) => s.request('GET', '/api:meta/auth/me', undefined, headers);
+    const signIn = async () => {
+      const res = await s.request('POST', '/api:meta/auth/login', { email: 'user@test.local', password: 'user-password' }, anon);
+      return { cookie: `strata_session=${/strata_session=([^;]*)/.exec(res.headers.getSetCookie().join('\n'))![1]}`, csrf: res.body.csrf_token as string };
+    };
+    const a = await signIn();
+    const b = await signIn();
+    // A narrow token cannot sign its account out; a session needs its CSRF token.
+    expect((await s.request('POST', '/api:meta/auth/logout_all', undefined, { authorization: `Bearer ${tokens[1]!.secret}` })).status).toBe(403);
+    expect((await s.request('POST', '/api:meta/auth/logout_all', undefined, { ...anon, cookie: a.cookie })).status).toBe(403);
+    const out = await s.request('POST', '/api:meta/auth/logout_all', undefined, { ...anon, cookie: a.cookie, 'x-csrf-token': a.csrf });
+    expect(out).toMatchObject({ status: 200, body: { tokens_revoked: 2 } });
+    expect(out.headers.getSetCookie().join('\n')).toMatch(/strata_session=; .*Max-Age=0/);
+    for (const session of [a, b]) expect((await me({ ...anon, cookie: session.cookie })).status).toBe(401);
+    for (const t of tokens) expect((await me({ authorization: `Bearer ${t.secret}` })).status).toBe(401);
+    expect((await me({ authorization: `Bearer ${other.secret}` })).status).toBe(200);
+    expect((await me({})).status).toBe(200);
+    // With a full-access token: that token is revoked too; the data API refuses it at once.
+    const full = await s.strata.tokens.create(user, { name: 'c' });
+    expect((await s.request('POST', '/api:meta/auth/logout_all', undefined, { authorization: `Bearer ${full.secret}` })).body).toEqual({ tokens_revoked: 1 });
+    expect((await s.request('GET', '/workspaces/local/dbs', undefined, { authorization: `Bearer ${full.secret}` })).status).toBe(401);
   });
 
   it('failed authentications are limited per address: 429 with retry headers, in each API\'s envelope, even for a good token', async () => {

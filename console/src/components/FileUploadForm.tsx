@@ -35,7 +35,7 @@ export function FileUploadForm({ workspaceId, onUploaded }: { workspaceId: numbe
   const input = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [type, setType] = useState<string>('attachment');
-  const [access, setAccess] = useState('public');
+  const [access, setAccess] = useState('private');
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<Error | null>(null);
   async function submit(event: FormEvent) {
@@ -71,7 +71,7 @@ export function FileUploadForm({ workspaceId, onUploaded }: { workspaceId: numbe
         </label>
         <label>Access
           <select value={access} onChange={(e) => setAccess(e.target.value)}>
-            <option value="public">public</option><option value="private">private</option>
+            <option value="private">private</option><option value="public">public</option>
           </select>
         </label>
         <button type="submit" className="primary" disabled={!file || progress !== null}>{progress !== null ? 'Uploading…' : 'Upload'}</button>

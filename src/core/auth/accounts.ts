@@ -89,12 +89,32 @@ export class AccountService {
     return ok && account ? account : undefined;
   }
 
-  /** Changes one's own password (the current one is required) and ends one's other sessions. */
-  async changePassword(account: AccountRow, current: string, next: string, keepSession?: string): Promise<void> {
+  /**
+   * Changes one's own password (the current one is required) and ends one's other sessions.
+   * Tokens stay valid (a token is a credential of its own, often held by an automation) unless
+   * `revokeTokens` asks: then every token of the account is revoked, the caller's included.
+   * Answers how many tokens were revoked.
+   */
+  async changePassword(account: AccountRow, current: string, next: string, options: { keepSession?: string; revokeTokens?: boolean } = {}): Promise<number> {
     if (!(await verifyPassword(current, account.passwordHash))) throw new StrataError('FORBIDDEN', 'the current password is wrong', { param: 'current_password' });
     assertPassword(next);
     await this.system.updateAccount(account.id, { passwordHash: await hashPassword(next) });
-    await this.system.deleteSessions(account.id, keepSession, new Date().toISOString());
+    const now = new Date().toISOString();
+    const revoked = options.revokeTokens ? await this.system.revokeTokens(account.id, now) : 0;
+    await this.system.deleteSessions(account.id, options.keepSession, now);
+    return revoked;
+  }
+
+  /**
+   * Signs the account out everywhere: revokes every token it holds and ends every console
+   * session (the caller's too). Tokens first: a failure in between leaves sessions, never
+   * tokens, and the call can be repeated. Answers how many tokens were revoked.
+   */
+  async signOutEverywhere(accountId: string): Promise<number> {
+    const now = new Date().toISOString();
+    const revoked = await this.system.revokeTokens(accountId, now);
+    await this.system.deleteSessions(accountId, undefined, now);
+    return revoked;
   }
 
   private async keepAnOwner(): Promise<void> {

@@ -71,6 +71,11 @@ export class TokenService {
     }
   }
 
+  /** Revokes every active token of the account; answers how many. */
+  revokeAll(account: AccountRow): Promise<number> {
+    return this.system.revokeTokens(account.id, new Date().toISOString());
+  }
+
   /** The actor behind a bearer secret, or undefined when it is unknown, revoked or expired. */
   async authenticate(secret: string, now = Date.now()): Promise<Actor | undefined> {
     if (!secret.startsWith('xau_') || secret.length > 100) return undefined;

@@ -12,7 +12,8 @@ export interface StoredContent { key: string; size: number; mediaType: string; a
 export async function storeContent(effects: FileEffects, body: AsyncIterable<Uint8Array>, declared: string | undefined): Promise<StoredContent> {
   const key = newBlobKey();
   effects.created.push(key);
-  const { size, head } = await effects.settings.blobs.put(key, body, effects.settings.maxBytes);
+  const { blobs, maxBytes, quota } = effects.settings;
+  const { size, head } = effects.owner ? await quota.put(blobs, effects.owner, key, body, maxBytes) : await blobs.put(key, body, maxBytes);
   if (declared && contradicts(declared, head)) {
     throw new StrataError('INVALID_VALUE', `file content is not of the declared media type [${declared}]`);
   }

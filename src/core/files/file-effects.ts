@@ -1,10 +1,13 @@
 import type { BlobStore } from '../../storage/blobs/blob-store.js';
 import { REFERENCE_PAGE_ROWS } from './file-references.js';
 import type { WorkspaceFileRow } from '../../storage/storage.js';
+import type { BlobOwner, WorkspaceQuota } from './workspace-quota.js';
 
 /** Where a branch's files go and how large one may be (from the instance's configuration). */
 export interface FileSettings {
   blobs: BlobStore; maxBytes: number;
+  /** Bytes per workspace (workspace-quota.ts); every blob written for a workspace is counted. */
+  quota: WorkspaceQuota;
   /** Files of a workspace's library, which Xano file columns reference (core/files/library-refs.ts). */
   library?: { find(databaseId: number, ref: { id: number } | { path: string }): Promise<WorkspaceFileRow | undefined> };
 }
@@ -18,7 +21,7 @@ export interface FileSettings {
 export class FileEffects {
   readonly created: string[];
   readonly released: string[] = [];
-  constructor(readonly settings: FileSettings, inherited: string[] = []) {
+  constructor(readonly settings: FileSettings, inherited: string[] = [], readonly owner?: BlobOwner) {
     this.created = [...inherited];
   }
 

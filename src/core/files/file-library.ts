@@ -6,6 +6,7 @@ import { StrataError } from '../errors.js';
 import { sanitizeFileName } from './file-object.js';
 import { contradicts, sniffMediaType } from './file-sniff.js';
 import type { LibraryUse } from './library-usage.js';
+import type { BlobOwner, WorkspaceQuota } from './workspace-quota.js';
 
 export const LIBRARY_FILE_TYPES = ['image', 'video', 'audio', 'attachment'] as const;
 export type LibraryFileType = (typeof LIBRARY_FILE_TYPES)[number];
@@ -26,7 +27,7 @@ export interface LibraryFileMeta { name: string; declaredType: string; type: Lib
  */
 export class FileLibrary {
   constructor(
-    private readonly system: SystemStore, private readonly blobs: BlobStore, private readonly maxBytes: number,
+    private readonly system: SystemStore, private readonly blobs: BlobStore, private readonly maxBytes: number, private readonly quota: WorkspaceQuota,
     /** The records that reference files (library-usage.ts): a file in use is not deleted. */
     private readonly usage: (databaseId: number, ids: number[], limit: number) => Promise<LibraryUse[]> = async () => [],
   ) {}
@@ -36,9 +37,9 @@ export class FileLibrary {
    * The row comes after, with `create`, once the rest of the request is read: a multipart
    * form may name the file's type after its content.
    */
-  async store(body: AsyncIterable<Uint8Array>): Promise<LibraryContent> {
+  async store(workspace: BlobOwner, body: AsyncIterable<Uint8Array>): Promise<LibraryContent> {
     const key = newBlobKey();
-    const { size, head } = await this.blobs.put(key, body, this.maxBytes);
+    const { size, head } = await this.quota.put(this.blobs, workspace, key, body, this.maxBytes);
     return { key, size, head };
   }
 

@@ -39,7 +39,7 @@ export class FileService {
     const declared = contentType ? checkMediaType(target.column, contentType.split(';')[0]!.trim()) : undefined;
     const newName = name === undefined ? undefined : sanitizeFileName(name);
     if (newName === '') throw badRequest(`column [${target.column}]: the file name [${name!.slice(0, 100)}] is empty once path segments and control characters are removed`);
-    const upload = new FileEffects(ctx.files);
+    const upload = new FileEffects(ctx.files, [], ctx.database);
     let stored;
     try {
       stored = await storeContent(upload, body, declared);

@@ -29,7 +29,7 @@ export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Pro
   const library = lib && ((ref: { id: number } | { path: string }) => lib.find(ctx.database.id, ref));
   for (let attempt = 1; ; attempt++) {
     const claims: Claim[] = [];
-    const files = ctx.files && new FileEffects(ctx.files, inherited);
+    const files = ctx.files && new FileEffects(ctx.files, inherited, ctx.database);
     try {
       let lastSeq: number | undefined;
       const result = await ctx.store.transaction(async (tx) => {

@@ -7,11 +7,10 @@ import type { FileSigner } from '../../core/files/file-urls.js';
 import { xataRecordFormatWith } from '../data-api/xata-record-format.js';
 import { LIBRARY_SIGNED_URL_TTL } from '../../core/files/file-library.js';
 import type { WorkspaceFileRow } from '../../storage/storage.js';
+import { answerBase } from '../answer-base.js';
 
-/** This server's base URL as the client reached it (file URLs must work from the client). */
-export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
+/** This server's base URL for file URLs: the public URL, or as the client reached it (answer-base.ts). */
+export const baseUrl: (request: FastifyRequest) => string = answerBase;
 
 /** Where a branch's file URLs point: this server as the request reached it, and the signer. */
 export interface FileUrlScope { base: string; db: string; branch: string; signer: FileSigner }

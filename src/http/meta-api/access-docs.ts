@@ -50,6 +50,15 @@ export function accessExamples(prefix: string, ok: Ok, body: Body): Record<strin
       description: 'Only for the owner account that first start generated, and only once (`/auth/me` says `extras.setup_required: true` until then; anyone else gets 403). Ends the account\'s other sessions, like a password change.',
       ...body({ name: 'Ada', email: 'ada@example.com', password: 'correct-horse' }), response: ok('The account', { ...account, owner: true }),
     },
-    [`PUT ${prefix}/auth/password`]: { summary: 'Change your password (ends your other sessions)', ...body({ current_password: 'correct-horse', new_password: 'battery-staple' }), response: ok('Changed', {}) },
+    [`POST ${prefix}/auth/logout_all`]: {
+      summary: 'Sign out everywhere: end every session and revoke every token of your account',
+      description: 'Every console session of the account ends (this one too: its cookies are cleared) and every token is revoked (the one making the request too). Needs a session or a full-access token. Answers how many tokens were revoked.',
+      response: ok('Signed out everywhere', { tokens_revoked: 3 }),
+    },
+    [`PUT ${prefix}/auth/password`]: {
+      summary: 'Change your password (ends your other sessions)',
+      description: 'Ends every other console session of the account; the session making the change stays. Tokens stay valid unless `revoke_tokens: true`, which revokes every token of the account (the one making the request too). Answers how many tokens were revoked.',
+      ...body({ current_password: 'correct-horse', new_password: 'battery-staple', revoke_tokens: true }), response: ok('Changed', { tokens_revoked: 2 }),
+    },
   };
 }

@@ -10,8 +10,9 @@ import { accountView } from './access-views.js';
 
 /**
  * `GET /auth/me` (any valid token may ask who it is), and the console's login: email and
- * password open a session (httpOnly cookie + CSRF token), logout ends it, and a password
- * change ends the account's other sessions. Failed logins count against the address's limit.
+ * password open a session (httpOnly cookie + CSRF token), logout ends it, logout_all ends every
+ * session and revokes every token of the account, and a password change ends the account's other
+ * sessions (and revokes its tokens when asked). Failed logins count against the address's limit.
  * The owner generated at first start finishes setup (`/auth/setup`) before anything else.
  */
 export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsync => async (root) => {
@@ -52,13 +53,24 @@ export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsy
     return {};
   });
 
+  // Sign out everywhere: every session and every token of the account (the caller's included).
+  app.post('/auth/logout_all', { config: fullAccess }, async (request, reply) => {
+    const revoked = await strata.accounts.signOutEverywhere(request.actor!.account.id);
+    clearSessionCookies(request, reply);
+    return { tokens_revoked: revoked };
+  });
+
   app.put('/auth/password', {
     config: fullAccess,
-    schema: { body: Type.Object({ current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }) }) },
+    schema: { body: Type.Object({
+      current_password: Type.String({ minLength: 1, maxLength: 1024 }), new_password: Type.String({ minLength: 1, maxLength: 1024 }),
+      revoke_tokens: Type.Optional(Type.Boolean({ description: 'Also revoke every token of the account (default false: tokens stay valid)' })),
+    }) },
   }, async (request) => {
     const { account, sessionId } = request.actor!;
-    await strata.accounts.changePassword(account, request.body.current_password, request.body.new_password, sessionId);
-    return {};
+    const revoked = await strata.accounts.changePassword(account, request.body.current_password, request.body.new_password,
+      { keepSession: sessionId, revokeTokens: request.body.revoke_tokens === true });
+    return { tokens_revoked: revoked };
   });
 
   app.post('/auth/setup', {

@@ -70,7 +70,7 @@ export const fileLibraryRoutes = (strata: Strata): FastifyPluginAsync => async (
       try {
         const { database } = await strata.workspaces.get(guardedWorkspace(request));
         checkLength(request, strata.ops.fileMaxBytes + MULTIPART_OVERHEAD);
-        const { content, meta } = await readLibraryUpload(request, (body) => strata.fileLibrary.store(body), (c) => strata.fileLibrary.discard(c));
+        const { content, meta } = await readLibraryUpload(request, (body) => strata.fileLibrary.store(database, body), (c) => strata.fileLibrary.discard(c));
         const file = await strata.fileLibrary.create(database.id, content, meta);
         return (await fileViews(strata, request, [file]))[0];
       } catch (err) {

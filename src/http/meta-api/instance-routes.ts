@@ -1,11 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { InstanceDirectory } from '../../core/instances.js';
 import { anyToken } from '../route-access.js';
-
-/** This instance's base URL as the caller reached it (used when STRATA_PUBLIC_URL is not set). */
-const requestBase = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+import { answerBase as requestBase } from '../answer-base.js';
 
 /**
  * The Master Metadata API's instance calls: a tool holding only a token asks `GET /instance`

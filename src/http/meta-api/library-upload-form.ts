@@ -19,6 +19,12 @@ export const libraryUploadLimits = (maxBytes: number) => ({
   fileSize: maxBytes + 1,
 });
 
+/**
+ * Without `access` a file is private: served only with a signed URL. Xano's contract says public
+ * by default; Strata deviates so that nothing is published unless the uploader says so.
+ */
+const DEFAULT_ACCESS = 'private';
+
 const bad = (message: string, param: string) => new StrataError('BAD_REQUEST', message, { param });
 
 export async function readLibraryUpload(
@@ -53,7 +59,7 @@ export async function readLibraryUpload(
       }
     }
     if (!content || !file) throw bad('content is required: a file part of a multipart/form-data body', 'content');
-    return { content, meta: { ...file, type: fields.type ?? 'attachment', access: fields.access ?? 'public' } };
+    return { content, meta: { ...file, type: fields.type ?? 'attachment', access: fields.access ?? DEFAULT_ACCESS } };
   } catch (err) {
     if (content) await discard(content);
     throw err;
@@ -85,7 +91,7 @@ function fileType(value: string): LibraryFileType {
 }
 
 function fileAccess(value: string): 'public' | 'private' {
-  if (!value) return 'public';
+  if (!value) return DEFAULT_ACCESS;
   if (value !== 'public' && value !== 'private') throw bad('access must be public or private', 'access');
   return value;
 }

@@ -95,14 +95,14 @@ const fileExamples = {
   },
   [`POST ${WS}/file`]: {
     summary: 'Upload a file to the library (multipart/form-data)',
-    description: '`content`: the file (required; its part\'s file name and content type become `name` and `mime`; without a type, or `application/octet-stream`, the type is read from the bytes where recognisable). `type`: `image`, `video`, `audio` or `attachment` (default); the first three need a matching media type. `access`: `public` (default) or `private`. The parts may come in any order, one `content` only; no other part is accepted. The file is streamed into storage as it arrives (never held in memory); past FILE_MAX_BYTES the upload is refused as soon as it gets there, and nothing is kept.',
+    description: '`content`: the file (required; its part\'s file name and content type become `name` and `mime`; without a type, or `application/octet-stream`, the type is read from the bytes where recognisable). `type`: `image`, `video`, `audio` or `attachment` (default); the first three need a matching media type. `access`: `private` (default: served only through signed URLs; Xano\'s default is public) or `public`. The parts may come in any order, one `content` only; no other part is accepted. The file is streamed into storage as it arrives (never held in memory); past FILE_MAX_BYTES the upload is refused as soon as it gets there, and nothing is kept.',
     consumes: ['multipart/form-data'],
     body: {
       type: 'object', required: ['content'],
       properties: {
         content: { type: 'string', format: 'binary' },
         type: { type: 'string', enum: ['image', 'video', 'audio', 'attachment'] },
-        access: { type: 'string', enum: ['public', 'private'] },
+        access: { type: 'string', enum: ['public', 'private'], default: 'private' },
       },
     },
     response: ok('The file', libraryFile),

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Strata } from '../../core/strata.js';
-import { needs } from '../route-access.js';
+import { instanceOwners, needs } from '../route-access.js';
 import { Counter, eventLoopDelay, Histogram, sampled } from './metrics.js';
 
 /**
- * Prometheus metrics at GET /metrics. It needs a token with the Request History Read scope:
- * route names, traffic and error rates are operational data about every workspace, so they
- * are not public; Prometheus sends the token with `authorization: {credentials: …}`.
+ * Prometheus metrics at GET /metrics, for instance owners with the Request History Read scope:
+ * route names, traffic, error rates and the process's memory describe the whole instance, not
+ * one workspace, so no workspace role (not even admin) is enough. Prometheus sends an owner's
+ * history:read token with `authorization: {credentials: …}`.
  */
 export function registerMetrics(app: FastifyInstance, strata: Strata): void {
   const requests = new Counter('strata_http_requests_total', 'HTTP requests answered, by route, method and status', ['route', 'method', 'status']);
@@ -21,7 +22,7 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
     done();
   });
 
-  app.get('/metrics', { config: { ...needs('history:read'), history: false }, schema: { summary: 'Prometheus metrics of this node', description: 'Prometheus text format 0.0.4: requests by route and status, latency histograms, storage pool, request-history queue and drops, change streams.' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { ...instanceOwners(needs('history:read')), history: false }, schema: { summary: 'Prometheus metrics of this node', description: 'Prometheus text format 0.0.4: requests by route and status, latency histograms, storage pool, request-history queue and drops, change streams.' } }, async (_request, reply) => {
     const history = strata.history.recorder.stats;
     const changes = strata.changes.stats;
     const pool = strata.storage.poolStats?.();

@@ -13,8 +13,11 @@ export interface PutResult { size: number; head: Buffer }
 
 export interface BlobStore {
   readonly kind: 'disk' | 'postgres';
-  /** Streams a body into a new blob; beyond `maxBytes` it fails with 413 and leaves nothing. */
-  put(key: string, body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<PutResult>;
+  /**
+   * Streams a body into a new blob; beyond `maxBytes` it fails with 413 and leaves nothing.
+   * `owner`: the workspace (database id) whose quota the blob counts against (metered-blob-store.ts).
+   */
+  put(key: string, body: AsyncIterable<Uint8Array>, maxBytes: number, owner?: number): Promise<PutResult>;
   stat(key: string): Promise<BlobInfo | undefined>;
   /** The blob's bytes, `start`…`end` inclusive when given, streamed in chunks. */
   read(key: string, range?: { start: number; end: number }): AsyncIterable<Buffer>;

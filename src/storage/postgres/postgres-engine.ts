@@ -4,6 +4,7 @@ import { createBlobTables, PostgresBlobStore } from '../blobs/postgres-blob-stor
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, MIGRATIONS_TABLE, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
+import { MeteredBlobStore } from '../blobs/metered-blob-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { postgresDialect } from './postgres-dialect.js';
 import type { ArrayQuery } from '../array-query.js';
@@ -70,7 +71,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     engine: 'postgres',
     system,
     history: new KyselyHistoryStore(kysely, kysely),
-    blobs: new PostgresBlobStore(pool),
+    blobs: new MeteredBlobStore(new PostgresBlobStore(pool), system),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {

@@ -4,6 +4,7 @@ import { DiskBlobStore } from '../blobs/disk-blob-store.js';
 import { sql, type Kysely } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
+import { MeteredBlobStore } from '../blobs/metered-blob-store.js';
 import type { BranchStore, BranchTx, Storage } from '../storage.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
@@ -49,7 +50,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     engine: 'sqlite',
     system,
     history: new KyselyHistoryStore(historyWriter.kysely, historyReader.kysely),
-    blobs: new DiskBlobStore(path.join(dataDir, 'blobs')),
+    blobs: new MeteredBlobStore(new DiskBlobStore(path.join(dataDir, 'blobs')), system),
     async branch(branchId) {
       return openBranch(branchId);
     },
