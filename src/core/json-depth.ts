@@ -3,8 +3,12 @@
  * recursive walk after parsing (JSON.stringify, validation, redaction, filter parsers).
  */
 
-/** Whether JSON text nests arrays and objects deeper than `limit` (one pass; strings are skipped). */
-export function jsonTextNestsDeeper(text: string, limit: number): boolean {
+/**
+ * What JSON text cannot be taken as (one pass, no recursion): nested deeper than `limit`, or
+ * holding a NUL character (`\u0000` escaped in a string; PostgreSQL stores NUL in no text).
+ * A raw NUL is already invalid JSON. `\\u0000` is a backslash followed by text, not a NUL.
+ */
+export function jsonTextFault(text: string, limit: number): 'nesting' | 'nul' | undefined {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -12,16 +16,18 @@ export function jsonTextNestsDeeper(text: string, limit: number): boolean {
       // A string: skip to its closing quote (a backslash escapes the next character).
       for (i++; i < text.length; i++) {
         const d = text.charCodeAt(i);
-        if (d === 0x5c) i++;
-        else if (d === 0x22) break;
+        if (d === 0x5c) {
+          if (text.startsWith('u0000', i + 1)) return 'nul';
+          i++;
+        } else if (d === 0x22) break;
       }
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > limit) return true;
+      if (++depth > limit) return 'nesting';
     } else if (c === 0x5d || c === 0x7d) {
       depth--;
     }
   }
-  return false;
+  return undefined;
 }
 
 /**

@@ -29,7 +29,8 @@ import { fileAccessRoutes } from './files/file-access-routes.js';
 import { registerOps } from './ops/register-ops.js';
 import { registerConsole } from './console/console-routes.js';
 import { REQUEST_LIMITS, limitExceeded } from '../core/request-limits.js';
-import { jsonTextNestsDeeper } from '../core/json-depth.js';
+import { jsonTextFault } from '../core/json-depth.js';
+import { nulRefused, refuseNulInUrls } from './nul-characters.js';
 import { refuseInfiniteNumbers } from './finite-numbers.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -62,11 +63,14 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
 
   // Clients (the Xata SDK among them) send `content-type: application/json` with empty
   // bodies on DELETE; an empty body is "no body", not a parse error. Bodies nested past the
-  // limit are refused before parsing: everything that walks a body afterwards recurses.
+  // limit are refused before parsing (everything that walks a body afterwards recurses), and so
+  // are bodies holding a NUL character (nul-characters.ts).
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (body === '') return done(null, undefined);
-    if (jsonTextNestsDeeper(body as string, REQUEST_LIMITS.jsonDepth)) return done(limitExceeded('JSON body nesting (arrays and objects)', 'jsonDepth', 'body'), undefined);
+    const fault = jsonTextFault(body as string, REQUEST_LIMITS.jsonDepth);
+    if (fault === 'nesting') return done(limitExceeded('JSON body nesting (arrays and objects)', 'jsonDepth', 'body'), undefined);
+    if (fault === 'nul') return done(nulRefused('body'), undefined);
     parseJson(request, body as string, done);
   });
 
@@ -84,6 +88,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
 
   registerErrorHandler(app);
   refuseInfiniteNumbers(app);
+  refuseNulInUrls(app);
   const access = { ...DEFAULT_ACCESS, ...options.access };
   // Before every route (docs and console included), so no answer is built for a host not ours.
   registerHostGuard(app, access.allowedHosts ?? [], access.publicUrl);

@@ -3,7 +3,7 @@ import { invalidValue } from '../errors.js';
 import { isValidRecordId } from '../names.js';
 import { applyXanoRules } from './xano-value-rules.js';
 import { coerceFileValue } from '../files/file-object.js';
-import { jsonTextNestsDeeper, jsonValueFault } from '../json-depth.js';
+import { jsonTextFault, jsonValueFault } from '../json-depth.js';
 import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
 
 /**
@@ -88,7 +88,7 @@ function coercePhysical(leaf: LeafColumn, value: unknown): unknown {
       if (typeof value === 'string') {
         // The SDK sends json columns as JSON text.
         // Its nesting is checked before parsing: the text is within the body's limits, not its value.
-        if (jsonTextNestsDeeper(value, REQUEST_LIMITS.jsonDepth)) throw limitExceeded(`column [${leaf.path}]: JSON nesting (arrays and objects)`, 'jsonDepth');
+        if (jsonTextFault(value, REQUEST_LIMITS.jsonDepth) === 'nesting') throw limitExceeded(`column [${leaf.path}]: JSON nesting (arrays and objects)`, 'jsonDepth');
         let parsed: unknown;
         try { parsed = JSON.parse(value); } catch { throw fail(leaf, 'JSON (an object, array, or JSON text)'); }
         return storableJson(leaf, parsed);
