@@ -8,7 +8,8 @@ import { StrataError } from '../core/errors.js';
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof StrataError) {
-      if (err.status >= 500) request.log.error({ err }, 'request failed');
+      // A full disk is logged once per episode (health-routes.ts), not for every refused write.
+      if (err.status >= 500 && err.code !== 'STORAGE_FULL') request.log.error({ err }, 'request failed');
       return reply.status(err.status).send({ id: request.id, message: err.message });
     }
     if (err.validation) {

@@ -8,6 +8,7 @@ import type { TableIndex } from '../core/model/table-index.js';
 import type { HistoryStore } from './history-store.js';
 import type { ChangeInput, ChangeRow } from './change-log-sql.js';
 import type { BlobStore } from './blobs/blob-store.js';
+import type { StorageFullness } from './storage-full.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -217,6 +218,8 @@ export interface Storage {
   /** Another node (or this one) committed changes to a branch's log, up to `seq` (PostgreSQL; SQLite never calls). */
   onChanges(listener: (branchId: number, seq: number) => void): void;
   ping(): Promise<void>;
+  /** Whether the last write was refused for want of space (SQLite: the disk or a file's size limit), for /ready and /metrics. */
+  readonly fullness?: StorageFullness;
   /** The connection pool's state, for metrics (PostgreSQL; SQLite has no pool). */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;
