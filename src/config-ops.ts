@@ -8,6 +8,15 @@ export interface OpsConfig {
   shutdownTimeoutMs: number;
   /** Largest file accepted, in bytes (413 beyond it); inline base64 is also capped at 20 MB by the contract. */
   fileMaxBytes: number;
+  timeouts: TimeoutsConfig;
+}
+
+/** How long a client may take to send a request (http/ops/request-timeouts.ts). */
+export interface TimeoutsConfig {
+  /** The whole request, headers and body (0: no limit). Change streams, whose requests have no body, are not bound by it. */
+  requestMs: number;
+  /** The longest pause while a request body is arriving. */
+  idleMs: number;
 }
 
 export interface HistoryConfig {
@@ -35,6 +44,7 @@ export const DEFAULT_OPS: OpsConfig = {
   changes: { retain: 10_000, heartbeatMs: 15_000 },
   shutdownTimeoutMs: 10_000,
   fileMaxBytes: 1024 * 1024 * 1024,
+  timeouts: { requestMs: 300_000, idleMs: 30_000 },
 };
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -62,5 +72,9 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', DEFAULT_OPS.shutdownTimeoutMs / 1000, 1, 600) * 1000,
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', DEFAULT_OPS.fileMaxBytes, 1, 5 * 1024 ** 3),
+    timeouts: {
+      requestMs: integer(env, 'STRATA_REQUEST_TIMEOUT_SECONDS', DEFAULT_OPS.timeouts.requestMs / 1000, 0, 24 * 3600) * 1000,
+      idleMs: integer(env, 'STRATA_IDLE_TIMEOUT_SECONDS', DEFAULT_OPS.timeouts.idleMs / 1000, 1, 3600) * 1000,
+    },
   };
 }
