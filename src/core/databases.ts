@@ -36,7 +36,8 @@ export interface ChangeSink {
  */
 export class DatabaseService {
   private readonly resolved = new Map<string, { database: DatabaseRow; branch: BranchRow }>();
-  private readonly schemas = new Map<number, Promise<BranchSchema>>();
+  /** Per branch: the schema, and the store's outside-commit count when it was read (SQLite). */
+  private readonly schemas = new Map<number, { schema: Promise<BranchSchema>; outside: number | undefined }>();
   /** Set by Strata: every context it resolves carries it to the write path. */
   changeSink: ChangeSink | undefined;
   /** Set by Strata: the blob store and the size limit every write of a file column uses. */
@@ -207,16 +208,21 @@ export class DatabaseService {
     }
     const { database, branch } = hit;
     const store = await this.storage.branch(branch.id);
-    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store), changes: this.changeSink, files: this.files };
+    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, store, via ?? store), changes: this.changeSink, files: this.files };
   }
 
-  private schemaOf(branchId: number, reader: BranchReader): Promise<BranchSchema> {
-    let schema = this.schemas.get(branchId);
-    if (!schema) {
-      schema = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
-      schema.catch(() => this.schemas.delete(branchId));
-      this.schemas.set(branchId, schema);
-    }
+  /**
+   * The cached schema, read again when another process (a second writer, the CLI) committed to
+   * the branch since: nobody tells a SQLite process of another's schema change.
+   */
+  private schemaOf(branchId: number, store: BranchStore, reader: BranchReader): Promise<BranchSchema> {
+    const outside = store.outsideCommits?.();
+    const cached = this.schemas.get(branchId);
+    if (cached && cached.outside === outside) return cached.schema;
+    const schema = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
+    const entry = { schema, outside };
+    schema.catch(() => { if (this.schemas.get(branchId) === entry) this.schemas.delete(branchId); });
+    this.schemas.set(branchId, entry);
     return schema;
   }
 }

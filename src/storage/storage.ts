@@ -199,6 +199,12 @@ export interface BranchTx extends BranchReader {
 export interface BranchStore extends BranchReader {
   /** Runs fn in one write transaction. On SQLite writes are serialised; on PostgreSQL they run in parallel. */
   transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T>;
+  /**
+   * A number that changes whenever another process commits to this branch (SQLite: the writer
+   * connection's `PRAGMA data_version`), so caches notice changes nobody announced. Absent where
+   * every writer announces its schema changes (PostgreSQL: NOTIFY).
+   */
+  outsideCommits?(): number;
 }
 
 export interface Storage {

@@ -141,6 +141,11 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
     });
   }
 
+  /** Our own writes never change the writer's data_version: only another process's commits do. */
+  outsideCommits(): number {
+    return this.writer.arrays('PRAGMA data_version', [])[0]![0] as number;
+  }
+
   /**
    * Writes a consistent copy of the committed branch to `file`. It takes its turn with the
    * write transactions: VACUUM cannot run inside one (and would copy its uncommitted rows).
