@@ -10,6 +10,15 @@ export interface OpsConfig {
   fileMaxBytes: number;
   /** Bytes of files one workspace may hold (library and record files); 0: no quota. */
   workspaceQuotaBytes: number;
+  timeouts: TimeoutsConfig;
+}
+
+/** How long a client may take to send a request (http/ops/request-timeouts.ts). */
+export interface TimeoutsConfig {
+  /** The whole request, headers and body (0: no limit). Change streams, whose requests have no body, are not bound by it. */
+  requestMs: number;
+  /** The longest pause while a request body is arriving. */
+  idleMs: number;
 }
 
 export interface HistoryConfig {
@@ -38,6 +47,7 @@ export const DEFAULT_OPS: OpsConfig = {
   shutdownTimeoutMs: 10_000,
   fileMaxBytes: 1024 * 1024 * 1024,
   workspaceQuotaBytes: 0,
+  timeouts: { requestMs: 300_000, idleMs: 30_000 },
 };
 
 function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
@@ -66,5 +76,9 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv): OpsConfig {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_SECONDS', DEFAULT_OPS.shutdownTimeoutMs / 1000, 1, 600) * 1000,
     fileMaxBytes: integer(env, 'FILE_MAX_BYTES', DEFAULT_OPS.fileMaxBytes, 1, 5 * 1024 ** 3),
     workspaceQuotaBytes: integer(env, 'STRATA_WORKSPACE_QUOTA_BYTES', DEFAULT_OPS.workspaceQuotaBytes, 0, Number.MAX_SAFE_INTEGER),
+    timeouts: {
+      requestMs: integer(env, 'STRATA_REQUEST_TIMEOUT_SECONDS', DEFAULT_OPS.timeouts.requestMs / 1000, 0, 24 * 3600) * 1000,
+      idleMs: integer(env, 'STRATA_IDLE_TIMEOUT_SECONDS', DEFAULT_OPS.timeouts.idleMs / 1000, 1, 3600) * 1000,
+    },
   };
 }

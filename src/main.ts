@@ -2,6 +2,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { bootstrapOwner } from './core/bootstrap.js';
 import { Strata } from './core/strata.js';
 import { buildServer } from './http/server.js';
+import { claimDataDir } from './storage/sqlite/server-lock.js';
 
 /** `npm start`: validate configuration, open storage, create the owner on first start, serve. */
 async function main(): Promise<void> {
@@ -15,6 +16,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // SQLite: one server per DATA_DIR (PostgreSQL nodes share their database by design).
+  // Held until exit (a collected handle would close it and drop the lock).
+  const releaseDataDir = config.databaseUrl ? undefined : claimDataDir(config.dataDir);
   const strata = await Strata.open(config);
   const first = await bootstrapOwner(strata, config.ownerEmail);
   const app = await buildServer(strata, {
@@ -31,6 +35,7 @@ async function main(): Promise<void> {
     try {
       await app.close();
       await strata.close();
+      releaseDataDir?.();
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');
       process.exit(1);

@@ -36,7 +36,8 @@ export interface ChangeSink {
  */
 export class DatabaseService {
   private readonly resolved = new Map<string, { database: DatabaseRow; branch: BranchRow }>();
-  private readonly schemas = new Map<number, Promise<BranchSchema>>();
+  /** Per branch: the schema, and the store's outside-commit count when it was read (SQLite). */
+  private readonly schemas = new Map<number, { schema: Promise<BranchSchema>; outside: number | undefined }>();
   /** The same schemas once loaded, and branch ids by `#{databaseId}:{branch}`: for synchronous readers (loadedSchema). */
   private readonly loaded = new Map<number, BranchSchema>();
   private readonly branchIds = new Map<string, number>();
@@ -228,17 +229,21 @@ export class DatabaseService {
     }
     const { database, branch } = hit;
     const store = await this.storage.branch(branch.id);
-    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, via ?? store), changes: this.changeSink, files: this.files };
+    return { database, branch, store, schema: (via) => this.schemaOf(branch.id, store, via ?? store), changes: this.changeSink, files: this.files };
   }
 
-  private schemaOf(branchId: number, reader: BranchReader): Promise<BranchSchema> {
-    let schema = this.schemas.get(branchId);
-    if (!schema) {
-      const loading = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
-      loading.then((loaded) => { if (this.schemas.get(branchId) === loading) this.loaded.set(branchId, loaded); }, () => { if (this.schemas.get(branchId) === loading) this.forgetSchema(branchId); });
-      this.schemas.set(branchId, loading);
-      schema = loading;
-    }
+  /**
+   * The cached schema, read again when another process (a second writer, the CLI) committed to
+   * the branch since: nobody tells a SQLite process of another's schema change.
+   */
+  private schemaOf(branchId: number, store: BranchStore, reader: BranchReader): Promise<BranchSchema> {
+    const outside = store.outsideCommits?.();
+    const cached = this.schemas.get(branchId);
+    if (cached && cached.outside === outside) return cached.schema;
+    const schema = reader.loadCatalog().then((c) => new BranchSchema(c.tables, c.lastMigrationId));
+    const entry = { schema, outside };
+    schema.then((loaded) => { if (this.schemas.get(branchId) === entry) this.loaded.set(branchId, loaded); }, () => { if (this.schemas.get(branchId) === entry) this.forgetSchema(branchId); });
+    this.schemas.set(branchId, entry);
     return schema;
   }
 }

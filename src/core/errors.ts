@@ -23,6 +23,8 @@ export const ErrorCodes = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  /** The disk (or the database file's size limit) refused a write. */
+  STORAGE_FULL: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -33,5 +33,6 @@ export function registerErrorHandler(app: FastifyInstance): void {
 /** A 5xx StrataError in the log: storage being unavailable is an expected episode (a warning, no stack). */
 export function logServerError(request: FastifyRequest, err: StrataError): void {
   if (err.code === 'UNAVAILABLE') request.log.warn({ code: err.code, reason: err.message }, 'storage unavailable');
-  else if (err.status >= 500) request.log.error({ err }, 'request failed');
+  // A full disk is logged once per episode (health-routes.ts), not for every refused write.
+  else if (err.status >= 500 && err.code !== 'STORAGE_FULL') request.log.error({ err }, 'request failed');
 }

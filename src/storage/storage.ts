@@ -8,6 +8,7 @@ import type { TableIndex } from '../core/model/table-index.js';
 import type { HistoryStore } from './history-store.js';
 import type { ChangeInput, ChangeRow } from './change-log-sql.js';
 import type { BlobStore } from './blobs/blob-store.js';
+import type { StorageFullness } from './storage-full.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -206,6 +207,12 @@ export interface BranchTx extends BranchReader {
 export interface BranchStore extends BranchReader {
   /** Runs fn in one write transaction. On SQLite writes are serialised; on PostgreSQL they run in parallel. */
   transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T>;
+  /**
+   * A number that changes whenever another process commits to this branch (SQLite: the writer
+   * connection's `PRAGMA data_version`), so caches notice changes nobody announced. Absent where
+   * every writer announces its schema changes (PostgreSQL: NOTIFY).
+   */
+  outsideCommits?(): number;
 }
 
 export interface Storage {
@@ -225,6 +232,8 @@ export interface Storage {
   /** Another node (or this one) committed changes to a branch's log, up to `seq` (PostgreSQL; SQLite never calls). */
   onChanges(listener: (branchId: number, seq: number) => void): void;
   ping(): Promise<void>;
+  /** Whether the last write was refused for want of space (SQLite: the disk or a file's size limit), for /ready and /metrics. */
+  readonly fullness?: StorageFullness;
   /** The connection pool's state, for metrics (PostgreSQL; SQLite has no pool). */
   poolStats?(): { total: number; idle: number; waiting: number };
   close(): Promise<void>;

@@ -25,6 +25,8 @@ const PAGE = 500;
  */
 export class ChangeHub implements ChangeSink {
   private readonly feeds = new Map<number, Promise<BranchFeed>>();
+  /** The feed each subscriber joined (the branch's current one may be newer). */
+  private readonly joined = new WeakMap<ChangeSubscription, Promise<BranchFeed>>();
   private readonly readyStores = new WeakMap<BranchStore, Promise<void>>();
   private poll: NodeJS.Timeout | undefined;
   private closed = false;
@@ -59,11 +61,19 @@ export class ChangeHub implements ChangeSink {
   async subscribe(branchId: number, store: BranchStore, after: number | undefined, wants: (row: ChangeRow) => boolean, out: ChangeOutput): Promise<ChangeSubscription> {
     if (this.closed) throw new Error('change streams are closed');
     await this.ready(store);
-    const feed = await this.feed(branchId, store);
+    // The feed must still be the branch's when the subscriber joins: one emptied and dropped
+    // meanwhile (the last stream left) is read by nobody, and leaving it would count wrong.
+    let pending: Promise<BranchFeed>;
+    let feed: BranchFeed;
+    do {
+      pending = this.feed(branchId, store);
+      feed = await pending;
+    } while (this.feeds.get(branchId) !== pending);
     const start = after === undefined || after > feed.cursor ? feed.cursor : after;
     const counted = (row: ChangeRow) => { const ok = wants(row); if (ok) this.stats.delivered++; return ok; };
     const sub = new ChangeSubscription(branchId, store, start, counted, out, () => feed.cursor, () => { this.stats.fellBehind++; });
     feed.subscribers.add(sub);
+    this.joined.set(sub, pending);
     this.stats.subscribers++;
     this.poll ??= setInterval(() => this.wakeAll(), this.pollMs).unref();
     void sub.catchUp(); // from `start` to the live feed; the subscription goes live by itself
@@ -72,7 +82,7 @@ export class ChangeHub implements ChangeSink {
 
   unsubscribe(sub: ChangeSubscription): void {
     sub.close();
-    const pending = this.feeds.get(sub.branchId);
+    const pending = this.joined.get(sub);
     void pending?.then((feed) => {
       if (!feed.subscribers.delete(sub)) return;
       this.stats.subscribers--;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { mayReceive } from '../../core/changes/change-access.js';
+import type { ChangeSubscription } from '../../core/changes/change-subscription.js';
 import type { BranchContext } from '../../core/databases.js';
 import { StrataError } from '../../core/errors.js';
 import { tableIn } from '../../core/records/record-write.js';
@@ -41,20 +42,27 @@ async function streamChanges(strata: Strata, request: FastifyRequest, reply: Fas
     'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive',
     'x-accel-buffering': 'no', 'x-request-id': request.id,
   });
-  const sub = await strata.changes.subscribe(ctx.branch.id, ctx.store, after,
+  // Listen for the client leaving before subscribing: one gone while the subscription is being
+  // set up (or already gone: `destroyed`) must not leave it, or its heartbeat, behind.
+  let sub: ChangeSubscription | undefined;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const leave = () => { clearInterval(heartbeat); if (sub) strata.changes.unsubscribe(sub); };
+  res.on('close', leave);
+  sub = await strata.changes.subscribe(ctx.branch.id, ctx.store, after,
     (row) => (table === undefined || row.table === table) && mayReceive(actor, scope, row), sseOutput(res));
+  if (res.destroyed) return leave();
   // Only now: a client that waits for this line knows every later commit reaches it.
   res.write(`retry: 2000\n: connected\n\n`);
   // Heartbeats keep proxies from closing an idle stream; each also re-checks the credentials (a
   // token, or the console's session cookie), so a revoked token or ended session stops
   // receiving within one interval.
-  const heartbeat = setInterval(() => {
+  const live = sub;
+  heartbeat = setInterval(() => {
     void authenticateRequest(strata, request).then((still) => {
-      if (!still) strata.changes.unsubscribe(sub);
+      if (!still) strata.changes.unsubscribe(live);
       else if (!res.writableEnded) res.write(`: heartbeat\n\n`);
     }, () => undefined);
   }, strata.ops.changes.heartbeatMs);
-  res.on('close', () => { clearInterval(heartbeat); strata.changes.unsubscribe(sub); });
 }
 
 const streamConfig = { ...needs('content:read'), history: false as const };

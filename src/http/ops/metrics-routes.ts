@@ -26,6 +26,7 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
     const history = strata.history.recorder.stats;
     const changes = strata.changes.stats;
     const pool = strata.storage.poolStats?.();
+    const fullness = strata.storage.fullness;
     const memory = process.memoryUsage();
     const parts = [
       requests.render(),
@@ -37,6 +38,10 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
       sampled('strata_change_subscribers', 'Open change streams on this node', 'gauge', changes.subscribers),
       sampled('strata_change_events_delivered_total', 'Change events written to streams', 'counter', changes.delivered),
       sampled('strata_change_subscribers_fell_behind_total', 'Times a stream could not keep up and caught up from the change log', 'counter', changes.fellBehind),
+      ...(fullness ? [
+        sampled('strata_storage_full', 'Whether the last write was refused for want of disk space (1) until a write succeeds (0)', 'gauge', fullness.full ? 1 : 0),
+        sampled('strata_storage_full_refusals_total', 'Writes refused for want of disk space', 'counter', fullness.refusals),
+      ] : []),
       ...(pool ? [
         sampled('strata_storage_pool_connections', 'PostgreSQL pool: open connections', 'gauge', pool.total),
         sampled('strata_storage_pool_idle', 'PostgreSQL pool: idle connections', 'gauge', pool.idle),

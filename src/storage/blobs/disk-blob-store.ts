@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { isOutOfSpace, storageFull, type StorageFullness } from '../storage-full.js';
 import { isBlobKey, UploadMeter, type BlobInfo, type BlobStore, type PutResult } from './blob-store.js';
 
 /**
@@ -13,7 +14,7 @@ const PARTIAL = /^[0-9a-f]{32}\.[0-9a-f]{8}\.partial$/;
 
 export class DiskBlobStore implements BlobStore {
   readonly kind = 'disk';
-  constructor(private readonly root: string) {}
+  constructor(private readonly root: string, private readonly fullness?: StorageFullness) {}
 
   private file(key: string): string {
     // Keys are generated hex; checking anyway keeps any other string out of the path.
@@ -38,8 +39,11 @@ export class DiskBlobStore implements BlobStore {
     } catch (err) {
       await handle.close().catch(() => undefined);
       await fsp.rm(partial, { force: true });
-      throw err;
+      if (!isOutOfSpace(err)) throw err;
+      this.fullness?.refused();
+      throw storageFull();
     }
+    this.fullness?.wrote();
     return { size: meter.size, head: meter.head };
   }
 

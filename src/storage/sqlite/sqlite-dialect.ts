@@ -9,6 +9,7 @@ import type { PatternPart } from '../../core/query/filter-ast.js';
 import { sqliteSearch } from './sqlite-search.js';
 import { sqliteIndexes } from './sqlite-indexes.js';
 import { notUnique } from '../index-sql.js';
+import { isOutOfSpace, storageFull } from '../storage-full.js';
 
 /** Xata patterns as GLOB patterns (case-sensitive, unlike SQLite's LIKE): `*` `?` `[` are bracketed. */
 function globPattern(parts: PatternPart[]): string {
@@ -70,6 +71,7 @@ export const sqliteDialect: SqlDialect = {
       const column = /NOT NULL constraint failed: [^.]+\.(.+)$/.exec(message)?.[1];
       return new StrataError('INVALID_VALUE', column ? `column [${column}]: value is required` : 'a required value is missing');
     }
+    if (isOutOfSpace(err)) return storageFull();
     return undefined;
   },
 

@@ -10,6 +10,7 @@ import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
+import { StorageFullness } from '../storage-full.js';
 
 /**
  * Embedded storage: `strata.db` holds the instance's own tables; each branch is its own
@@ -30,6 +31,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
   await createHistoryTables(historyWriter.kysely, 'sqlite');
   const historyReader = openSqlite(path.join(dataDir, 'history.db'), { ...opts, readonly: true });
   const branches = new Map<number, SqliteBranchStore>();
+  const fullness = new StorageFullness();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
 
   // One process owns the files, so invalidation is a local, synchronous call.
@@ -40,7 +42,7 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     let store = branches.get(branchId);
     if (!store) {
       if (!fs.existsSync(branchFile(branchId))) throw new Error(`storage of branch ${branchId} is missing`);
-      store = new SqliteBranchStore(openSqlite(branchFile(branchId), opts), openSqlite(branchFile(branchId), { ...opts, readonly: true }), () => notify(`branch:${branchId}`));
+      store = new SqliteBranchStore(openSqlite(branchFile(branchId), opts), openSqlite(branchFile(branchId), { ...opts, readonly: true }), () => notify(`branch:${branchId}`), fullness);
       branches.set(branchId, store);
     }
     return store;
@@ -50,7 +52,8 @@ export async function openSqliteStorage(dataDir: string, opts: { synchronous?: s
     engine: 'sqlite',
     system,
     history: new KyselyHistoryStore(historyWriter.kysely, historyReader.kysely),
-    blobs: new MeteredBlobStore(new DiskBlobStore(path.join(dataDir, 'blobs')), system),
+    blobs: new MeteredBlobStore(new DiskBlobStore(path.join(dataDir, 'blobs'), fullness), system),
+    fullness,
     async branch(branchId) {
       return openBranch(branchId);
     },
@@ -110,7 +113,7 @@ const branchSqlOptions: BranchSqlOptions = { dialect: sqliteDialect, table: (nam
 class SqliteBranchStore extends BranchSql implements BranchStore {
   private readonly mutex = new AsyncMutex();
 
-  constructor(readonly writer: SqliteHandle, private readonly reader: SqliteHandle, private readonly onSchemaCommitted: () => void) {
+  constructor(readonly writer: SqliteHandle, private readonly reader: SqliteHandle, private readonly onSchemaCommitted: () => void, private readonly fullness: StorageFullness) {
     super(reader.kysely, {
       ...branchSqlOptions,
       arrays: reader.arrays,
@@ -126,14 +129,22 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
       try {
         const result = await fn(tx);
         this.writer.run('COMMIT', []);
+        this.fullness.wrote();
         // Before the next writer gets its turn: it must see the new schema, not a cached one.
         if (tx.didChangeSchema) this.onSchemaCommitted();
         return result;
       } catch (err) {
         if (this.writer.raw.inTransaction) this.writer.run('ROLLBACK', []);
-        throw sqliteDialect.mapError(err) ?? err;
+        const mapped = sqliteDialect.mapError(err);
+        if (mapped?.code === 'STORAGE_FULL') this.fullness.refused();
+        throw mapped ?? err;
       }
     });
+  }
+
+  /** Our own writes never change the writer's data_version: only another process's commits do. */
+  outsideCommits(): number {
+    return this.writer.arrays('PRAGMA data_version', [])[0]![0] as number;
   }
 
   /**
