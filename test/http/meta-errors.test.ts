@@ -11,7 +11,7 @@ import { registerXanoErrors } from '../../src/http/meta-api/xano-errors.js';
  */
 const EXPECTED: Record<number, [number, string]> = {
   400: [400, 'ERROR_CODE_INPUT_ERROR'], 401: [401, 'ERROR_CODE_UNAUTHORIZED'], 403: [403, 'ERROR_CODE_ACCESS_DENIED'],
-  404: [404, 'ERROR_CODE_NOT_FOUND'], 409: [400, 'ERROR_CODE_INPUT_ERROR'], 413: [400, 'ERROR_CODE_INPUT_ERROR'],
+  404: [404, 'ERROR_CODE_NOT_FOUND'], 421: [400, 'ERROR_CODE_INPUT_ERROR'], 409: [400, 'ERROR_CODE_INPUT_ERROR'], 413: [400, 'ERROR_CODE_INPUT_ERROR'],
   422: [400, 'ERROR_CODE_INPUT_ERROR'], 429: [429, 'ERROR_CODE_TOO_MANY_REQUESTS'], 500: [500, 'ERROR_FATAL'], 503: [503, 'ERROR_FATAL'],
   // Storage full keeps its status (a 5xx all the same): retrying at once is pointless.
   507: [507, 'ERROR_FATAL'],

@@ -21,6 +21,8 @@ export const XANO_CODES = {
   429: 'ERROR_CODE_TOO_MANY_REQUESTS',
   500: 'ERROR_FATAL',
   503: 'ERROR_FATAL',
+  // Storage full: still a 5xx to every client, and retrying at once is pointless; proxies and monitoring see what happened.
+  507: 'ERROR_FATAL',
 } as const;
 type XanoStatus = keyof typeof XANO_CODES;
 
@@ -30,17 +32,10 @@ export interface XanoErrorBody { code: (typeof XANO_CODES)[XanoStatus]; message:
 
 const xanoStatus = (status: number): XanoStatus => (status in XANO_CODES ? status as XanoStatus : status >= 500 ? 500 : 400);
 
-/**
- * Server errors that tell a client what to do keep their HTTP status under Xano's ERROR_FATAL:
- * 507 (storage full: retrying now is pointless) is still a 5xx to every client, and proxies and
- * monitoring see what happened.
- */
-const KEEP_STATUS = new Set([507]);
-
 export function sendXanoError(reply: FastifyReply, status: number, message: string, param?: string, items?: ItemErrors): FastifyReply {
   const xano = xanoStatus(status);
   const body: XanoErrorBody = { code: XANO_CODES[xano], message, payload: xano === 400 ? { param: param ?? '', ...items } : null };
-  return reply.status(KEEP_STATUS.has(status) ? status : xano).send(body);
+  return reply.status(xano).send(body);
 }
 
 /** The input a core error is about: named by the core, or else the column its message names. */
