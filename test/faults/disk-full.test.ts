@@ -77,8 +77,10 @@ describe('[sqlite] disk full', () => {
     // The kernel's own ENOSPC: the upload's partial file is /dev/full.
     const open = fsp.open;
     const spy = vi.spyOn(fsp, 'open').mockImplementation(((file: string, flags: string) => (String(file).endsWith('.partial') ? open('/dev/full', 'w') : open(file, flags))) as typeof fsp.open);
+    // Each upload on a connection of its own: after the early 507 a kept-alive connection of this
+    // process's fetch outlived app.close() (seen, not yet understood; a real client's goes away).
     const url = `${s.url}/db/full:main/tables/notes/data/${acknowledged[0]}/column/doc/file`;
-    const put = () => fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/octet-stream' }, body: Buffer.alloc(300_000, 7) });
+    const put = () => fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/octet-stream', connection: 'close' }, body: Buffer.alloc(300_000, 7) });
     const refused = await put();
     expect(refused.status).toBe(507);
     expect(await refused.json()).toEqual({ id: expect.any(String), message: expect.stringContaining('storage is full') });
