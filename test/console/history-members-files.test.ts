@@ -34,7 +34,8 @@ describeInBrowser('console: request history, members, files', () => {
     // Everything the workspace saw (its creation too), as the API lists it.
     const all = (await stored()).length;
     await expect.poll(() => rows.count()).toBe(all);
-    expect(await page.getByRole('img', { name: new RegExp(`Requests over time: ${all} requests, 2 errors`) }).count()).toBe(1);
+    // The chart renders after the table's rows: wait for it (bounded) rather than look once.
+    await expect.poll(() => page.getByRole('img', { name: new RegExp(`Requests over time: ${all} requests, 2 errors`) }).count()).toBe(1);
     await c.screenshot('history');
 
     await page.getByLabel('Status').selectOption('errors');
