@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { blobCount, startStrata, type RunningStrata } from '../support/strata-server.js';
 
 /**
  * The binary PUT names the file in the same write when the request carries a
@@ -9,12 +9,6 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
  * name, as Xata's SDK expects.
  */
 const DATA = '/db/named:main/tables/docs/data';
-
-async function blobCount(s: RunningStrata): Promise<number> {
-  let n = 0;
-  for await (const _ of s.strata.storage.blobs.list()) n++;
-  return n;
-}
 
 describeEachEngine('binary uploads named by Content-Disposition', (engine) => {
   let s: RunningStrata;

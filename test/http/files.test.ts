@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { describeEachEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { blobCount, startStrata, type RunningStrata } from '../support/strata-server.js';
 import { collectGarbage } from '../../src/core/files/file-gc.js';
 import { newBlobKey } from '../../src/storage/blobs/blob-store.js';
 
@@ -13,12 +13,6 @@ const BRANCH = '/db/files:main';
 const DATA = `${BRANCH}/tables/docs/data`;
 // A 1×1 PNG's header: signature, IHDR with width 3, height 2.
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.from([0, 0, 0, 3, 0, 0, 0, 2]), randomBytes(40)]);
-
-async function blobCount(s: RunningStrata): Promise<number> {
-  let n = 0;
-  for await (const _ of s.strata.storage.blobs.list()) n++;
-  return n;
-}
 
 /** A status, the body read to the end (an unread body would hold the connection open). */
 async function statusOf(url: string | URL): Promise<number> {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { describeEachEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { blobCount, startStrata, type RunningStrata } from '../support/strata-server.js';
 import { collectGarbage } from '../../src/core/files/file-gc.js';
 
 /**
@@ -11,12 +11,6 @@ import { collectGarbage } from '../../src/core/files/file-gc.js';
  * the rows (and `files gc` keeps library blobs).
  */
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.from([0, 0, 0, 3, 0, 0, 0, 2]), randomBytes(40)]);
-
-async function blobCount(s: RunningStrata): Promise<number> {
-  let n = 0;
-  for await (const _ of s.strata.storage.blobs.list()) n++;
-  return n;
-}
 
 describeEachEngine('Metadata API file library', (engine) => {
   let s: RunningStrata;

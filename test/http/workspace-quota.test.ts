@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
-import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { blobCount, startStrata, type RunningStrata } from '../support/strata-server.js';
 
 /**
  * STRATA_WORKSPACE_QUOTA_BYTES: the bytes of a workspace's files (library files and record
@@ -9,12 +9,6 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
  * blob; deleting files frees their room; other workspaces have their own quota.
  */
 const QUOTA = 1000;
-
-async function blobCount(s: RunningStrata): Promise<number> {
-  let n = 0;
-  for await (const _ of s.strata.storage.blobs.list()) n++;
-  return n;
-}
 
 describeEachEngine('workspace storage quota', (engine) => {
   let s: RunningStrata;

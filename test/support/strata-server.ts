@@ -92,3 +92,10 @@ export async function startStrata(
     },
   };
 }
+
+/** How many blobs the instance's blob store holds (to see that nothing was left behind). */
+export async function blobCount(s: RunningStrata): Promise<number> {
+  let n = 0;
+  for await (const _ of s.strata.storage.blobs.list()) n++;
+  return n;
+}
