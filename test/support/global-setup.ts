@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { buildIfChanged } from './fresh-build.js';
 import { ADMIN_URL, postgresAvailable } from './postgres.js';
 
 /**
@@ -16,11 +17,18 @@ export default async function setup({ provide }: { provide: (key: string, value:
   }
   provide('postgresAvailable', available);
   provide('chromiumPath', findChromium());
-  // Suites that spawn the real CLI or server run the compiled code, and the console's suites
-  // load the built console: build both once, fresh.
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // Suites that spawn the real CLI or server run the compiled code, and the console's suites load
+  // the built console (which imports a few src/core modules): build each when its sources changed.
+  const shared = ['package-lock.json', 'tsconfig.json'];
+  buildIfChanged({
+    name: 'server', inputs: ['src', 'tsconfig.build.json', ...shared], output: 'dist/main.js',
+    build: () => execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' }),
+  });
   // The console as it ships: vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+  buildIfChanged({
+    name: 'console', inputs: ['console', 'src', ...shared], output: 'dist/console/index.html',
+    build: () => execFileSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'console/vite.config.ts'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } }),
+  });
 }
 
 /** The browser for the console's end-to-end tests (CHROMIUM_PATH, or Debian's chromium). */
