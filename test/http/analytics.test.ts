@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { exactPercentile, percentileKey } from '../../src/core/analytics/percentile.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * Analytics over real HTTP on every engine: POST /tables/{t}/summarize, /aggregate and
@@ -31,12 +32,6 @@ const sales = [
   { id: 's8', product: 'rug', notes: 'no sale yet' },
 ];
 const PRICES = [10.5, 12.25, 100, 90.5, 25, 30.75, 11];
-
-function expectError(res: Res, status: number, message?: RegExp): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toEqual({ id: expect.stringMatching(/^req_/), message: expect.any(String) });
-  if (message) expect(res.body.message).toMatch(message);
-}
 
 describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => {
   let s: RunningStrata;

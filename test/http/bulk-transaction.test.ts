@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { scopeBit } from '../../src/core/auth/scopes.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * The many-record API over real HTTP, on every engine: POST /tables/{t}/bulk and
@@ -19,14 +20,6 @@ const META = { version: 0, createdAt: expect.any(String), updatedAt: expect.any(
 let tableCounter = 0;
 /** A table name no other test uses. */
 const uniqueTable = (prefix: string) => `${prefix}_${++tableCounter}`;
-
-/** The data API's error envelope: exactly `{id, message}`, id = x-request-id. */
-function expectError(res: Res, status: number, message?: RegExp | string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toEqual({ id: res.headers.get('x-request-id'), message: expect.any(String) });
-  if (typeof message === 'string') expect(res.body.message).toBe(message);
-  else if (message) expect(res.body.message).toMatch(message);
-}
 
 /** A failed transaction: 400 `{id, errors: [{index, message}]}`. */
 function expectTxFailure(res: Res, errors: Array<{ index: number; message: string | RegExp }>): void {

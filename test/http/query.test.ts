@@ -4,6 +4,7 @@ import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { PROJECTIONS_KEPT, keptProjections } from '../../src/core/records/projection.js';
 import { REQUEST_LIMITS } from '../../src/core/request-limits.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * POST /tables/{t}/query over real HTTP on every engine: each filter operator, sorts,
@@ -35,10 +36,6 @@ describeEachEngine('query API', (engine) => {
     return res.body.records.map((r: any) => r.id);
   };
   const sorted = async (filter: unknown) => (await ids({ filter })).sort();
-  const expectError = (res: Res, status: number, message: RegExp) => {
-    expect(res.status, JSON.stringify(res.body)).toBe(status);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^req_/), message: expect.stringMatching(message) });
-  };
 
   beforeAll(async () => {
     s = await startStrata(engine);

@@ -4,6 +4,7 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { isDeepStrictEqual } from 'node:util';
 import { scopeBit } from '../../src/core/auth/scopes.js';
 import { WRITE_STATEMENTS_KEPT, keptWriteStatements } from '../../src/storage/branch-sql.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * The single-record API over real HTTP, on every engine:
@@ -34,16 +35,6 @@ async function createTable(s: RunningStrata, name: string, columns: unknown[]): 
   const res = await s.request('PUT', `${BRANCH}/tables/${name}`, { columns });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return `${BRANCH}/tables/${name}/data`;
-}
-
-/** The data API's error envelope: exactly `{id, message}`, id = x-request-id. */
-function expectError(res: Res, status: number, message?: RegExp | string): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toEqual({ id: expect.any(String), message: expect.any(String) });
-  expect(res.body.id).toMatch(/^req_/);
-  expect(res.body.id).toBe(res.headers.get('x-request-id'));
-  if (typeof message === 'string') expect(res.body.message).toBe(message);
-  else if (message) expect(res.body.message).toMatch(message);
 }
 
 function expectMeta(record: any, version: number): void {

@@ -3,6 +3,7 @@ import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { expectXanoError, metaClient } from '../support/xano.js';
 import { REQUEST_LIMITS as L } from '../../src/core/request-limits.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * The work one request may ask for is bounded (src/core/request-limits.ts), and client
@@ -28,10 +29,6 @@ describeEachEngine('request limits', (engine) => {
   let ws: number;
   let content: string;
   const q = (body: unknown) => s.request('POST', `${B}/tables/items/query`, body);
-  const expectError = (res: Res, status: number, message?: RegExp) => {
-    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(status);
-    expect(res.body).toEqual({ id: expect.stringMatching(/^req_/), message: message ? expect.stringMatching(message) : expect.any(String) });
-  };
 
   beforeAll(async () => {
     s = await startStrata(engine);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * Every database, branch, table, column and migration endpoint over real HTTP, with its
@@ -11,15 +12,6 @@ type Response = Awaited<ReturnType<RunningStrata['request']>>;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const MIGRATION_ID = /^mig_[0-9a-v]{20}$/;
 const TABLE_NAME_RULE = 'use letters, digits, _ - ~ (1–63 characters)';
-
-/** The data API's error envelope: exact status, `{id, message}` with id = x-request-id. */
-function expectError(res: Response, status: number, message: string | RegExp): void {
-  expect({ status: res.status, body: res.body }).toEqual({
-    status,
-    body: { id: res.headers.get('x-request-id'), message: typeof message === 'string' ? message : expect.stringMatching(message) },
-  });
-  expect(res.body.id).toMatch(/^req_[0-9a-v]{20}$/);
-}
 
 /** A record without its `xata` metadata. */
 function fields(record: Record<string, unknown>): Record<string, unknown> {

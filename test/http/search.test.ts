@@ -3,6 +3,7 @@ import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { applyMigration } from '../../src/core/schema/apply-migration.js';
 import { engineCatalog } from '../support/engine-indexes.js';
+import { expectError } from '../support/data-api-errors.js';
 
 /**
  * Full-text search over real HTTP, on every engine: POST /tables/{t}/search and POST /search.
@@ -18,12 +19,6 @@ const uniqueTable = (prefix: string) => `${prefix}_${++tableCounter}`;
 
 /** Words no test searches for, so that the words under test stay rare (bm25 gives words in most records next to no weight). */
 const FILLERS = Array.from({ length: 12 }, (_, i) => ({ id: `filler${i}`, title: `lorem ipsum ${i}`, body: 'dolor sit amet consectetur adipiscing elit sed do' }));
-
-function expectError(res: Res, status: number, message?: RegExp): void {
-  expect(res.status, JSON.stringify(res.body)).toBe(status);
-  expect(res.body).toEqual({ id: expect.stringMatching(/^req_/), message: expect.any(String) });
-  if (message) expect(res.body.message).toMatch(message);
-}
 
 const ids = (res: Res): string[] => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
