@@ -13,7 +13,7 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
 const README = fs.readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
 const between = (from: string, to: string) => README.slice(README.indexOf(from), README.indexOf(to));
 // The data API walk-through, then the Metadata API's (it builds on the first: workspace ids).
-const sections = [between('## Walk-through with curl', '## Using an app built on the Xata SDK'), between('## Metadata API', '## The API at a glance')];
+const sections = [between('## Walk-through with curl', '## Moving from Xata'), between('## Metadata API', '## The API at a glance')];
 const run = promisify(execFile);
 const blocks = sections.flatMap((section) => [...section.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1]!));
 
