@@ -4,7 +4,7 @@ import { sqliteEngine } from '../support/engines.js';
 import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
 import { startStrata } from '../support/strata-server.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage, visit } from '../support/browser.js';
 import { expectNoAxeViolations, expectNoHorizontalOverflow, focusIsVisible, focusedName } from '../support/accessibility.js';
 
 /**
@@ -74,7 +74,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   test('the login page, signed out', async () => {
     const out = await openConsole(suite.browser, suite.server.url);
     await out.page.setViewportSize(VIEWPORT);
-    await out.page.goto('/login');
+    await visit(out.page, '/login');
     await out.page.getByRole('button', { name: 'Sign in' }).waitFor();
     await check(out.page, 'the login page', 'Sign in');
     expectNoConsoleErrors(out);
@@ -84,7 +84,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   test('the checks catch what they look for (an unlabelled input, faint text, a too-wide block)', async () => {
     const probe = await openConsole(suite.browser, suite.server.url);
     await probe.page.setViewportSize(VIEWPORT);
-    await probe.page.goto('/login');
+    await visit(probe.page, '/login');
     await probe.page.getByRole('button', { name: 'Sign in' }).waitFor();
     await probe.page.evaluate(() => {
       const form = document.querySelector('form')!;
@@ -99,7 +99,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('workspaces, and the new workspace dialog', async () => {
     const { page } = c;
-    await page.goto('/');
+    await visit(page, '/');
     await page.getByRole('link', { name: 'app', exact: true }).waitFor();
     await check(page, 'the workspaces page', 'Workspaces');
     await page.getByRole('button', { name: 'New workspace' }).click();
@@ -112,7 +112,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('tables, and the new table dialog', async () => {
     const { page } = c;
-    await page.goto('/w/app/b/main');
+    await visit(page, '/w/app/b/main');
     await page.getByRole('link', { name: 'posts', exact: true }).waitFor();
     await check(page, 'the tables page', 'Tables in app');
     await page.getByRole('button', { name: 'New table' }).click();
@@ -130,7 +130,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await check(page, 'the new branch dialog');
     await page.getByRole('dialog', { name: 'New branch' }).getByRole('button', { name: 'Cancel' }).click();
     expect((await suite.server.request('PUT', '/db/app:scratch', {})).status).toBe(201);
-    await page.goto('/w/app/b/scratch');
+    await visit(page, '/w/app/b/scratch');
     await page.getByRole('button', { name: 'Delete branch' }).click();
     const deleteBranch = page.getByRole('dialog', { name: 'Delete branch scratch?' });
     await deleteBranch.waitFor();
@@ -138,7 +138,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await deleteBranch.getByRole('button', { name: 'Cancel' }).click();
     expect((await suite.server.request('DELETE', '/db/app:scratch')).status).toBe(200);
 
-    await page.goto('/w/blank/b/main');
+    await visit(page, '/w/blank/b/main');
     await page.getByText('Branch main has no tables yet').waitFor();
     await check(page, 'the tables page of an empty workspace', 'Tables in blank');
     expectNoConsoleErrors(c);
@@ -146,7 +146,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('schema, and the add column dialog', async () => {
     const { page } = c;
-    await page.goto('/w/app/b/main/t/posts/schema');
+    await visit(page, '/w/app/b/main/t/posts/schema');
     await page.getByRole('button', { name: 'Edit title' }).waitFor();
     await check(page, 'the schema page', 'Schema of posts in app');
     await page.getByRole('button', { name: 'Add column' }).click();
@@ -163,7 +163,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('records grid: rows, the filter builder open, an edit in progress, the add record dialog', async () => {
     const { page } = c;
-    await page.goto('/w/app/b/main/t/posts');
+    await visit(page, '/w/app/b/main/t/posts');
     await page.getByRole('grid', { name: 'Records of posts' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await check(page, 'the records grid', 'posts in app');
@@ -192,7 +192,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     await confirm.getByRole('button', { name: 'Cancel' }).click();
 
     // Fourteen columns of long values: the grid scrolls inside its own box, not the page.
-    await page.goto('/w/app/b/main/t/wide');
+    await visit(page, '/w/app/b/main/t/wide');
     await page.getByRole('grid', { name: 'Records of wide' }).waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
     await check(page, 'the records grid of a wide table', 'wide in app');
@@ -201,7 +201,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('files', async () => {
     const { page } = c;
-    await page.goto('/w/app/files');
+    await visit(page, '/w/app/files');
     await page.getByRole('table', { name: 'Files' }).getByRole('row').filter({ hasText: 'pixel.png' }).waitFor();
     await page.getByRole('table', { name: 'Files' }).getByRole('row').filter({ hasText: 'long-file-name-long' }).waitFor();
     await check(page, 'the files page', 'Files of app');
@@ -210,7 +210,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('members, and the add member dialog', async () => {
     const { page } = c;
-    await page.goto('/w/app/members');
+    await visit(page, '/w/app/members');
     await page.getByLabel('Role of member@test.local').waitFor();
     await check(page, 'the members page', 'Members of app');
     await page.getByRole('button', { name: 'Add member' }).click();
@@ -228,7 +228,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('request history, and an entry in full', async () => {
     const { page } = c;
-    await page.goto('/w/app/history');
+    await visit(page, '/w/app/history');
     // A query's output is long: its box scrolls, and must be reachable by keyboard to be read.
     // (the oldest one: the one made before the console's own queries)
     const details = page.getByRole('button', { name: 'Details of POST /db/app:main/tables/posts/query (200)' }).last();
@@ -245,7 +245,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('access tokens, and the new token dialog', async () => {
     const { page } = c;
-    await page.goto('/tokens');
+    await visit(page, '/tokens');
     await expect.poll(() => page.getByRole('table', { name: 'Access tokens' }).getByRole('row').count()).toBeGreaterThanOrEqual(3);
     await check(page, 'the access tokens page', 'Access tokens');
     await page.getByRole('button', { name: 'New token' }).click();
@@ -265,7 +265,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     const e = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/status of 404/] });
     await e.page.setViewportSize(VIEWPORT);
     await signIn(e.page, 'owner@test.local', 'owner-password');
-    await e.page.goto('/w/app/b/main/t/nope');
+    await visit(e.page, '/w/app/b/main/t/nope');
     await expect.poll(() => e.page.getByRole('alert').first().textContent()).toContain('not found');
     await check(e.page, 'the records page of a missing table');
     expectNoConsoleErrors(e);
@@ -274,7 +274,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
 
   test('an unknown address', async () => {
     const { page } = c;
-    await page.goto('/w/app/nowhere');
+    await visit(page, '/w/app/nowhere');
     await page.getByRole('heading', { level: 1 }).waitFor();
     await check(page, 'the not-found page', 'Page not found');
     expectNoConsoleErrors(c);
@@ -283,7 +283,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   test('keyboard only: sign in from the form with Tab and Enter', async () => {
     const k = await openConsole(suite.browser, suite.server.url);
     const { page } = k;
-    await page.goto('/login');
+    await visit(page, '/login');
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     // The form opens with the focus in Email; Tab goes on to Password, then to the button.
     const order = [await focusedName(page)];
@@ -307,7 +307,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
   test('keyboard only: skip to the content, reach New table and each table\'s links, open a table with Enter, focus starts at the new screen', async () => {
     expect((await suite.server.request('PUT', '/db/app:main/tables/authors', { columns: [{ name: 'name', type: 'string' }] })).status).toBe(201);
     const { page } = c;
-    await page.goto('/w/app/b/main');
+    await visit(page, '/w/app/b/main');
     await page.getByRole('link', { name: 'authors', exact: true }).waitFor();
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await page.keyboard.press('Tab');
@@ -356,7 +356,7 @@ describeInBrowser('console: accessibility (axe-core, WCAG 2.1 AA) and layout at 
     expect((await suite.server.request('PUT', '/db/app:main/tables/books', { columns: [{ name: 'writer', type: 'link', link: { table: 'writers' } }] })).status).toBe(201);
     expect((await suite.server.request('PUT', '/db/app:main/tables/books/data/b1', { writer: 'w1' })).status).toBe(201);
     const { page } = c;
-    await page.goto('/w/app/b/main/t/books');
+    await visit(page, '/w/app/b/main/t/books');
     const linkCell = page.getByRole('gridcell', { name: 'w1 Ada Lovelace' });
     await linkCell.waitFor();
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
@@ -380,7 +380,7 @@ describeInBrowser('console: accessibility of the first-run setup', () => {
   test('the setup form', async () => {
     const c = await openConsole(suite.browser, suite.server.url);
     await c.page.setViewportSize(VIEWPORT);
-    await c.page.goto('/login');
+    await visit(c.page, '/login');
     await c.page.getByLabel('Email').fill(suite.first.email);
     await c.page.getByLabel('Password').fill(suite.first.password);
     await c.page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,7 +1,7 @@
 import { beforeAll, expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
 import { startStrata } from '../support/strata-server.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -28,7 +28,7 @@ describeInBrowser('console: request history, members, files', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/app/history');
+    await visit(page, '/w/app/history');
     const table = page.getByRole('table', { name: 'Requests' });
     const rows = table.locator('tbody tr');
     // Everything the workspace saw (its creation too), as the API lists it.
@@ -70,7 +70,7 @@ describeInBrowser('console: request history, members, files', () => {
     const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/404/] });
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/app/members');
+    await visit(page, '/w/app/members');
     await page.getByRole('heading', { name: /Members/ }).waitFor();
     await page.getByText('No members yet').waitFor();
 
@@ -113,7 +113,7 @@ describeInBrowser('console: request history, members, files', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/app/members');
+    await visit(page, '/w/app/members');
     await page.getByRole('button', { name: 'Permissions of custom@test.local' }).click();
     const dialog = page.getByRole('dialog', { name: 'Permissions of custom@test.local' });
     await dialog.getByRole('radio', { name: 'Custom' }).check();
@@ -154,7 +154,7 @@ describeInBrowser('console: request history, members, files', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/app/files');
+    await visit(page, '/w/app/files');
     await page.getByText('No files yet').waitFor();
     await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'pixel.png', mimeType: 'image/png', buffer: PNG });
     expect(await page.getByRole('combobox', { name: 'Type', exact: true }).inputValue()).toBe('image'); // guessed from the file
@@ -197,7 +197,7 @@ describeInBrowser('console: request history, members, files', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/app/files');
+    await visit(page, '/w/app/files');
     await page.getByLabel('Select all files on this page').check();
     await page.getByRole('button', { name: 'Delete 2 selected' }).click();
     const confirm = page.getByRole('dialog', { name: 'Delete 2 files?' });

@@ -2,7 +2,7 @@ import { describe, expect, inject, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { postgresEngine, sqliteEngine, type EngineUnderTest } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage, visit } from '../support/browser.js';
 
 /**
  * The records grid in a real browser against a real Strata: every change made in the UI is
@@ -27,7 +27,7 @@ const record = async (server: RunningStrata, table: string, id: string) => (awai
 async function openGrid(browser: Browser, server: RunningStrata, table: string, expectedErrors: RegExp[] = []): Promise<ConsolePage> {
   const c = await openConsole(browser, server.url, { expectedErrors });
   await signIn(c.page, 'owner@test.local', 'owner-password');
-  await c.page.goto(`/w/shop/b/main/t/${table}`);
+  await visit(c.page, `/w/shop/b/main/t/${table}`);
   await c.page.getByRole('grid', { name: `Records of ${table}` }).waitFor();
   // Edits made over the API from here on must reach this page: wait until the stream is open.
   await c.page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
@@ -50,7 +50,7 @@ describeInBrowser('console: records grid', () => {
   test('a table that does not exist is reported in the API\'s words, without a stream', async () => {
     const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/status of 404/] });
     await signIn(c.page, 'owner@test.local', 'owner-password');
-    await c.page.goto('/w/shop/b/main/t/nope');
+    await visit(c.page, '/w/shop/b/main/t/nope');
     await expect.poll(() => c.page.getByRole('alert').first().textContent()).toContain('table [nope] not found (404)');
     expect(await c.page.getByRole('status').filter({ hasText: 'Not live' }).count()).toBe(1);
     expect(await c.page.getByRole('grid').count()).toBe(0);
@@ -62,7 +62,7 @@ describeInBrowser('console: records grid', () => {
     await makeTable(suite.server, 'empty', []);
     const c = await openConsole(suite.browser, suite.server.url);
     await signIn(c.page, 'owner@test.local', 'owner-password');
-    await c.page.goto('/w/shop/b/main/t/empty');
+    await visit(c.page, '/w/shop/b/main/t/empty');
     await c.page.getByText('No records yet — add one').waitFor();
     expect(await c.page.getByRole('status').filter({ hasText: 'Live' }).count()).toBe(1);
     await c.page.getByRole('button', { name: 'Add record' }).last().click();

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
 
 describeInBrowser('console: first-run setup', () => {
   const suite = consoleSuite(() => startFreshStrata(sqliteEngine));
@@ -9,7 +9,7 @@ describeInBrowser('console: first-run setup', () => {
   test('the generated owner signs in, must finish setup, lands on the workspaces screen, and signs in again with the new password', async () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
-    await page.goto('/');
+    await visit(page, '/');
     await page.waitForURL(/\/login/);
     await page.getByLabel('Email').fill(suite.first.email);
     await page.getByLabel('Password').fill(suite.first.password);
@@ -48,7 +48,7 @@ describeInBrowser('console: first-run setup', () => {
   test('the old password no longer works, and the API says so', async () => {
     const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/401/] });
     const { page } = c;
-    await page.goto('/login');
+    await visit(page, '/login');
     await page.getByLabel('Email').fill(suite.first.email);
     await page.getByLabel('Password').fill(suite.first.password);
     await page.getByRole('button', { name: 'Sign in' }).click();

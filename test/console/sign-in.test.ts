@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
 import { startStrata } from '../support/strata-server.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
 
 describeInBrowser('console: sign in and out', () => {
   const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
@@ -19,7 +19,7 @@ describeInBrowser('console: sign in and out', () => {
   test('a wrong password is refused with the API\'s message; the right one signs in; sign out returns to the form', async () => {
     const console = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/401/] });
     const { page } = console;
-    await page.goto('/tokens');
+    await visit(page, '/tokens');
     await page.waitForURL(/\/login\?next=%2Ftokens$/);
     await page.getByLabel('Email').fill('owner@test.local');
     await page.getByLabel('Password').fill('wrong-password');
@@ -38,7 +38,7 @@ describeInBrowser('console: sign in and out', () => {
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
-    await page.goto('/');
+    await visit(page, '/');
     await page.waitForURL(/\/login/); // the session is gone on the server too
     expectNoConsoleErrors(console);
     await console.close();

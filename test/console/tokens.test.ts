@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { beforeAll, expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
 import { startStrata } from '../support/strata-server.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
 
 const run = promisify(execFile);
 
@@ -74,7 +74,7 @@ describeInBrowser('console: access tokens', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/tokens');
+    await visit(page, '/tokens');
     await page.getByRole('button', { name: 'New token' }).click();
     const dialog = page.getByRole('dialog', { name: 'New access token' });
     await dialog.getByLabel('Name').fill('nothing');

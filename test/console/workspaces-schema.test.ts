@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sqliteEngine } from '../support/engines.js';
 import { startStrata } from '../support/strata-server.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
 
 /**
  * The console's workspace, table and schema screens in a real browser, checked against the
@@ -151,7 +151,7 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/types/b/main/t/everything/schema');
+    await visit(page, '/w/types/b/main/t/everything/schema');
     const options = await page.getByRole('button', { name: 'Add column' }).click()
       .then(() => dialog(page).getByLabel('Type', { exact: true }).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)));
     await dialog(page).getByRole('button', { name: 'Cancel' }).click();
@@ -186,7 +186,7 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/blog/b/main');
+    await visit(page, '/w/blog/b/main');
     await page.getByRole('link', { name: 'posts', exact: true }).waitFor();
     await page.getByRole('button', { name: 'New branch' }).click();
     await dialog(page).getByLabel('Branch name').fill('dev');
@@ -247,7 +247,7 @@ describeInBrowser('console: workspaces, tables and schema', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     const { page } = c;
     await signIn(page, 'owner@test.local', 'owner-password');
-    await page.goto('/w/notes/b/main');
+    await visit(page, '/w/notes/b/main');
     await page.getByRole('link', { name: 'pages', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Delete branch' }).count()).toBe(0);
     await page.getByLabel('Branch', { exact: true }).selectOption('scratch');

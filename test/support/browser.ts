@@ -84,12 +84,25 @@ export async function openConsole(browser: Browser, baseURL: string, options: { 
   };
 }
 
+/**
+ * How long the console may take to load and finish its session check: generous, because on a
+ * busy machine a cold page load alone can take seconds; actions after it keep the short default.
+ */
+const CONSOLE_READY_MS = 25_000;
+
+/** Opens a console path and waits until the console says its session check is done. */
+export async function visit(page: Page, path: string): Promise<void> {
+  await page.goto(path, { timeout: CONSOLE_READY_MS });
+  await page.locator('html[data-session]:not([data-session="checking"])').waitFor({ state: 'attached', timeout: CONSOLE_READY_MS });
+}
+
 /** Signs in through the login form and waits for the signed-in frame. */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
+  await visit(page, '/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('html[data-session="signed-in"]').waitFor({ state: 'attached', timeout: CONSOLE_READY_MS });
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }
 

@@ -34,6 +34,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => { void refresh(); }, [refresh]);
   useEffect(() => onUnauthorized(() => setMe(null)), []);
+  // Says on the page whether the first session check is done ('checking' until then), so tests and
+  // monitors wait for the console itself instead of guessing how long a load takes.
+  useEffect(() => {
+    document.documentElement.dataset.session = me === undefined ? 'checking' : me ? 'signed-in' : 'signed-out';
+  }, [me]);
   const value = useMemo<SessionState>(() => ({
     me,
     refresh,
