@@ -10,6 +10,7 @@ import { AuthLimits } from './rate-limits.js';
 import { workspaceParamOf, type RouteAccess, type WorkspaceParam } from './route-access.js';
 import { invalidPathId } from './path-ids.js';
 import { CSRF_HEADER, readCookie, SESSION_COOKIE } from './session-cookie.js';
+import { invalidApiKey } from '../core/xata-messages.js';
 
 /**
  * Authenticates the caller and checks the route's declared access. Each guarded route gets
@@ -86,7 +87,7 @@ function authGuard(strata: Strata, access: Extract<RouteAccess, { scopes: Scope[
     const actor = await authenticateRequest(strata, request);
     if (!actor) {
       limits.failed(request.ip);
-      throw new StrataError('UNAUTHORIZED', 'invalid API key');
+      throw invalidApiKey();
     }
     limits.checkToken(actor.token?.id ?? actor.sessionId!, reply);
     if ((actor.scopes & required) !== required) {

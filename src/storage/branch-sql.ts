@@ -7,7 +7,7 @@ import { checkBoundParameters, memoisedSelect, selectShape, selectSql, type Comp
 import type { SqlDialect } from './sql-dialect.js';
 import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
-import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
+import type { GroupPlan, NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
 import { runGroupPlan } from './group-sql.js';
 import { runNearestPlan } from './vector-sql.js';
 import { LruCache } from './lru-cache.js';
@@ -273,8 +273,22 @@ export class BranchSql implements BranchTx {
     return runGroupPlan({ db: this.db, opts: this.opts, decoder: (f) => this.decoderFor(f) }, plan);
   }
 
-  nearest(plan: NearestPlan): Promise<NearestHit[]> {
+  nearest(plan: NearestPlan): Promise<NearestResult> {
     return runNearestPlan(this, plan);
+  }
+
+  async savepoint<T>(fn: () => Promise<T>): Promise<T> {
+    await sql`SAVEPOINT "strata_item"`.execute(this.db);
+    try {
+      const result = await fn();
+      await sql`RELEASE SAVEPOINT "strata_item"`.execute(this.db);
+      return result;
+    } catch (err) {
+      await sql`ROLLBACK TO SAVEPOINT "strata_item"`.execute(this.db);
+      await sql`RELEASE SAVEPOINT "strata_item"`.execute(this.db);
+      // As the transaction would report it (a unique violation is a 422, …), now to the caller.
+      throw this.opts.dialect.mapError(err) ?? err;
+    }
   }
 
   async recordVersion(table: TableModel, id: string | number): Promise<number | undefined> {

@@ -2,7 +2,7 @@ import type { TableRecord } from '../core/model/table-model.js';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { TableModel } from '../core/model/table-model.js';
 import type { SelectPlan } from '../core/query/select-plan.js';
-import type { GroupPlan, NearestHit, NearestPlan } from '../core/analytics/group-plan.js';
+import type { GroupPlan, NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
 import type { TableIndex } from '../core/model/table-index.js';
 import type { HistoryStore } from './history-store.js';
@@ -145,8 +145,8 @@ export interface BranchReader {
   listMigrations(): Promise<MigrationRow[]>;
   /** Runs a grouped plan (summaries, aggregations): one row per group, its keys then its measures. */
   group(plan: GroupPlan): Promise<PlanRow[]>;
-  /** The rows nearest to a vector, best first (exact: scores every row matching the filter). */
-  nearest(plan: NearestPlan): Promise<NearestHit[]>;
+  /** The rows nearest to a vector, best first, and how many matched (exact: scores every row matching the filter). */
+  nearest(plan: NearestPlan): Promise<NearestResult>;
 
   // full-text search (search-index-sql.ts, search-sql.ts)
   /** Whether the table's search index exists and covers its current searchable columns. */
@@ -202,6 +202,11 @@ export interface BranchTx extends BranchReader {
   ensureChangeLog(): Promise<void>;
   /** Appends this transaction's changes to the log (and tells other nodes on commit); answers the last sequence number. */
   appendChanges(branchId: number, rows: ChangeInput[], retain: number): Promise<number>;
+  /**
+   * Runs fn inside a savepoint: should it fail, its own writes are undone and the transaction
+   * goes on (PostgreSQL can run statements again after an error). Savepoints do not nest here.
+   */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface BranchStore extends BranchReader {

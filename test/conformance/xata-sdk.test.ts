@@ -599,26 +599,29 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: single-record API', (engine)
           { get: { table: 'users', id: id('tx1'), columns: ['name', 'team.name'] } },
           { delete: { table: 'users', id: id('tx1'), failIfMissing: true } },
         ]);
-        const meta = (version: number) => ({ version, createdAt: expect.any(String), updatedAt: expect.any(String) });
         expect(results).toEqual({
           results: [
             { operation: 'insert', id: id('txteam'), rows: 1 },
             { operation: 'insert', id: id('tx1'), rows: 1 },
             { operation: 'update', id: id('tx1'), rows: 1, columns: {} },
-            { operation: 'get', columns: { id: id('tx1'), xata: meta(1), name: 'Tx', team: { id: id('txteam'), xata: meta(0), name: 'Tx team' } } },
+            // Exactly the fields asked: no id or xata unless named.
+            { operation: 'get', columns: { name: 'Tx', team: { name: 'Tx team' } } },
             { operation: 'delete', rows: 1 },
           ],
         });
         expect(await xata.db.users.read(id('tx1'))).toBeNull();
         expect((await xata.db.teams.read(id('txteam')))!.name).toBe('Tx team');
 
-        // A failing operation rejects with FetcherError 400 naming its index, and nothing is written.
+        // Failing operations reject with FetcherError 400 naming every one by index, and nothing is written.
         const failed = await fetcherError(xata.transactions.run([
           { insert: { table: 'teams', record: { id: id('txteam2'), name: 'Never' } } },
           { update: { table: 'users', id: id('nobody'), fields: { age: 1 } } },
           { insert: { table: 'teams', record: { id: id('txteam'), name: 'Dup' }, createOnly: true } },
         ]), 400);
-        expect(failed.errors).toEqual([{ index: 1, message: `record [${id('nobody')}] not found` }]);
+        expect(failed.errors).toEqual([
+          { index: 1, message: `record [${id('nobody')}] not found` },
+          { index: 2, message: `record with ID [${id('txteam')}] already exists` },
+        ]);
         expect(failed.requestId).toMatch(/^req_/);
         expect(await xata.db.teams.read(id('txteam2'))).toBeNull();
       });

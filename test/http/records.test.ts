@@ -435,10 +435,11 @@ describeEachEngine('records: columns projection', (engine) => {
     ['settings', { settings: { theme: 'dark', plan: 'pro' } }],
     ['settings.*', { settings: { theme: 'dark', plan: 'pro' } }],
     ['settings.plan', { settings: { plan: 'pro' } }],
-    ['team', { team: { id: 'core' } }],
+    // A link named is the linked record with its own columns (as `team.*`); its links stay {id}.
+    ['team', { team: { id: 'core', xata, name: 'Core', owner: { id: 'ann' } } }],
     ['team.*', { team: { id: 'core', xata, name: 'Core', owner: { id: 'ann' } } }],
     ['team.name', { team: { id: 'core', xata, name: 'Core' } }],
-    ['team.owner', { team: { id: 'core', xata, owner: { id: 'ann' } } }],
+    ['team.owner', { team: { id: 'core', xata, owner: { id: 'ann', xata, name: 'Ann', age: 40 } } }],
     ['team.owner.name', { team: { id: 'core', xata, owner: { id: 'ann', xata, name: 'Ann' } } }],
     ['team.owner.*', { team: { id: 'core', xata, owner: { id: 'ann', xata, name: 'Ann', age: 40 } } }],
     ['name,team.name,team.owner.age', { name: 'Max', team: { id: 'core', xata, name: 'Core', owner: { id: 'ann', xata, age: 40 } } }],

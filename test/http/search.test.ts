@@ -60,7 +60,7 @@ describeEachEngine('search: one table', (engine) => {
   });
   afterAll(async () => { await s?.close(); });
 
-  it('finds records holding any query word, with id, xata.score and xata.highlight, and counts them', async () => {
+  it('finds records holding any query word, with id, xata.table, xata.score and xata.highlight, and counts them', async () => {
     const t = await seed('docs', docColumns, [
       { id: 'q1', title: 'Quantum computing basics', author: 'ada@example.com', views: 3 },
       { id: 'q2', title: 'Cooking for beginners', body: 'A quantum of patience helps.' },
@@ -76,7 +76,7 @@ describeEachEngine('search: one table', (engine) => {
     expect(q1).toMatchObject({ id: 'q1', title: 'Quantum computing basics', author: 'ada@example.com', views: 3 });
     expect(q1.xata).toEqual({
       version: 0, createdAt: expect.any(String), updatedAt: expect.any(String),
-      score: expect.any(Number), highlight: { title: ['<em>Quantum</em> computing basics'] },
+      table: t, score: expect.any(Number), highlight: { title: ['<em>Quantum</em> computing basics'] },
     });
     expect(q1.xata.score).toBeGreaterThan(0);
     expect(Object.keys(res.body)).toEqual(['records', 'totalCount']);

@@ -71,3 +71,5 @@ export interface NearestPlan {
 }
 
 export interface NearestHit { id: string | number; score: number }
+/** The best hits, and how many rows matched (were scored) in all. */
+export interface NearestResult { hits: NearestHit[]; total: number }

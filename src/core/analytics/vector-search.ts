@@ -1,16 +1,17 @@
-import { badRequest, StrataError } from '../errors.js';
+import { badRequest } from '../errors.js';
 import type { BranchSchema, TableModel } from '../model/table-model.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
 import { FieldPaths } from '../query/field-paths.js';
 import { parseXataFilter } from '../query/xata-filter.js';
 import type { BranchReader } from '../../storage/storage.js';
 import type { SimilarityFunction } from './group-plan.js';
+import { columnNotFound } from '../xata-messages.js';
 
 /**
  * `POST /tables/{t}/vectorSearch`: the `size` records whose vector column is most similar to
  * `queryVector`, among those matching `filter`, each with `xata.score` (higher is nearer;
  * see SqlDialect.vectorScore). Exact search: storage scores every matching row and keeps
- * the best; the records are then read by id.
+ * the best; the records are then read by id. `totalCount` is the number of matches.
  */
 export interface VectorSearchRequest { column: string; queryVector: number[]; similarityFunction?: string; size?: number; filter?: unknown }
 
@@ -20,7 +21,7 @@ const MAX_SIZE = 100;
 
 export async function vectorSearch(reader: BranchReader, schema: BranchSchema, table: TableModel, body: VectorSearchRequest, format: RecordFormat) {
   const column = table.leaf(body.column);
-  if (!column) throw new StrataError('UNKNOWN_COLUMN', `column [${body.column}] not found in table [${table.name}]`);
+  if (!column) throw columnNotFound(body.column, table.name);
   if (column.type !== 'vector') throw badRequest(`vectorSearch: column [${body.column}] is of type ${column.type}, not vector`);
   const query = body.queryVector;
   if (!Array.isArray(query) || !query.every((v) => typeof v === 'number' && Number.isFinite(v))) throw badRequest('vectorSearch: queryVector must be an array of numbers');
@@ -33,7 +34,7 @@ export async function vectorSearch(reader: BranchReader, schema: BranchSchema, t
 
   const paths = new FieldPaths(schema, table);
   const where = body.filter !== undefined && body.filter !== null ? parseXataFilter(body.filter, paths) : undefined;
-  const hits = await reader.nearest({ table, joins: paths.joins, ...(where ? { where } : {}), column, query, similarity, limit: size });
+  const { hits, total } = await reader.nearest({ table, joins: paths.joins, ...(where ? { where } : {}), column, query, similarity, limit: size });
   if (hits.length === 0) return { records: [], totalCount: 0 };
 
   const projection = buildProjection(schema, table, ['*']);
@@ -47,5 +48,6 @@ export async function vectorSearch(reader: BranchReader, schema: BranchSchema, t
     (record.xata as Record<string, unknown>).score = hit.score;
     return [record];
   });
-  return { records, totalCount: records.length };
+  // Every match counts, not only the page returned (Xata: 4 matches with size 2 → totalCount 4).
+  return { records, totalCount: total };
 }

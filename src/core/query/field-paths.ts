@@ -3,6 +3,7 @@ import type { BranchSchema, TableModel } from '../model/table-model.js';
 import { StrataError } from '../errors.js';
 import type { ColumnRef, SystemField } from './filter-ast.js';
 import type { PlanJoin } from './select-plan.js';
+import { columnNotFound } from '../xata-messages.js';
 
 const SYSTEM_PATHS: Record<string, SystemField> = {
   id: 'id', 'xata.version': 'version', 'xata.createdAt': 'createdAt', 'xata.updatedAt': 'updatedAt',
@@ -36,7 +37,7 @@ export class FieldPaths {
       return { ref: { kind: 'column', tableAlias: alias, column: leaf }, table, ...(linkTarget ? { linkTarget } : {}) };
     }
     const link = linkPrefix(table, path);
-    if (!link) throw new StrataError('UNKNOWN_COLUMN', `column [${fullPath}] not found in table [${this.table.name}]`);
+    if (!link) throw columnNotFound(fullPath, this.table.name);
     if (depth >= MAX_LINK_DEPTH) throw new StrataError('BAD_REQUEST', `column [${fullPath}]: links can be followed ${MAX_LINK_DEPTH} levels deep at most`);
     const target = this.schema.tables.get(link.link!.table)!;
     return this.resolveIn(target, this.joinAlias(alias, link, target), path.slice(link.path.length + 1), fullPath, depth + 1);

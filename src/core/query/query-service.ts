@@ -1,5 +1,5 @@
 import type { BranchContext } from '../databases.js';
-import { badRequest, StrataError } from '../errors.js';
+import { badRequest } from '../errors.js';
 import type { SystemStore } from '../../storage/storage.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
 import { CursorCodec, type CursorPayload } from './cursor.js';
@@ -11,13 +11,15 @@ import { attachReverseLink, isReverseLinkRequest, parseReverseLink } from './rev
 import type { PlanField, SelectPlan, SortKey } from './select-plan.js';
 import { parseXataFilter } from './xata-filter.js';
 import { parseXataSort } from './xata-sort.js';
+import { pageOffsetTooLarge, pageSizeTooLarge, tableNotFound } from '../xata-messages.js';
 
 export interface QueryPage { size?: number; offset?: number; after?: string; before?: string; start?: string; end?: string }
 export interface QueryRequest { filter?: unknown; sort?: unknown; page?: QueryPage; columns?: unknown[]; consistency?: string }
 export interface QueryResult { records: Array<Record<string, unknown>>; meta: { page: { cursor: string; more: boolean; size: number } } }
 
 export const MAX_PAGE_SIZE = 1000;
-export const MAX_OFFSET = 50_000;
+/** The SDK's PAGINATION_MAX_OFFSET: Xata refuses deeper offsets (cursors go any depth). */
+export const MAX_OFFSET = 49_000;
 const DEFAULT_PAGE_SIZE = 20;
 
 type Direction = 'forward' | 'backward';
@@ -35,7 +37,7 @@ export class QueryService {
   async query(ctx: BranchContext, tableName: string, body: QueryRequest, format: RecordFormat): Promise<QueryResult> {
     const schema = await ctx.schema();
     const table = schema.tables.get(tableName);
-    if (!table) throw new StrataError('NOT_FOUND', `table [${tableName}] not found`);
+    if (!table) throw tableNotFound(tableName);
     const codec = await this.cursorCodec();
     const page = body.page ?? {};
 
@@ -50,9 +52,11 @@ export class QueryService {
     }
     const q = fromCursor?.q ?? { filter: body.filter, sort: body.sort, size: page.size ?? DEFAULT_PAGE_SIZE };
     const size = page.size ?? q.size;
-    if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw badRequest(`page.size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    if (!Number.isInteger(size) || size < 1) throw badRequest('page.size must be a positive integer');
+    if (size > MAX_PAGE_SIZE) throw pageSizeTooLarge(MAX_PAGE_SIZE);
     const offset = page.offset ?? 0;
-    if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw badRequest(`page.offset must be an integer from 0 to ${MAX_OFFSET}`);
+    if (!Number.isInteger(offset) || offset < 0) throw badRequest('page.offset must be a non-negative integer');
+    if (offset > MAX_OFFSET) throw pageOffsetTooLarge(MAX_OFFSET);
 
     const columns = body.columns ?? ['*'];
     const plain = columns.filter((c) => !isReverseLinkRequest(c));

@@ -40,6 +40,7 @@ export class BatchService {
   transaction(ctx: BranchContext, operations: unknown[], format: RecordFormat): Promise<OperationResult[]> {
     return runBatch(ctx, operations, 'operations',
       (schema) => (raw) => parseOperation(schema, raw),
-      (w, op) => runOperation(w, op, format));
+      (w, op) => runOperation(w, op, format),
+      { everyFailure: true });
   }
 }

@@ -4,10 +4,11 @@ import type { PlanField, PlanJoin, SelectPlan, SystemField } from '../query/sele
 import { StrataError } from '../errors.js';
 import { linkPrefix } from '../query/field-paths.js';
 import { LruCache } from '../../storage/lru-cache.js';
+import { columnNotFound } from '../xata-messages.js';
 
 /**
- * The `columns` projection: `*`, names, `obj.*`, `obj.sub`, `link.*`, `link.col` (links
- * nest: `team.owner.name`). It compiles to a SelectPlan (joins for expanded links) plus an
+ * The `columns` projection: `*`, names, `obj.*`, `obj.sub`, `link` (= `link.*`), `link.col`
+ * (links nest: `team.owner.name`; `owner.team` is owner's team record). It compiles to a SelectPlan (joins for expanded links) plus an
  * output tree that turns a row back into a nested record. `id` and `xata` always come along.
  */
 export interface OutputNode {
@@ -95,12 +96,14 @@ function buildNode(schema: BranchSchema, table: TableModel, alias: string, reque
     if (request === 'id' || request === 'xata' || request.startsWith('xata.')) continue;
     const path = request.endsWith('.*') ? request.slice(0, -2) : request;
     const leaf = table.leaf(path);
-    if (leaf && !(request.endsWith('.*') && leaf.type === 'link')) { plain.add(leaf); continue; }
+    // A link named (`team`, `team.*`, `owner.team`) is the linked record with its own columns,
+    // its links as `{id}`; under `*` a link stays `{id}`.
     if (leaf?.type === 'link') { addExpansion(expansions, leaf, '*'); continue; }
+    if (leaf) { plain.add(leaf); continue; }
     if (table.isObject(path)) { table.leavesUnder(path).forEach((l) => plain.add(l)); continue; }
     const link = linkPrefix(table, path);
     if (link) { addExpansion(expansions, link, path.slice(link.path.length + 1) + (request.endsWith('.*') ? '.*' : '')); continue; }
-    throw new StrataError('UNKNOWN_COLUMN', `column [${request}] not found in table [${table.name}]`);
+    throw columnNotFound(request, table.name);
   }
   for (const leaf of table.leaves) {
     if (expansions.has(leaf)) continue;

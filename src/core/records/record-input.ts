@@ -1,10 +1,11 @@
 import type { LeafColumn } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
-import { StrataError, badRequest, invalidValue } from '../errors.js';
+import { badRequest, invalidValue } from '../errors.js';
 import { coerceValue } from '../model/values.js';
 import { refusesNull } from '../model/xano-column.js';
 import { hashPassword } from '../auth/passwords.js';
 import type { WriteValue } from '../../storage/storage.js';
+import { columnNotFound } from '../xata-messages.js';
 
 /**
  * A record body → values per leaf column. Object columns may be sent nested
@@ -43,7 +44,7 @@ function walk(table: TableModel, obj: Record<string, unknown>, prefix: string, v
       }
       continue;
     }
-    throw new StrataError('UNKNOWN_COLUMN', `column [${path}] not found in table [${table.name}]`);
+    throw columnNotFound(path, table.name);
   }
 }
 

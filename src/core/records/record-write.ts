@@ -11,6 +11,10 @@ import { needsValue } from '../model/xano-column.js';
 import type { FileEffects } from '../files/file-effects.js';
 import { releaseRecordFiles, resolveFiles } from '../files/file-write.js';
 import type { LibraryLookup } from '../files/library-refs.js';
+import { recordAlreadyExists, recordNotFound, tableNotFound } from '../xata-messages.js';
+
+// Raised by the callers of these steps too (record, file and content services).
+export { recordNotFound };
 
 /**
  * The write rules (ids, createOnly, ifVersion, defaults, notNull, links), once, as steps that
@@ -39,14 +43,12 @@ export interface WriteScope {
   changed?(table: TableModel, key: RecordKey, op: 'insert' | 'update' | 'delete'): Promise<void>;
 }
 
-export const recordNotFound = (id: unknown) => new StrataError('NOT_FOUND', `record [${String(id)}] not found`);
-export const alreadyExists = (id: unknown) => new StrataError('ALREADY_EXISTS', `record with ID [${String(id)}] already exists`);
 const versionMismatch = (id: unknown, expected: number, actual: number) =>
   new StrataError('VERSION_MISMATCH', `record [${String(id)}]: version mismatch, expected ${expected} but the record is at ${actual}`);
 
 export function tableIn(schema: BranchSchema, name: string): TableModel {
   const table = schema.tables.get(name);
-  if (!table) throw new StrataError('NOT_FOUND', `table [${name}] not found`);
+  if (!table) throw tableNotFound(name);
   return table;
 }
 
@@ -55,9 +57,9 @@ export async function createRecord(w: WriteScope, table: TableModel, input: Pars
   let id: string | null = null;
   if (input.id !== undefined && input.id !== null) {
     id = assertRecordId(String(input.id));
-    if ((await w.tx.recordVersion(table, id)) !== undefined) throw alreadyExists(id);
+    if ((await w.tx.recordVersion(table, id)) !== undefined) throw recordAlreadyExists(id);
     const key = id;
-    w.claim(table, key, () => alreadyExists(key));
+    w.claim(table, key, () => recordAlreadyExists(key));
   } else if (table.idKind === 'string') {
     id = newRecordId();
   }
@@ -70,11 +72,11 @@ export async function createRecord(w: WriteScope, table: TableModel, input: Pars
 export async function putRecord(w: WriteScope, table: TableModel, key: RecordKey, input: ParsedInput, opts: { createOnly?: boolean; ifVersion?: number }): Promise<{ created: boolean }> {
   const version = await w.tx.recordVersion(table, key);
   if (version === undefined) {
-    w.claim(table, key, opts.createOnly ? () => alreadyExists(key) : undefined);
+    w.claim(table, key, opts.createOnly ? () => recordAlreadyExists(key) : undefined);
     await w.changed?.(table, await insertValues(w, table, key, input.values), 'insert');
     return { created: true };
   }
-  if (opts.createOnly) throw alreadyExists(key);
+  if (opts.createOnly) throw recordAlreadyExists(key);
   if (opts.ifVersion !== undefined && opts.ifVersion !== version) throw versionMismatch(key, opts.ifVersion, version);
   const values = await resolveFiles(w, table, key, await hashPasswords(withDefaults(table, input.values, w.now)), 'replace');
   await checkLinks(w, values);

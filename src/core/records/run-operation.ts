@@ -1,8 +1,9 @@
 import type { RecordFormat } from './projection.js';
 import type { Operation } from './transaction-operations.js';
 import {
-  createRecord, deleteRecord, patchRecord, putRecord, readRecord, readWritten, recordNotFound, type WriteScope,
+  createRecord, deleteRecord, patchRecord, putRecord, readRecord, readWritten, type WriteScope,
 } from './record-write.js';
+import { noRowsDeleted } from '../xata-messages.js';
 
 type Columns = Record<string, unknown>;
 
@@ -39,7 +40,7 @@ export async function runOperation(w: WriteScope, op: Operation, format: RecordF
     case 'delete': {
       const record = op.columns && op.key !== undefined ? await readRecord(w.tx, w.schema, op.table, op.key, read) : undefined;
       const deleted = op.key !== undefined && (await deleteRecord(w, op.table, op.key));
-      if (!deleted && op.failIfMissing) throw recordNotFound(op.id);
+      if (!deleted && op.failIfMissing) throw noRowsDeleted(op.table.name);
       return { operation: 'delete', rows: deleted ? 1 : 0, ...(record ? { columns: record } : {}) };
     }
     case 'get': {

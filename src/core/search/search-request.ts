@@ -7,6 +7,7 @@ import { parseXataFilter } from '../query/xata-filter.js';
 import { parseBoosters } from './search-boosters.js';
 import type { ScoreBooster, SearchTarget } from './search-plan.js';
 import { isSearchable, MAX_QUERY_TERMS, queryWords, searchableLeaves } from './search-text.js';
+import { pageOffsetTooLarge, pageSizeTooLarge } from '../xata-messages.js';
 
 /**
  * Xata's search body → what a search needs: the query words, typo tolerance, prefix mode,
@@ -53,9 +54,11 @@ export function parseSearchOptions(input: SearchOptionsInput): SearchOptions {
   const prefix = input.prefix ?? 'disabled';
   if (prefix !== 'phrase' && prefix !== 'disabled') throw badRequest('prefix must be "phrase" or "disabled"');
   const size = input.page?.size ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) throw badRequest(`page.size must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(size) || size < 1) throw badRequest('page.size must be a positive integer');
+  if (size > MAX_PAGE_SIZE) throw pageSizeTooLarge(MAX_PAGE_SIZE);
   const offset = input.page?.offset ?? 0;
-  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET) throw badRequest(`page.offset must be an integer from 0 to ${MAX_OFFSET}`);
+  if (!Number.isInteger(offset) || offset < 0) throw badRequest('page.offset must be a non-negative integer');
+  if (offset > MAX_OFFSET) throw pageOffsetTooLarge(MAX_OFFSET);
   const words = queryWords(input.query);
   if (words.length > MAX_QUERY_TERMS) throw badRequest(`query has ${words.length} distinct words; at most ${MAX_QUERY_TERMS} are searched`);
   const enabled = input.highlight?.enabled ?? true;

@@ -1,5 +1,5 @@
 import type { BranchContext } from '../databases.js';
-import { badRequest, StrataError } from '../errors.js';
+import { badRequest } from '../errors.js';
 import { TableModel, type BranchSchema } from '../model/table-model.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
 import { allowedEdits } from './fuzzy.js';
@@ -7,6 +7,7 @@ import { highlightRecord, termMatcher } from './highlight.js';
 import { TOTAL_COUNT_LIMIT, type SearchPlan, type SearchTerm } from './search-plan.js';
 import { parseSearchOptions, parseTableSearch, type SearchOptions, type SearchOptionsInput, type TableSearch, type TableSearchInput } from './search-request.js';
 import { searchableLeaves } from './search-text.js';
+import { tableNotFound } from '../xata-messages.js';
 
 export type TableSearchBody = SearchOptionsInput & TableSearchInput;
 export interface BranchSearchBody extends SearchOptionsInput { tables?: unknown[] }
@@ -20,13 +21,13 @@ const READY = 'search:ready';
  * Full-text search: `POST /tables/{t}/search` over one table and `POST /search` over several.
  * The index is storage's (kept in step with every write by the engine); this service checks
  * it covers the table's current columns, expands the query words into index terms within the
- * allowed typos, runs one query per table and adds `xata.score` and `xata.highlight`.
+ * allowed typos, runs one query per table and adds `xata.table`, `xata.score` and `xata.highlight`.
  */
 export class SearchService {
   async searchTable(ctx: BranchContext, tableName: string, body: TableSearchBody, format: RecordFormat): Promise<SearchResult> {
     const schema = await ctx.schema();
     const table = schema.tables.get(tableName);
-    if (!table) throw new StrataError('NOT_FOUND', `table [${tableName}] not found`);
+    if (!table) throw tableNotFound(tableName);
     const options = parseSearchOptions(body);
     const search = parseTableSearch(schema, table, body, Date.now());
     const { hits, total } = await this.run(ctx, schema, search, options, options.size, options.offset, format);
@@ -44,10 +45,7 @@ export class SearchService {
     for (const [i, search] of searches.entries()) {
       const result = await this.run(ctx, schema, search, options, options.offset + options.size, 0, format);
       totalCount += result.total;
-      for (const hit of result.hits) {
-        (hit.record.xata as Record<string, unknown>).table = search.table.name;
-        hits.push({ ...hit, order: i });
-      }
+      for (const hit of result.hits) hits.push({ ...hit, order: i });
     }
     // Best first; equal scores keep table order, then each table's own order.
     hits.sort((a, b) => b.score - a.score || a.order - b.order);
@@ -75,6 +73,8 @@ export class SearchService {
     const hits = found.rows.map((row, i) => {
       const record = materialize(projection.root, row, format);
       const xata = record.xata as Record<string, unknown>;
+      // The table too, on a table search as on a branch search: Xata's search hits carry it.
+      xata.table = table.name;
       xata.score = found.scores[i]!;
       if (options.highlight) {
         const entries = targets.map((t) => ({ path: t.leaf.path, value: row[indexOf.get(t.leaf)!] }));
@@ -115,7 +115,7 @@ function tableEntries(schema: BranchSchema, tables: unknown[] | undefined): Arra
     const name = typeof entry === 'string' ? entry : isObject ? (entry as { table?: unknown }).table : undefined;
     if (typeof name !== 'string' || name === '') throw badRequest('tables must be an array of table names or {table, target, filter, boosters} objects');
     const table = schema.tables.get(name);
-    if (!table) throw new StrataError('NOT_FOUND', `table [${name}] not found`);
+    if (!table) throw tableNotFound(name);
     if (seen.has(name)) throw badRequest(`table [${name}] is listed twice in tables`);
     seen.add(name);
     if (!isObject) return { table, input: {} };

@@ -7,6 +7,8 @@ import { assertOperationScopes } from '../../core/records/transaction-operations
 import { needs } from '../route-access.js';
 import { ColumnsQuery, DbBranchParams, parseColumns, resolveBranch, TableParams } from './params.js';
 import { answerFormat } from '../files/file-url-fill.js';
+import type { OperationResult } from '../../core/records/run-operation.js';
+import { requestedFields } from './requested-fields.js';
 
 // Only the envelope is validated here: each record or operation is checked by the core, so a
 // mistake in one is reported against its index instead of as one schema error for the body.
@@ -47,12 +49,20 @@ export const batchRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
     assertOperationScopes(request.body.operations, request.grant!);
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     try {
-      return { results: await strata.batches.transaction(ctx, request.body.operations, await answerFormat(strata, request, ctx)) };
+      const results = await strata.batches.transaction(ctx, request.body.operations, await answerFormat(strata, request, ctx));
+      return { results: results.map((result, i) => onlyRequested(result, request.body.operations[i])) };
     } catch (err) {
       return sendFailure(request, reply, 'transaction', err);
     }
   });
 };
+
+/** A `get` with `columns` answers those fields only (requested-fields.ts); other results are as the core made them. */
+function onlyRequested(result: OperationResult, operation: unknown): OperationResult {
+  const columns = (operation as { get?: { columns?: unknown } }).get?.columns;
+  if (result.operation !== 'get' || !result.columns || !Array.isArray(columns)) return result;
+  return { ...result, columns: requestedFields(result.columns, columns as string[]) };
+}
 
 /**
  * Failed items in each endpoint's envelope (HTTP 400, nothing written): Xata's

@@ -12,8 +12,9 @@ export const QueryBody = Type.Object({
   filter: Type.Optional(Type.Unknown({ description: 'Xata filter expression' })),
   sort: Type.Optional(Type.Unknown({ description: '{"column": "asc"|"desc"}, an array of them or of column names, or {"*": "random"}' })),
   page: Type.Optional(Type.Object({
-    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 50000 })),
+    // The upper bounds are the core's (core/xata-messages.ts words the refusal as Xata does).
+    size: Type.Optional(Type.Integer({ minimum: 1, description: 'At most 1000' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, description: 'At most 49000' })),
     after: Type.Optional(Cursor), before: Type.Optional(Cursor), start: Type.Optional(Cursor), end: Type.Optional(Cursor),
   }, { additionalProperties: false })),
   columns: Type.Optional(Type.Array(Type.Unknown(), { maxItems: 256, description: 'Column names (`*`, `obj.*`, `link.col`) or reverse-link objects {name: "<-table.link", as, columns, sort, limit, offset}' })),

@@ -16,8 +16,9 @@ const common = {
     encodeHTML: Type.Optional(Type.Boolean()),
   }, { additionalProperties: false })),
   page: Type.Optional(Type.Object({
-    size: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 800 })),
+    // The upper bounds are the core's (core/xata-messages.ts words the refusal as Xata does).
+    size: Type.Optional(Type.Integer({ minimum: 1, description: 'At most 200' })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, description: 'At most 800' })),
   }, { additionalProperties: false })),
 };
 const perTable = {
