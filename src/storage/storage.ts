@@ -239,5 +239,7 @@ export interface Storage {
   readonly fullness?: StorageFullness;
   /** The connection pool's state, for metrics (PostgreSQL; SQLite has no pool). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** The LISTEN connection that hears other nodes (PostgreSQL): up or not, and how often it was made again. */
+  listenerStats?(): { connected: boolean; reconnects: number };
   close(): Promise<void>;
 }

@@ -132,6 +132,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
       await withinMs(timeouts.connectMs, sql`SELECT 1`.execute(kysely), 'storage is unavailable: the database did not answer in time');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    listenerStats: () => ({ connected: listener.connected, reconnects: listener.reconnects }),
     async close() {
       await listener.stop();
       await kysely.destroy();
