@@ -83,13 +83,9 @@ function authGuard(strata: Strata, access: Extract<RouteAccess, { scopes: Scope[
   const required = scopes.reduce((bits, scope) => bits | scopeBit(scope.object, scope.action), 0);
   const missing = (mask: number) => scopes.find((scope) => !allows(mask, scope))!;
   return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    limits.checkAddress(request.ip, reply);
-    const actor = await authenticateRequest(strata, request);
-    if (!actor) {
-      limits.failed(request.ip);
-      throw invalidApiKey();
-    }
-    limits.checkToken(actor.token?.id ?? actor.sessionId!, reply);
+    const actor = await limits.authenticate(request.ip, reply, () => authenticateRequest(strata, request));
+    if (!actor) throw invalidApiKey();
+    await limits.checkToken(actor.token?.id ?? actor.sessionId!, reply);
     if ((actor.scopes & required) !== required) {
       const scope = missing(actor.scopes);
       throw new StrataError('FORBIDDEN', `this token lacks the ${scope.object}:${scope.action} scope`);

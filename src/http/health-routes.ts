@@ -14,14 +14,21 @@ export const healthRoutes = (strata: Strata): FastifyPluginAsync => async (app) 
   if (stop) app.addHook('onClose', async () => { stop(); });
 
   app.get('/health', { config: { ...isPublic, anyHost: true } }, async () => ({ status: 'ok' }));
+  // PostgreSQL: whether the LISTEN connection is up. Reported, not decisive: while it is being made
+  // again the node serves on (other nodes' changes reach it once it is back, see postgres-listener.ts).
+  const listener = () => {
+    const stats = strata.storage.listenerStats?.();
+    return stats ? { listener: stats.connected ? 'up' : 'down' } : {};
+  };
   app.get('/ready', { config: { ...isPublic, anyHost: true } }, async (_request, reply) => {
+    const storage = strata.storage.engine;
     // Until a write succeeds again: reads work, but an instance that cannot write is not ready.
-    if (fullness?.full) return reply.status(503).send({ status: 'unavailable', storage: strata.storage.engine, reason: storageFull().message });
+    if (fullness?.full) return reply.status(503).send({ status: 'unavailable', storage, reason: storageFull().message });
     try {
       await strata.ping();
-      return { status: 'ready', storage: strata.storage.engine };
+      return { status: 'ready', storage, ...listener() };
     } catch {
-      return reply.status(503).send({ status: 'unavailable', storage: strata.storage.engine });
+      return reply.status(503).send({ status: 'unavailable', storage, ...listener() });
     }
   });
 };

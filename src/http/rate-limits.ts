@@ -1,44 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import { StrataError } from '../core/errors.js';
-
-/**
- * Fixed-window counters kept in this process's memory (each node counts its own). Bounded:
- * expired windows are swept once the map is large, and a full map forgets the oldest.
- */
-export class WindowCounter {
-  private readonly windows = new Map<string, { count: number; resetAt: number }>();
-  constructor(readonly limit: number, readonly windowMs: number, private readonly maxKeys = 100_000) {}
-
-  /** The key's window (expired windows start over). */
-  private window(key: string, now: number) {
-    let w = this.windows.get(key);
-    if (!w || w.resetAt <= now) {
-      if (this.windows.size >= this.maxKeys) this.sweep(now);
-      w = { count: 0, resetAt: now + this.windowMs };
-      this.windows.set(key, w);
-    }
-    return w;
-  }
-
-  /** Whether the key has used up its window; the window's reset time either way. */
-  exhausted(key: string, now = Date.now()): { exhausted: boolean; resetAt: number } {
-    const w = this.windows.get(key);
-    if (!w || w.resetAt <= now) return { exhausted: false, resetAt: now + this.windowMs };
-    return { exhausted: w.count >= this.limit, resetAt: w.resetAt };
-  }
-
-  /** Counts one event; whether it was within the limit. */
-  hit(key: string, now = Date.now()): { allowed: boolean; resetAt: number } {
-    const w = this.window(key, now);
-    w.count++;
-    return { allowed: w.count <= this.limit, resetAt: w.resetAt };
-  }
-
-  private sweep(now: number): void {
-    for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
-    if (this.windows.size >= this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
-  }
-}
+import { MemoryRateCounters } from '../core/auth/memory-rate-counters.js';
+import type { RateCounters, RateWindow } from '../core/auth/rate-counters.js';
 
 export interface Limit { limit: number; windowMs: number }
 
@@ -56,31 +19,74 @@ export function tooManyRequests(reply: FastifyReply, resetAt: number, message: s
  * The two limits: failed authentications per client address (once used up, every
  * authentication from that address is refused until the window ends, so guessing cannot
  * go on even with a valid credential mixed in), and requests per token (off unless set).
+ *
+ * Counted in `counters`: this process's memory on SQLite, PostgreSQL's `rate_counters` when
+ * nodes share it. Counters that cannot be read or written fail closed: the authentication is
+ * refused with 503 (retry-after), since letting it through would let guessing go on uncounted
+ * and a 500 would say nothing useful. Only guarded routes and the login count; public routes pay nothing.
  */
 export class AuthLimits {
-  private readonly failures: WindowCounter | undefined;
-  private readonly perToken: WindowCounter | undefined;
-  constructor(options: { authFailures?: Limit | null; tokenRequests?: Limit | null }) {
+  private readonly failures: Limit | undefined;
+  private readonly perToken: Limit | undefined;
+  private readonly counters: RateCounters;
+  private readonly onCounterFailure: (err: unknown) => void;
+  constructor(options: { authFailures?: Limit | null; tokenRequests?: Limit | null },
+    shared?: { counters?: RateCounters; onCounterFailure?: (err: unknown) => void }) {
     const f = options.authFailures, t = options.tokenRequests;
-    this.failures = f && f.limit > 0 ? new WindowCounter(f.limit, f.windowMs) : undefined;
-    this.perToken = t && t.limit > 0 ? new WindowCounter(t.limit, t.windowMs) : undefined;
+    this.failures = f && f.limit > 0 ? f : undefined;
+    this.perToken = t && t.limit > 0 ? t : undefined;
+    this.counters = shared?.counters ?? new MemoryRateCounters();
+    this.onCounterFailure = shared?.onCounterFailure ?? (() => undefined);
   }
 
   /** Throws 429 when the address has used up its failures. */
-  checkAddress(ip: string, reply: FastifyReply): void {
+  async checkAddress(ip: string, reply: FastifyReply): Promise<void> {
     if (!this.failures) return;
-    const state = this.failures.exhausted(ip);
-    if (state.exhausted) throw tooManyRequests(reply, state.resetAt, 'too many failed authentication attempts from this address', this.failures.limit);
+    const window = await this.counted(this.counters.peek(addressKey(ip)));
+    if (window && window.count >= this.failures.limit) throw this.addressRefused(reply, window);
   }
 
-  failed(ip: string): void {
-    this.failures?.hit(ip);
+  /**
+   * Authenticates while the address is checked (one round trip's wait instead of two on
+   * PostgreSQL); an address past its limit is refused whatever the credential was, so the
+   * answer says nothing about it. A missing credential counts as a failure.
+   */
+  async authenticate<T>(ip: string, reply: FastifyReply, attempt: () => Promise<T | undefined>): Promise<T | undefined> {
+    const outcome = attempt().then((value) => ({ value }), (error: unknown) => ({ error }));
+    await this.checkAddress(ip, reply);
+    const settled = await outcome;
+    if ('error' in settled) throw settled.error;
+    if (settled.value === undefined) await this.failed(ip, reply);
+    return settled.value;
+  }
+
+  /** Counts a failed authentication; throws 429 when it was past the limit (another node's, or a concurrent one's). */
+  async failed(ip: string, reply: FastifyReply): Promise<void> {
+    if (!this.failures) return;
+    const window = await this.counted(this.counters.hit(addressKey(ip), this.failures.windowMs));
+    if (window.count > this.failures.limit) throw this.addressRefused(reply, window);
   }
 
   /** Counts a request of a credential; throws 429 beyond its limit. */
-  checkToken(id: string, reply: FastifyReply): void {
+  async checkToken(id: string, reply: FastifyReply): Promise<void> {
     if (!this.perToken) return;
-    const state = this.perToken.hit(id);
-    if (!state.allowed) throw tooManyRequests(reply, state.resetAt, 'this token has made too many requests', this.perToken.limit);
+    const window = await this.counted(this.counters.hit(`token:${id}`, this.perToken.windowMs));
+    if (window.count > this.perToken.limit) throw tooManyRequests(reply, window.resetAt, 'this token has made too many requests', this.perToken.limit);
+  }
+
+  private addressRefused(reply: FastifyReply, window: RateWindow): StrataError {
+    return tooManyRequests(reply, window.resetAt, 'too many failed authentication attempts from this address', this.failures!.limit);
+  }
+
+  /** A counter's answer, or UNAVAILABLE (503) when it could not be had: fail closed. */
+  private async counted<T>(pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (err) {
+      this.onCounterFailure(err);
+      throw new StrataError('UNAVAILABLE', 'rate limits cannot be counted right now, so authentication is refused; retry shortly');
+    }
   }
 }
+
+const addressKey = (ip: string) => `auth:${ip}`;

@@ -101,7 +101,11 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await registerApiDocs(app, metaApiDocs(VERSION));
   await registerConsole(app);
   collectRoutes(app);
-  const limits = new AuthLimits(access);
+  // Nodes sharing PostgreSQL count in it (the limits hold once across them); SQLite's one process counts in memory.
+  const limits = new AuthLimits(access, {
+    counters: strata.storage.rateCounters,
+    onCounterFailure: (err) => app.log.error({ err }, 'rate-limit counters failed: authentication refused (503)'),
+  });
   registerAuth(app, strata, limits);
   registerCanonicalIds(app);
   await registerOps(app, strata);

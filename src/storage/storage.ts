@@ -9,6 +9,7 @@ import type { HistoryStore } from './history-store.js';
 import type { ChangeInput, ChangeRow } from './change-log-sql.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import type { StorageFullness } from './storage-full.js';
+import type { RateCounters } from '../core/auth/rate-counters.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -227,6 +228,8 @@ export interface Storage {
   readonly history: HistoryStore;
   /** File contents (blobs/): on disk under DATA_DIR with SQLite, in PostgreSQL itself with PostgreSQL (shared by every node). */
   readonly blobs: BlobStore;
+  /** Rate-limit counters every node shares (PostgreSQL); absent when one process owns the storage (SQLite), which counts in memory. */
+  readonly rateCounters?: RateCounters;
   branch(branchId: number): Promise<BranchStore>;
   /** Creates the branch's storage, empty or as a copy (schema, and data when asked) of another branch. */
   createBranchStorage(branchId: number, from?: { branchId: number; copyData: boolean }): Promise<void>;
@@ -241,5 +244,7 @@ export interface Storage {
   readonly fullness?: StorageFullness;
   /** The connection pool's state, for metrics (PostgreSQL; SQLite has no pool). */
   poolStats?(): { total: number; idle: number; waiting: number };
+  /** The LISTEN connection that hears other nodes (PostgreSQL): up or not, and how often it was made again. */
+  listenerStats?(): { connected: boolean; reconnects: number };
   close(): Promise<void>;
 }

@@ -123,6 +123,31 @@ describe.skipIf(!inject('postgresAvailable'))('[postgres] faults', () => {
     await columnAddedOnAKnownOnB(8000);
   });
 
+  it('reports its LISTEN connection in /metrics and /ready: down while it cannot be made again, up with one more reconnect once it is', async () => {
+    const metric = async (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec((await b.request('GET', '/metrics')).body)?.[1]);
+    const ready = async () => (await b.request('GET', '/ready')).body;
+    await eventually(5000, async () => (await metric('strata_storage_listener_up')) === 1);
+    expect(await ready()).toEqual({ status: 'ready', storage: 'postgres', listener: 'up' });
+    const reconnects = await metric('strata_storage_listener_reconnects_total');
+    // Only the listener's session goes, and it cannot come back: the pool's open connections still serve.
+    for (let i = 0; i < 3; i++) expect((await b.request('GET', '/db/f:main/tables/items/data/counter0')).status).toBe(200);
+    proxy.refuseNew();
+    try {
+      const killed = await admin.query(
+        "SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND application_name = 'strata-listener' AND client_port = ANY($2)",
+        [dbName, proxy.upstreamPorts()]); // B's sessions (A connects directly)
+      expect(Number(killed.rows[0].n)).toBe(1);
+      await eventually(5000, async () => (await metric('strata_storage_listener_up')) === 0);
+      expect(await ready()).toEqual({ status: 'ready', storage: 'postgres', listener: 'down' });
+    } finally {
+      proxy.restore();
+    }
+    await eventually(8000, async () => (await metric('strata_storage_listener_up')) === 1);
+    expect(await metric('strata_storage_listener_reconnects_total')).toBe(reconnects + 1);
+    expect(await ready()).toMatchObject({ listener: 'up' });
+    await columnAddedOnAKnownOnB(8000);
+  });
+
   it('answers 503 with retry-after in both faces, and /ready 503 at once, while the database refuses; 200 again once it is back', async () => {
     proxy.refuse();
     const started = Date.now();
@@ -133,7 +158,7 @@ describe.skipIf(!inject('postgresAvailable'))('[postgres] faults', () => {
     const meta = await b.request('GET', '/api:meta/workspace');
     expect([meta.status, meta.headers.get('retry-after'), meta.body]).toEqual([503, '2', { code: 'ERROR_FATAL', message: expect.stringMatching(/^storage is unavailable: /), payload: null }]);
     const ready = await fetch(`${b.url}/ready`);
-    expect([ready.status, await ready.json()]).toEqual([503, { status: 'unavailable', storage: 'postgres' }]);
+    expect([ready.status, await ready.json()]).toEqual([503, { status: 'unavailable', storage: 'postgres', listener: expect.stringMatching(/^(up|down)$/) }]);
     expect(Date.now() - started).toBeLessThan(BOUND_MS);
     proxy.restore();
     await eventually(5000, async () => (await fetch(`${b.url}/ready`)).status === 200);

@@ -224,7 +224,7 @@ describeEachEngine('access control over the route table', (engine) => {
       const health = await raw('GET', '/health', headers);
       expect({ status: health.status, body: health.body }).toEqual({ status: 200, body: { status: 'ok' } });
       const ready = await raw('GET', '/ready', headers);
-      expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'ready', storage: engine.name } });
+      expect({ status: ready.status, body: ready.body }).toEqual({ status: 200, body: { status: 'ready', storage: engine.name, ...(engine.name === 'postgres' ? { listener: 'up' } : {}) } });
       expect((await raw('HEAD', '/health', headers)).status).toBe(200);
     }
   });

@@ -2,8 +2,9 @@ import net from 'node:net';
 
 /**
  * A TCP proxy a test controls, in front of PostgreSQL: `cut()` drops every connection,
- * `refuse()` closes new ones at once (as a stopped server's port would), `stall()` accepts and
- * holds connections but forwards nothing either way (a network stall), `restore()` forwards again.
+ * `refuse()` closes new ones at once (as a stopped server's port would), `refuseNew()` does so
+ * but keeps forwarding the open ones, `stall()` accepts and holds connections but forwards
+ * nothing either way (a network stall), `restore()` forwards again.
  */
 export interface TcpProxy {
   port: number;
@@ -11,14 +12,17 @@ export interface TcpProxy {
   url(databaseUrl: string): string;
   cut(): void;
   refuse(): void;
+  refuseNew(): void;
   stall(): void;
   restore(): void;
   /** Open client connections. */
   readonly connections: number;
+  /** The local ports of its connections to the target (PostgreSQL's pg_stat_activity.client_port). */
+  upstreamPorts(): number[];
   close(): Promise<void>;
 }
 
-type Mode = 'forward' | 'refuse' | 'stall';
+type Mode = 'forward' | 'refuse' | 'refuse-new' | 'stall';
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   let mode: Mode = 'forward';
@@ -26,7 +30,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   const pairs = new Set<Pair>();
   const kill = (p: Pair) => { p.client.destroy(); p.upstream.destroy(); pairs.delete(p); };
   const server = net.createServer((client) => {
-    if (mode === 'refuse') { client.destroy(); return; }
+    if (mode === 'refuse' || mode === 'refuse-new') { client.destroy(); return; }
     const upstream = net.connect(target.port, target.host);
     const pair: Pair = { client, upstream, held: [] };
     pairs.add(pair);
@@ -51,12 +55,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     cut() { for (const p of [...pairs]) kill(p); },
     refuse() { mode = 'refuse'; for (const p of [...pairs]) kill(p); },
+    refuseNew() { mode = 'refuse-new'; },
     stall() { mode = 'stall'; },
     restore() {
       mode = 'forward';
       for (const p of pairs) { for (const [to, data] of p.held) to.write(data); p.held = []; }
     },
     get connections() { return pairs.size; },
+    upstreamPorts: () => [...pairs].map((p) => p.upstream.localPort).filter((port): port is number => port !== undefined),
     async close() {
       for (const p of [...pairs]) kill(p);
       await new Promise<void>((resolve) => server.close(() => resolve()));

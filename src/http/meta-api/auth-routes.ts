@@ -35,10 +35,11 @@ export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsy
     config: isPublic,
     schema: { body: Type.Object({ email: Type.String({ minLength: 1, maxLength: 320 }), password: Type.String({ minLength: 1, maxLength: 1024 }) }) },
   }, async (request, reply) => {
-    limits.checkAddress(request.ip, reply);
+    // Checked before the password hash is computed: an address past its limit costs no scrypt.
+    await limits.checkAddress(request.ip, reply);
     const account = await strata.accounts.verifyLogin(request.body.email, request.body.password);
     if (!account) {
-      limits.failed(request.ip);
+      await limits.failed(request.ip, reply);
       throw new StrataError('UNAUTHORIZED', 'invalid email or password');
     }
     const session = await strata.sessions.open(account.id);

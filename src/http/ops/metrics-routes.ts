@@ -22,10 +22,11 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
     done();
   });
 
-  app.get('/metrics', { config: { ...instanceOwners(needs('history:read')), history: false }, schema: { summary: 'Prometheus metrics of this node', description: 'Prometheus text format 0.0.4: requests by route and status, latency histograms, storage pool, request-history queue and drops, change streams.' } }, async (_request, reply) => {
+  app.get('/metrics', { config: { ...instanceOwners(needs('history:read')), history: false }, schema: { summary: 'Prometheus metrics of this node', description: 'Prometheus text format 0.0.4: requests by route and status, latency histograms, storage pool, request-history queue and drops, change streams, the PostgreSQL LISTEN connection.' } }, async (_request, reply) => {
     const history = strata.history.recorder.stats;
     const changes = strata.changes.stats;
     const pool = strata.storage.poolStats?.();
+    const listener = strata.storage.listenerStats?.();
     const fullness = strata.storage.fullness;
     const memory = process.memoryUsage();
     const parts = [
@@ -46,6 +47,10 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
         sampled('strata_storage_pool_connections', 'PostgreSQL pool: open connections', 'gauge', pool.total),
         sampled('strata_storage_pool_idle', 'PostgreSQL pool: idle connections', 'gauge', pool.idle),
         sampled('strata_storage_pool_waiting', 'PostgreSQL pool: queries waiting for a connection', 'gauge', pool.waiting),
+      ] : []),
+      ...(listener ? [
+        sampled('strata_storage_listener_up', 'PostgreSQL LISTEN connection (schema changes and change streams of other nodes): up (1) or being made again (0)', 'gauge', listener.connected ? 1 : 0),
+        sampled('strata_storage_listener_reconnects_total', 'Times the LISTEN connection was lost and made again', 'counter', listener.reconnects),
       ] : []),
       sampled('strata_event_loop_delay_p99_seconds', 'Event-loop delay, 99th percentile since the last scrape', 'gauge', loop.p99Seconds()),
       sampled('process_resident_memory_bytes', 'Resident memory', 'gauge', memory.rss),

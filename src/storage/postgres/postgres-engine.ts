@@ -12,6 +12,7 @@ import { connectClient, createPool, DEFAULT_PG_TIMEOUTS, type PgTimeouts } from 
 import { startListener } from './postgres-listener.js';
 import { StrataError } from '../../core/errors.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
+import { createRateCounterTable, PostgresRateCounters } from './postgres-rate-counters.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -40,7 +41,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
   await kysely.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
-    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); await createBlobTables(pool); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
+    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); await createBlobTables(pool); await createRateCounterTable(pool); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
   });
   const named = namedArrayQuery(pool);
   const arrays = named.query;
@@ -72,6 +73,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     system,
     history: new KyselyHistoryStore(kysely, kysely),
     blobs: new MeteredBlobStore(new PostgresBlobStore(pool), system),
+    rateCounters: new PostgresRateCounters(pool),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
@@ -130,6 +132,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
       await withinMs(timeouts.connectMs, sql`SELECT 1`.execute(kysely), 'storage is unavailable: the database did not answer in time');
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    listenerStats: () => ({ connected: listener.connected, reconnects: listener.reconnects }),
     async close() {
       await listener.stop();
       await kysely.destroy();

@@ -7,6 +7,8 @@ import { clientConfig, type PgTimeouts } from './postgres-connections.js';
  * backoff and jitter; once it is back, `onResync` runs, since notifications sent meanwhile are
  * gone. A silent connection is noticed by a periodic query bounded by the query timeout.
  */
+export const LISTENER_APPLICATION_NAME = 'strata-listener';
+
 export interface ListenerOptions {
   channels: string[];
   onNotification(channel: string, payload: string): void;
@@ -38,7 +40,8 @@ export async function startListener(connectionString: string, t: PgTimeouts, o: 
 
   const open = async (): Promise<void> => {
     // No statement timeout on a session that only listens; the client-side bound still applies.
-    const c = new pg.Client(clientConfig(connectionString, t, { statement_timeout: undefined }));
+    // Named, so operators (and the fault tests) can tell it from the pool's sessions in pg_stat_activity.
+    const c = new pg.Client(clientConfig(connectionString, t, { statement_timeout: undefined, application_name: LISTENER_APPLICATION_NAME }));
     let lost = false;
     const onLost = () => {
       if (lost) return;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { registerSearchFunctions } from './sqlite-search-functions.js';
 import { registerVectorFunctions } from './sqlite-vector-functions.js';
+import { spaceChecked, type SpaceMeter } from './sqlite-space-check.js';
 
 /**
  * One SQLite file opened the way Strata needs it: WAL, NORMAL sync (durable across a
@@ -20,7 +21,7 @@ export interface SqliteHandle {
 
 const STATEMENT_CACHE_LIMIT = 500;
 
-export function openSqlite(file: string, opts: { readonly?: boolean; synchronous?: string } = {}): SqliteHandle {
+export function openSqlite(file: string, opts: { readonly?: boolean; synchronous?: string; space?: SpaceMeter } = {}): SqliteHandle {
   const raw = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   raw.pragma('busy_timeout = 5000');
   if (!opts.readonly) {
@@ -44,7 +45,7 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
       let statement = statements.get(text);
       if (!statement) {
         if (statements.size >= STATEMENT_CACHE_LIMIT) statements.delete(statements.keys().next().value!);
-        statement = raw.prepare(text);
+        statement = opts.space ? spaceChecked(raw.prepare(text), text, raw, opts.space) : raw.prepare(text);
         statements.set(text, statement);
       }
       return statement;

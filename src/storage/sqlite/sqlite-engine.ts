@@ -10,7 +10,7 @@ import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
-import { StorageFullness } from '../storage-full.js';
+import { StorageFullness, type SpacePart } from '../storage-full.js';
 
 /**
  * Embedded storage: `strata.db` holds the instance's own tables; each branch is its own
@@ -20,18 +20,20 @@ import { StorageFullness } from '../storage-full.js';
  */
 export async function openSqliteStorage(dataDir: string, opts: { synchronous?: string } = {}): Promise<Storage> {
   fs.mkdirSync(path.join(dataDir, 'branches'), { recursive: true });
-  const systemWriter = openSqlite(path.join(dataDir, 'strata.db'), opts);
+  const fullness = new StorageFullness();
+  // The instance's own files report a refused write as branch files do (507, the same episode).
+  const meter = (part: SpacePart) => ({ refused: () => fullness.refused(part), wrote: () => fullness.wrote(part) });
+  const systemWriter = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, space: meter('system') });
   await createSystemTables(systemWriter.kysely, 'sqlite');
   const systemReader = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, readonly: true });
   // data_version changes when another connection or process (the writer, the CLI) commits.
   const systemVersion = () => systemReader.arrays('PRAGMA data_version', [])[0]![0] as number;
   const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, { engine: 'sqlite', changeCounter: systemVersion });
   // Request history in a file of its own: its batched inserts never queue behind data writes.
-  const historyWriter = openSqlite(path.join(dataDir, 'history.db'), opts);
+  const historyWriter = openSqlite(path.join(dataDir, 'history.db'), { ...opts, space: meter('history') });
   await createHistoryTables(historyWriter.kysely, 'sqlite');
   const historyReader = openSqlite(path.join(dataDir, 'history.db'), { ...opts, readonly: true });
   const branches = new Map<number, SqliteBranchStore>();
-  const fullness = new StorageFullness();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
 
   // One process owns the files, so invalidation is a local, synchronous call.
