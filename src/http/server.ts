@@ -26,6 +26,8 @@ import { analyticsRoutes } from './data-api/analytics-routes.js';
 import { searchRoutes } from './data-api/search-routes.js';
 import { fileRoutes } from './data-api/file-routes.js';
 import { fileAccessRoutes } from './files/file-access-routes.js';
+import { fileUploadUrlRoutes } from './files/file-upload-url-routes.js';
+import { registerFileContentFill } from './files/file-content-fill.js';
 import { registerOps } from './ops/register-ops.js';
 import { registerConsole } from './console/console-routes.js';
 import { REQUEST_LIMITS, limitExceeded } from '../core/request-limits.js';
@@ -87,6 +89,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   }
 
   registerErrorHandler(app);
+  registerFileContentFill(app);
   refuseInfiniteNumbers(app);
   refuseNulInUrls(app);
   const access = { ...DEFAULT_ACCESS, ...options.access };
@@ -115,6 +118,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(searchRoutes(strata));
   await app.register(fileRoutes(strata));
   await app.register(fileAccessRoutes(strata));
+  await app.register(fileUploadUrlRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
   await app.register(controlPlaneRefusals);
