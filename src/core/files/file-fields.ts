@@ -24,9 +24,13 @@ const KNOWN = new Set<string>(FILE_FIELDS);
  * not a file field is a 400 listing them. Undefined when the path does not start at a file column.
  */
 export function fileFieldOf(table: TableModel, path: string): { leaf: LeafColumn; field: FileField } | undefined {
-  const dot = path.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const leaf = table.leaf(path.slice(0, dot));
+  let dot = path.indexOf('.');
+  let leaf: LeafColumn | undefined;
+  // The file column may sit inside an object column (`profile.avatar.name`): the first prefix that is one.
+  for (; dot > 0; dot = path.indexOf('.', dot + 1)) {
+    leaf = table.leaf(path.slice(0, dot));
+    if (leaf) break;
+  }
   if (!leaf || !isFileType(leaf.type)) return undefined;
   const field = path.slice(dot + 1);
   if (!KNOWN.has(field)) {
