@@ -34,6 +34,7 @@ import { REQUEST_LIMITS, limitExceeded } from '../core/request-limits.js';
 import { jsonTextFault } from '../core/json-depth.js';
 import { nulRefused, refuseNulInUrls } from './nul-characters.js';
 import { refuseInfiniteNumbers } from './finite-numbers.js';
+import { drainRefusedBody } from './refused-body.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -77,8 +78,10 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   });
 
   // Hot path: a callback hook (an async one costs a promise and a microtask per request).
+  // An error answered before the body was read: the rest is drained, bounded (refused-body.ts).
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    if (reply.statusCode >= 400 && !request.raw.readableEnded && drainRefusedBody(request)) reply.removeHeader('connection');
     done(null, payload);
   });
   // Only when those lines can be written: a hook that logs nothing still runs on every request.

@@ -42,7 +42,7 @@ export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) =
     app.put(path, { config: needs('files:create', 'files:update'), schema: { params: FileParams } }, async (request, reply) => {
       const ctx = await resolveBranch(strata, request.params.dbBranch);
       const name = uploadFileName(request.headers['content-disposition']);
-      const { file, created } = await receiveUpload(strata, request, reply, ctx, target(request.params), { name, appendable: true });
+      const { file, created } = await receiveUpload(strata, request, ctx, target(request.params), { name, appendable: true });
       const { table, id: record, column } = request.params;
       return reply.status(created ? 201 : 200).send(fileWithUrls(await fileUrlScope(strata, request, ctx), { table, record, column }, file));
     });

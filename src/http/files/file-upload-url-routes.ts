@@ -26,12 +26,11 @@ export const fileUploadUrlRoutes = (strata: Strata): FastifyPluginAsync => async
     const signer = await strata.fileUrls.signer();
     const place = signer.place(accessId);
     if ('library' in place || !signer.verify(accessId, request.query.expires, request.query.verify, Date.now(), 'upload')) {
-      if (!request.raw.readableEnded) reply.header('connection', 'close');
       throw new StrataError('FORBIDDEN', 'invalid or expired upload URL');
     }
     const ctx = await strata.databases.resolve(place.db, place.branch);
     const target = { table: place.table, id: place.record, column: place.column, ...(place.fileId ? { fileId: place.fileId } : {}) };
-    const { file } = await receiveUpload(strata, request, reply, ctx, target, { existing: true });
+    const { file } = await receiveUpload(strata, request, ctx, target, { existing: true });
     // Xata answers an upload URL's PUT with 201 (its SDK's integration test expects it).
     return reply.status(201).send(fileWithUrls(await fileUrlScope(strata, request, ctx), { table: place.table, record: place.record, column: place.column }, file));
   });

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Strata } from '../../core/strata.js';
 import type { BranchContext } from '../../core/databases.js';
 import type { FileTarget, PutOptions } from '../../core/files/file-service.js';
@@ -23,17 +23,12 @@ export function acceptRawBodies(app: FastifyInstance): void {
 /**
  * Streams the request body into a file. A declared length past FILE_MAX_BYTES is refused
  * before a byte is read (a streamed body is counted as it comes); the rest of a refused body
- * is not worth reading, so the connection closes after the answer.
+ * is drained, bounded, while the answer goes out (refused-body.ts).
  */
 export async function receiveUpload(
-  strata: Strata, request: FastifyRequest, reply: FastifyReply, ctx: BranchContext, target: FileTarget, options: PutOptions = {},
+  strata: Strata, request: FastifyRequest, ctx: BranchContext, target: FileTarget, options: PutOptions = {},
 ): Promise<{ file: StoredFile; created: boolean }> {
-  try {
-    const length = Number(request.headers['content-length']);
-    if (Number.isFinite(length) && length > strata.ops.fileMaxBytes) throw tooLarge(strata.ops.fileMaxBytes);
-    return await strata.files.put(ctx, target, request.raw, request.headers['content-type'], options);
-  } catch (err) {
-    if (!request.raw.readableEnded) reply.header('connection', 'close');
-    throw err;
-  }
+  const length = Number(request.headers['content-length']);
+  if (Number.isFinite(length) && length > strata.ops.fileMaxBytes) throw tooLarge(strata.ops.fileMaxBytes);
+  return strata.files.put(ctx, target, request.raw, request.headers['content-type'], options);
 }
