@@ -46,6 +46,12 @@ export const REQUEST_LIMITS = {
   sqlVariables: 32_766,
   /** Nesting of a JSON body (and of a json column's value): recursive walks of deeper values overflow the stack. */
   jsonDepth: 128,
+  /**
+   * Bytes of file content one answer may inline as `base64Content` (`columns: ['photo.base64Content']`),
+   * all files together: the content is read into memory to be encoded. 15 MiB is 20 MiB of base64,
+   * Xata's limit for inline content on input; larger files are read with signedUrl or the binary endpoint.
+   */
+  answerFileContent: 15 * 1024 * 1024,
 } as const;
 
 export type RequestLimit = keyof typeof REQUEST_LIMITS;

@@ -26,12 +26,15 @@ import { analyticsRoutes } from './data-api/analytics-routes.js';
 import { searchRoutes } from './data-api/search-routes.js';
 import { fileRoutes } from './data-api/file-routes.js';
 import { fileAccessRoutes } from './files/file-access-routes.js';
+import { fileUploadUrlRoutes } from './files/file-upload-url-routes.js';
+import { registerFileContentFill } from './files/file-content-fill.js';
 import { registerOps } from './ops/register-ops.js';
 import { registerConsole } from './console/console-routes.js';
 import { REQUEST_LIMITS, limitExceeded } from '../core/request-limits.js';
 import { jsonTextFault } from '../core/json-depth.js';
 import { nulRefused, refuseNulInUrls } from './nul-characters.js';
 import { refuseInfiniteNumbers } from './finite-numbers.js';
+import { drainRefusedBody } from './refused-body.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -75,8 +78,10 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   });
 
   // Hot path: a callback hook (an async one costs a promise and a microtask per request).
+  // An error answered before the body was read: the rest is drained, bounded (refused-body.ts).
   app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    if (reply.statusCode >= 400 && !request.raw.readableEnded && drainRefusedBody(request)) reply.removeHeader('connection');
     done(null, payload);
   });
   // Only when those lines can be written: a hook that logs nothing still runs on every request.
@@ -87,6 +92,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   }
 
   registerErrorHandler(app);
+  registerFileContentFill(app);
   refuseInfiniteNumbers(app);
   refuseNulInUrls(app);
   const access = { ...DEFAULT_ACCESS, ...options.access };
@@ -119,6 +125,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(searchRoutes(strata));
   await app.register(fileRoutes(strata));
   await app.register(fileAccessRoutes(strata));
+  await app.register(fileUploadUrlRoutes(strata));
   await app.register(branchRoutes(strata));
   await app.register(workspaceRoutes(strata, options.instanceName));
   await app.register(controlPlaneRefusals);

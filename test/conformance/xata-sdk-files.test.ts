@@ -7,7 +7,10 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
 /**
  * Files through the official Xata SDK (@xata.io/client 0.30.1) against a real Strata on each
  * engine: inline base64 in create, `files.upload` / `download` / `delete` for a `file` column
- * and a `file[]` item, and the record's public `url` and `signedUrl` fetched without a token.
+ * and a `file[]` item, the record's public `url` and `signedUrl` fetched without a token, file
+ * fields by name in `columns` (`photos.base64Content`, …), appending to a `file[]` with
+ * `files.upload` and no file id, and upload URLs (`doc.uploadUrl`), as the SDK's own
+ * integration tests (test/integration/files.test.ts) use them.
  */
 const tables = [
   {
@@ -112,5 +115,64 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: files', (engine) => {
     expect(after?.doc ?? null).toBeNull();
     expect(after?.photos ?? []).toEqual([]);
     await expect(xata.files.download({ table: 'docs', column: 'doc', record: rec.id })).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('create with columns [col.*, col.base64Content] answers the content (file and file[])', async () => {
+    const hello = new Blob(['hello'], { type: 'text/plain' });
+    const rec = await xata.db.docs.create(
+      { title: 'b64', photos: [await XataFile.fromBlob(hello, { name: 'hello.txt' })], doc: await XataFile.fromBlob(hello, { name: 'hello.txt' }) },
+      ['photos.*', 'photos.base64Content', 'doc.*', 'doc.base64Content'],
+    );
+    expect(rec.photos?.[0]?.id).toBeDefined();
+    expect(rec.photos?.[0]).toMatchObject({ name: 'hello.txt', mediaType: 'text/plain', uploadUrlTimeout: 86400 });
+    expect(rec.photos?.[0]?.toString()).toBe('hello');
+    expect(rec.photos?.[0]?.toBlob()).toBeInstanceOf(Blob);
+    expect(rec.doc?.size).toBeGreaterThan(0);
+    expect(rec.doc?.toString()).toBe('hello');
+    // The same selection on read, query and a field on its own.
+    const read = await xata.db.docs.read(rec.id, ['doc.base64Content', 'photos.name']);
+    expect(read?.doc?.base64Content).toBe(Buffer.from('hello').toString('base64'));
+    expect(read?.doc?.name).toBeUndefined();
+    expect(read?.photos?.[0]?.name).toBe('hello.txt');
+    expect(read?.photos?.[0]?.base64Content).toBeUndefined();
+    const listed = await xata.db.docs.filter({ id: rec.id }).select(['photos.*', 'photos.base64Content']).getFirst();
+    expect(listed?.photos?.[0]?.toString()).toBe('hello');
+  });
+
+  it('files.upload to a file[] column without a file id appends a file; a Blob without a type is accepted', async () => {
+    const rec = await xata.db.docs.create({ title: 'append' });
+    const json = new Blob([JSON.stringify({ hello: 'world' })], { type: 'application/json' });
+    const first = await xata.files.upload({ table: 'docs', column: 'photos', record: rec.id }, json, { mediaType: 'text/plain' });
+    expect(first.id).toBeDefined();
+    expect(first.mediaType).toBe('text/plain');
+    const second = await xata.files.upload({ table: 'docs', column: 'photos', record: rec.id }, new Blob(['a,b'], { type: 'text/csv' }));
+    expect(second.mediaType).toBe('text/csv');
+    // The SDK sends `Content-Type: ''` for a Blob without a type: the type is read from the bytes.
+    const untyped = await xata.files.upload({ table: 'docs', column: 'photos', record: rec.id }, new Blob([PNG as unknown as BlobPart]));
+    expect(untyped.mediaType).toBe('image/png');
+    const read = await xata.db.docs.read(rec.id, ['photos.*', 'photos.base64Content']);
+    expect(read?.photos?.map((p) => p.id)).toEqual([first.id, second.id, untyped.id]);
+    expect(await read?.photos?.[0]?.toBlob().text()).toBe('{"hello":"world"}');
+    expect(read?.photos?.[1]?.toString()).toBe('a,b');
+  });
+
+  it('upload URLs: create asks for them in columns, a plain fetch PUT stores the bytes (201), a read returns them', async () => {
+    const rec = await xata.db.docs.create(
+      { title: 'upload url', doc: { name: 'pic.png', base64Content: '' }, photos: [{ name: 'hello.csv', mediaType: 'text/csv', base64Content: '' }] },
+      ['*', 'doc.uploadUrl', 'photos.uploadUrl'],
+    );
+    expect(rec.doc?.uploadUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/file\/[0-9a-v]+\?expires=\d+&verify=/);
+    expect(rec.photos?.[0]?.uploadUrl).toBeTruthy();
+    const photoPut = await fetch(rec.doc!.uploadUrl!, { method: 'PUT', body: new Blob([PNG as unknown as BlobPart], { type: 'image/png' }) });
+    expect(photoPut.status).toBe(201);
+    await photoPut.arrayBuffer();
+    const csvPut = await fetch(rec.photos![0]!.uploadUrl!, { method: 'PUT', body: new Blob(['hello,world'], { type: 'text/csv' }) });
+    expect(csvPut.status).toBe(201);
+    expect(await csvPut.json()).toMatchObject({ id: rec.photos![0]!.id, name: 'hello.csv', mediaType: 'text/csv', size: 11 });
+    const read = await xata.db.docs.read(rec.id, ['doc.*', 'doc.base64Content', 'photos.*', 'photos.base64Content']);
+    expect(read?.doc).toMatchObject({ name: 'pic.png', mediaType: 'image/png', size: PNG.length });
+    expect(Buffer.from(read!.doc!.toBase64(), 'base64').equals(PNG)).toBe(true);
+    expect(read?.photos?.[0]).toMatchObject({ mediaType: 'text/csv' });
+    expect(read?.photos?.[0]?.toString()).toBe('hello,world');
   });
 });

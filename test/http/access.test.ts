@@ -109,12 +109,12 @@ describeEachEngine('access control over the route table', (engine) => {
   });
   afterAll(async () => { await s?.close(); });
 
-  it('collects every route with its declared access; only /health, /ready, /file/{accessId}, login and logout are public', () => {
+  it('collects every route with its declared access; only /health, /ready, /file/{accessId} (GET, and PUT to upload URLs), login and logout are public', () => {
     expect(routes.length).toBeGreaterThan(30);
     for (const route of routes) expect(route.access, label(route)).toBeDefined();
     const publicRoutes = routes.filter((r) => r.access && 'public' in r.access).map(label).sort();
-    // GET /file/{accessId}: the URL (public, or signed) is the credential.
-    expect(publicRoutes).toEqual(['GET /file/:accessId', 'GET /health', 'GET /ready', 'HEAD /file/:accessId', 'HEAD /health', 'HEAD /ready', 'POST /api::meta/auth/login', 'POST /api::meta/auth/logout']);
+    // GET /file/{accessId}: the URL (public, or signed) is the credential; PUT: an upload URL (signed for uploading) is.
+    expect(publicRoutes).toEqual(['GET /file/:accessId', 'GET /health', 'GET /ready', 'HEAD /file/:accessId', 'HEAD /health', 'HEAD /ready', 'POST /api::meta/auth/login', 'POST /api::meta/auth/logout', 'PUT /file/:accessId']);
     expect(guarded.length).toBe(routes.length - publicRoutes.length);
     for (const route of guarded) {
       expect(route.scopes.length > 0 || TOKEN_ONLY.has(label(route)), `${label(route)} declares no scope`).toBe(true);

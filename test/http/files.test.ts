@@ -45,7 +45,7 @@ describeEachEngine('files', (engine) => {
       photos: [{ name: 'p.png', mediaType: 'image/png', base64Content: PNG.toString('base64'), enablePublicUrl: true }],
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body.doc).toEqual({ name: 'hello.txt', mediaType: 'text/plain', size: 5, version: 1, enablePublicUrl: false, signedUrlTimeout: 60, url: '', signedUrl: expect.stringMatching(/\/file\/[0-9a-v]+\?expires=\d+&verify=/), attributes: {} });
+    expect(res.body.doc).toEqual({ name: 'hello.txt', mediaType: 'text/plain', size: 5, version: 1, enablePublicUrl: false, signedUrlTimeout: 60, uploadUrlTimeout: 86400, url: '', signedUrl: expect.stringMatching(/\/file\/[0-9a-v]+\?expires=\d+&verify=/), attributes: {} });
     expect(res.body.doc).not.toHaveProperty('key');
     const photo = res.body.photos[0];
     expect(photo).toMatchObject({ id: expect.any(String), name: 'p.png', mediaType: 'image/png', size: PNG.length, attributes: { width: 3, height: 2 }, enablePublicUrl: true });

@@ -15,6 +15,8 @@ export interface StoredFile {
   version: number;
   enablePublicUrl: boolean;
   signedUrlTimeout: number;
+  /** Seconds an upload URL stays valid; absent in files stored before it was kept (the default). */
+  uploadUrlTimeout?: number;
   attributes: Record<string, unknown>;
 }
 
@@ -27,6 +29,7 @@ export class PendingFile {
     readonly content: Buffer | undefined,
     readonly enablePublicUrl: boolean | undefined,
     readonly signedUrlTimeout: number | undefined,
+    readonly uploadUrlTimeout: number | undefined,
   ) {}
 }
 
@@ -34,6 +37,7 @@ export const MAX_FILES_PER_COLUMN = 50;
 export const MAX_INLINE_BASE64 = 20 * 1024 * 1024;
 export const MAX_SIGNED_URL_TIMEOUT = 24 * 60 * 60;
 export const DEFAULT_SIGNED_URL_TIMEOUT = 60;
+export const DEFAULT_UPLOAD_URL_TIMEOUT = 24 * 60 * 60;
 const MEDIA_TYPE = /^\w+\/[-+.\w]+$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const FILE_ID = /^[a-zA-Z0-9_\-~:]{1,255}$/;
@@ -55,9 +59,9 @@ export function checkMediaType(leaf: LeafColumn | string, value: string): string
   return value.toLowerCase();
 }
 
-export function checkSignedUrlTimeout(where: string, value: unknown): number {
+export function checkSignedUrlTimeout(where: string, value: unknown, name = 'signedUrlTimeout'): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_SIGNED_URL_TIMEOUT) {
-    throw invalidValue(`column [${where}]: signedUrlTimeout must be an integer from 1 to ${MAX_SIGNED_URL_TIMEOUT} seconds`);
+    throw invalidValue(`column [${where}]: ${name} must be an integer from 1 to ${MAX_SIGNED_URL_TIMEOUT} seconds`);
   }
   return value;
 }
@@ -87,6 +91,7 @@ export function parseFileInput(leaf: LeafColumn, value: unknown, inArray: boolea
     content,
     v.enablePublicUrl as boolean | undefined,
     v.signedUrlTimeout === undefined ? undefined : checkSignedUrlTimeout(leaf.path, v.signedUrlTimeout),
+    v.uploadUrlTimeout === undefined ? undefined : checkSignedUrlTimeout(leaf.path, v.uploadUrlTimeout, 'uploadUrlTimeout'),
   );
 }
 
@@ -110,6 +115,7 @@ export function fileOutput(file: StoredFile): Record<string, unknown> {
     ...(file.id !== undefined ? { id: file.id } : {}),
     name: file.name, mediaType: file.mediaType, size: file.size, version: file.version,
     enablePublicUrl: file.enablePublicUrl, signedUrlTimeout: file.signedUrlTimeout,
+    uploadUrlTimeout: file.uploadUrlTimeout ?? DEFAULT_UPLOAD_URL_TIMEOUT,
     url: '', signedUrl: '', attributes: file.attributes,
   };
 }

@@ -15,6 +15,12 @@ import { newFileId, readFileValues } from './file-write.js';
  * first, then one transaction points the record at it; the old blob is released after commit.
  */
 export interface FileTarget { table: string; id: string; column: string; fileId?: string }
+/**
+ * `name`: renames the file in the same write. `appendable`: a `file[]` target without a file id
+ * appends a new file. `existing`: only a file that is there may take the bytes (an upload URL
+ * names one; a file deleted since is not brought back).
+ */
+export interface PutOptions { name?: string; appendable?: boolean; existing?: boolean }
 
 export class FileService {
   /** The stored file (with its blob key), or 404. */
@@ -32,10 +38,11 @@ export class FileService {
    * Streams a body into the column's file (or file[] item), replacing its content. `name`, when
    * given, renames the file in the same write (sanitised like every file name); else it keeps its name.
    */
-  async put(ctx: BranchContext, target: FileTarget, body: AsyncIterable<Uint8Array>, contentType: string | undefined, name?: string): Promise<{ file: StoredFile; created: boolean }> {
+  async put(ctx: BranchContext, target: FileTarget, body: AsyncIterable<Uint8Array>, contentType: string | undefined, options: PutOptions = {}): Promise<{ file: StoredFile; created: boolean }> {
     if (!ctx.files) throw new StrataError('INTERNAL', 'file storage is not configured');
+    const { name, appendable = false } = options;
     const schema = await ctx.schema();
-    locate(tableIn(schema, target.table), target);
+    locate(tableIn(schema, target.table), target, appendable);
     const declared = contentType ? checkMediaType(target.column, contentType.split(';')[0]!.trim()) : undefined;
     const newName = name === undefined ? undefined : sanitizeFileName(name);
     if (newName === '') throw badRequest(`column [${target.column}]: the file name [${name!.slice(0, 100)}] is empty once path segments and control characters are removed`);
@@ -48,14 +55,16 @@ export class FileService {
       throw err;
     }
     return runWrite(ctx, async (w) => {
-      const { table, leaf, key } = locate(tableIn(w.schema, target.table), target);
+      const { table, leaf, key } = locate(tableIn(w.schema, target.table), target, appendable);
       const current = await lockedFileValue(w, table, key, leaf);
       if (current === undefined) throw recordNotFound(target.id);
       const prior = pick(leaf, current, target.fileId);
+      if (options.existing && !prior) throw fileNotFound(target);
       const file: StoredFile = {
         ...(leaf.type === 'file[]' ? { id: target.fileId ?? newFileId() } : {}),
         key: stored.key, name: newName ?? prior?.name ?? '', mediaType: stored.mediaType, size: stored.size, version: (prior?.version ?? 0) + 1,
-        enablePublicUrl: prior?.enablePublicUrl ?? false, signedUrlTimeout: prior?.signedUrlTimeout ?? DEFAULT_SIGNED_URL_TIMEOUT, attributes: stored.attributes,
+        enablePublicUrl: prior?.enablePublicUrl ?? false, signedUrlTimeout: prior?.signedUrlTimeout ?? DEFAULT_SIGNED_URL_TIMEOUT,
+        ...(prior?.uploadUrlTimeout !== undefined ? { uploadUrlTimeout: prior.uploadUrlTimeout } : {}), attributes: stored.attributes,
       };
       if (prior?.key) w.files!.released.push(prior.key);
       await setColumn(w, table, key!, leaf, replaceIn(leaf, current, target.fileId, file));
@@ -86,11 +95,12 @@ async function lockedFileValue(w: WriteScope, table: TableModel, key: RecordKey 
 
 const fileNotFound = (t: FileTarget) => new StrataError('NOT_FOUND', `file not found in column [${t.column}] of record [${t.id}]`);
 
-function locate(table: TableModel, target: FileTarget): { table: TableModel; leaf: LeafColumn; key: RecordKey | undefined } {
+/** The target's table, column and record key; `appendable`: a file[] target may leave out the file id (a new file). */
+function locate(table: TableModel, target: FileTarget, appendable = false): { table: TableModel; leaf: LeafColumn; key: RecordKey | undefined } {
   const leaf = table.leaf(target.column);
   if (!leaf) throw new StrataError('UNKNOWN_COLUMN', `column [${target.column}] not found in table [${table.name}]`);
   if (!isFileType(leaf.type)) throw badRequest(`column [${target.column}] is not a file column`);
-  if (leaf.type === 'file[]' && !target.fileId) throw badRequest(`column [${target.column}] is a file[] column: name the file (…/file/{fileId})`);
+  if (leaf.type === 'file[]' && !target.fileId && !appendable) throw badRequest(`column [${target.column}] is a file[] column: name the file (…/file/{fileId})`);
   if (leaf.type === 'file' && target.fileId) throw badRequest(`column [${target.column}] holds one file: use …/file without a file id`);
   if (target.fileId && !/^[a-zA-Z0-9_\-~:]{1,255}$/.test(target.fileId)) throw badRequest(`invalid file id [${target.fileId}]`);
   return { table, leaf, key: storageId(table, target.id) };

@@ -10,11 +10,15 @@ import type { SystemStore } from '../../storage/storage.js';
  * forged or altered. Serving reads the record, so turning `enablePublicUrl` off, deleting the
  * file or replacing it takes effect at once. A signed URL adds `expires` (unix seconds) and
  * `verify`, an HMAC over the access id and the expiry: a private file is served only with one
- * that matches and has not expired. A library file's access id names `[databaseId, fileId]`.
+ * that matches and has not expired. An upload URL is the same URL signed for the purpose
+ * `upload` (a different HMAC input), so a download signature never accepts bytes and an upload
+ * signature never serves them. A library file's access id names `[databaseId, fileId]`.
  */
 export interface FilePlace { db: string; branch: string; table: string; record: string; column: string; fileId: string | null }
 /** A file of a workspace's library (the Metadata API's `/workspace/{id}/file`): database id and file id. */
 export interface LibraryPlace { library: number; file: number }
+/** What a signature allows: reading the file (GET) or replacing its bytes (PUT to an upload URL). */
+export type SignedPurpose = 'read' | 'upload';
 
 const MAC_BYTES = 16;
 const ALPHABET = '0123456789abcdefghijklmnopqrstuv';
@@ -53,15 +57,15 @@ export class FileSigner {
   }
 
   /** `expires=…&verify=…` for an access id, valid `ttlSeconds` from `now`. */
-  sign(accessId: string, ttlSeconds: number, now = Date.now()): string {
+  sign(accessId: string, ttlSeconds: number, now = Date.now(), purpose: SignedPurpose = 'read'): string {
     const expires = Math.floor(now / 1000) + ttlSeconds;
-    return `expires=${expires}&verify=${this.signature(accessId, expires)}`;
+    return `expires=${expires}&verify=${this.signature(accessId, expires, purpose)}`;
   }
 
-  /** Whether a signature is valid for the access id and not expired. */
-  verify(accessId: string, expires: unknown, verify: unknown, now = Date.now()): boolean {
+  /** Whether a signature is valid for the access id and purpose, and not expired. */
+  verify(accessId: string, expires: unknown, verify: unknown, now = Date.now(), purpose: SignedPurpose = 'read'): boolean {
     if (typeof expires !== 'string' || !/^\d{1,12}$/.test(expires) || typeof verify !== 'string') return false;
-    const expected = Buffer.from(this.signature(accessId, Number(expires)));
+    const expected = Buffer.from(this.signature(accessId, Number(expires), purpose));
     const given = Buffer.from(verify);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
     return Number(expires) * 1000 > now;
@@ -71,8 +75,10 @@ export class FileSigner {
     return createHmac('sha256', this.secret).update(payload).digest().subarray(0, MAC_BYTES);
   }
 
-  private signature(accessId: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${accessId}\n${expires}`).digest().subarray(0, MAC_BYTES).toString('base64url');
+  /** Read signatures keep their original input (URLs already handed out stay valid); uploads are prefixed. */
+  private signature(accessId: string, expires: number, purpose: SignedPurpose): string {
+    const input = purpose === 'upload' ? `upload\n${accessId}\n${expires}` : `${accessId}\n${expires}`;
+    return createHmac('sha256', this.secret).update(input).digest().subarray(0, MAC_BYTES).toString('base64url');
   }
 }
 

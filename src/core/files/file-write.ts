@@ -79,6 +79,7 @@ async function resolveOne(w: WriteScope, pending: PendingFile, prior: StoredFile
     ...(id !== undefined ? { id } : {}),
     key: base.key, name: pending.name ?? base.name, mediaType: pending.mediaType ?? base.mediaType, size: base.size, version: base.version,
     enablePublicUrl: pending.enablePublicUrl ?? base.enablePublicUrl, signedUrlTimeout: pending.signedUrlTimeout ?? base.signedUrlTimeout,
+    ...(pending.uploadUrlTimeout ?? base.uploadUrlTimeout) !== undefined ? { uploadUrlTimeout: pending.uploadUrlTimeout ?? base.uploadUrlTimeout } : {},
     attributes: base.attributes,
   };
   if (pending.content) {

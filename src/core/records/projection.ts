@@ -5,6 +5,7 @@ import { StrataError } from '../errors.js';
 import { linkPrefix } from '../query/field-paths.js';
 import { LruCache } from '../../storage/lru-cache.js';
 import { columnNotFound } from '../xata-messages.js';
+import { DEFAULT_FILE_FIELDS, fileFieldOf, type FileField, type FileSelection } from '../files/file-fields.js';
 
 /**
  * The `columns` projection: `*`, names, `obj.*`, `obj.sub`, `link` (= `link.*`), `link.col`
@@ -14,7 +15,8 @@ import { columnNotFound } from '../xata-messages.js';
 export interface OutputNode {
   table: TableModel;
   system: Record<SystemField, number>;
-  values: Array<{ leaf: LeafColumn; index: number }>;
+  /** `files`: the file fields asked for by name (`photo.uploadUrl`); absent means the defaults. */
+  values: Array<{ leaf: LeafColumn; index: number; files?: FileSelection }>;
   /** Links returned as `{id}` only. */
   linkIds: Array<{ leaf: LeafColumn; index: number }>;
   /** Links expanded through a join. */
@@ -36,9 +38,9 @@ export interface RecordFormat {
   /**
    * A logical value as the API presents it (datetimes as RFC 3339, …). `owner` is the record
    * it belongs to (an expanded link's own record for its columns), where it is known: file
-   * URLs name it.
+   * URLs name it. `files`: which fields of a file value to show (absent: the defaults).
    */
-  value(leaf: LeafColumn, value: unknown, owner?: ValueOwner): unknown;
+  value(leaf: LeafColumn, value: unknown, owner?: ValueOwner, files?: FileSelection): unknown;
   /** Adds the record's id and metadata in the API's dialect. */
   meta(out: Record<string, unknown>, id: unknown, meta: { version: number; createdAt: number; updatedAt: number }): void;
   /** A link that is not expanded. */
@@ -90,6 +92,7 @@ function buildNode(schema: BranchSchema, table: TableModel, alias: string, reque
   };
   const plain = new Set<LeafColumn>();
   const expansions = new Map<LeafColumn, string[]>();
+  const fileFields = new Map<LeafColumn, Set<FileField>>();
   for (const raw of requests) {
     const request = raw.trim();
     if (request === '*') { table.leaves.forEach((l) => plain.add(l)); continue; }
@@ -101,14 +104,18 @@ function buildNode(schema: BranchSchema, table: TableModel, alias: string, reque
     if (leaf?.type === 'link') { addExpansion(expansions, leaf, '*'); continue; }
     if (leaf) { plain.add(leaf); continue; }
     if (table.isObject(path)) { table.leavesUnder(path).forEach((l) => plain.add(l)); continue; }
+    const file = fileFieldOf(table, path);
+    if (file) { fileFields.set(file.leaf, (fileFields.get(file.leaf) ?? new Set()).add(file.field)); continue; }
     const link = linkPrefix(table, path);
     if (link) { addExpansion(expansions, link, path.slice(link.path.length + 1) + (request.endsWith('.*') ? '.*' : '')); continue; }
     throw columnNotFound(request, table.name);
   }
   for (const leaf of table.leaves) {
     if (expansions.has(leaf)) continue;
-    if (!plain.has(leaf)) continue;
+    const named = fileFields.get(leaf);
+    if (!plain.has(leaf) && !named) continue;
     if (leaf.type === 'link') node.linkIds.push({ leaf, index: b.field(alias, leaf) });
+    else if (named) node.values.push({ leaf, index: b.field(alias, leaf), files: plain.has(leaf) ? new Set([...DEFAULT_FILE_FIELDS, ...named]) : named });
     else node.values.push({ leaf, index: b.field(alias, leaf) });
   }
   for (const [leaf, subRequests] of expansions) {
@@ -136,9 +143,9 @@ export function materialize(node: OutputNode, row: unknown[], format: RecordForm
     updatedAt: row[node.system.updatedAt] as number,
   });
   const owner: ValueOwner = { table: node.table, id: row[node.system.id] };
-  for (const { leaf, index } of node.values) {
+  for (const { leaf, index, files } of node.values) {
     const value = row[index];
-    if (value !== null && value !== undefined) setPath(out, leaf.path, format.value(leaf, value, owner));
+    if (value !== null && value !== undefined) setPath(out, leaf.path, format.value(leaf, value, owner, files));
   }
   for (const { leaf, index } of node.linkIds) {
     const value = row[index];

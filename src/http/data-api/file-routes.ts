@@ -1,15 +1,15 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { resolveBranch } from './params.js';
 import { fileOutput } from '../../core/files/file-object.js';
-import { tooLarge } from '../../storage/blobs/blob-store.js';
 import type { FileTarget } from '../../core/files/file-service.js';
 import { sendFile } from '../files/file-send.js';
 import { uploadFileName } from '../files/upload-file-name.js';
 import { fileUrlScope, fileWithUrls } from '../files/file-url-fill.js';
+import { acceptRawBodies, receiveUpload } from '../files/upload-body.js';
 
 const FileParams = Type.Object({
   dbBranch: Type.String(), table: Type.String(), id: Type.String({ minLength: 1, maxLength: 255 }), column: Type.String({ minLength: 1 }),
@@ -20,13 +20,13 @@ const FileParams = Type.Object({
  * Xata's binary file endpoints: GET streams a file out, PUT streams the raw body in (its
  * Content-Type is the media type; a Strata extension: a `Content-Disposition` filename names
  * the file in the same write), DELETE removes it. `…/file` is a `file` column,
- * `…/file/{fileId}` an item of a `file[]` column (the SDK sends `…/file/` for the former).
+ * `…/file/{fileId}` an item of a `file[]` column (the SDK sends `…/file/` for the former); a PUT
+ * to a `file[]` column's `…/file` (no id, as `xata.files.upload` sends without a `fileId`)
+ * appends a new file.
  */
 export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
-  // Bodies here are file contents of any type: left unparsed, read as a stream by the route.
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+  acceptRawBodies(app);
 
   const base = '/db/:dbBranch/tables/:table/data/:id/column/:column/file';
   const target = (p: { table: string; id: string; column: string; fileId?: string }): FileTarget =>
@@ -41,17 +41,8 @@ export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) =
 
     app.put(path, { config: needs('files:create', 'files:update'), schema: { params: FileParams } }, async (request, reply) => {
       const ctx = await resolveBranch(strata, request.params.dbBranch);
-      let result;
-      try {
-        checkLength(request, strata.ops.fileMaxBytes);
-        const name = uploadFileName(request.headers['content-disposition']);
-        result = await strata.files.put(ctx, target(request.params), request.raw, request.headers['content-type'], name);
-      } catch (err) {
-        // The rest of a refused body is not worth reading: close the connection after answering.
-        if (!request.raw.readableEnded) reply.header('connection', 'close');
-        throw err;
-      }
-      const { file, created } = result;
+      const name = uploadFileName(request.headers['content-disposition']);
+      const { file, created } = await receiveUpload(strata, request, ctx, target(request.params), { name, appendable: true });
       const { table, id: record, column } = request.params;
       return reply.status(created ? 201 : 200).send(fileWithUrls(await fileUrlScope(strata, request, ctx), { table, record, column }, file));
     });
@@ -63,8 +54,3 @@ export const fileRoutes = (strata: Strata): FastifyPluginAsync => async (root) =
   }
 };
 
-/** A declared length beyond the limit is refused before a byte is read (a streamed body is counted as it comes). */
-function checkLength(request: FastifyRequest, max: number): void {
-  const length = Number(request.headers['content-length']);
-  if (Number.isFinite(length) && length > max) throw tooLarge(max);
-}

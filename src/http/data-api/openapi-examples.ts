@@ -103,9 +103,10 @@ export const dataApiExamples: Record<string, Record<string, unknown>> = {
     [`GET ${path}`, { summary: 'Download a file (streamed; Range, ETag)' }],
     [`PUT ${path}`, {
       summary: 'Upload a file: the raw body, streamed (Content-Type = media type)',
-      description: 'Strata extension: a `Content-Disposition: attachment; filename="…"` request header (or RFC 5987 `filename*=UTF-8\'\'…`, which wins) names the file in the same write; the name is sanitised like any file name; a malformed header is a 400. Without it the file keeps its name.',
+      description: 'Strata extension: a `Content-Disposition: attachment; filename="…"` request header (or RFC 5987 `filename*=UTF-8\'\'…`, which wins) names the file in the same write; the name is sanitised like any file name; a malformed header is a 400. Without it the file keeps its name. On a `file[]` column, `…/file` without a file id (what `xata.files.upload` sends without a `fileId`) appends a new file (201).',
     }],
     [`DELETE ${path}`, { summary: 'Delete a file (answers its metadata)' }],
   ])),
   'GET /file/:accessId': { summary: 'A file by access id: public files, or any file with a valid signed URL (no token)' },
+  'PUT /file/:accessId': { summary: "Upload a file's bytes to an upload URL (`columns: ['<col>.uploadUrl']`; no token, valid `uploadUrlTimeout` seconds)" },
 };
