@@ -121,7 +121,7 @@ function measureExpr(opts: BranchSqlOptions, filters: FilterSql, measure: Measur
     case 'max': return sql`MAX(${fieldSql(measure.field)})`;
     // PostgreSQL averages integers as numeric; both engines answer a double.
     case 'average': return sql`CAST(AVG(${fieldSql(measure.field)}) AS DOUBLE PRECISION)`;
-    case 'percentile': return opts.dialect.percentileCont(sql`CAST(${fieldSql(measure.field)} AS DOUBLE PRECISION)`, measure.fraction);
+    case 'percentile': return opts.dialect.percentile(sql`CAST(${fieldSql(measure.field)} AS DOUBLE PRECISION)`, measure.fraction);
   }
 }
 

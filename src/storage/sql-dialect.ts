@@ -39,8 +39,8 @@ export interface SqlDialect {
   epochMs(value: RawBuilder<unknown>): RawBuilder<unknown>;
   /** Start (epoch ms, an integer) of the calendar month/quarter/year holding `wallMs`, a wall-clock time read as UTC. */
   startOfCalendar(wallMs: RawBuilder<unknown>, unit: CalendarUnit): RawBuilder<unknown>;
-  /** The aggregate percentile_cont: linear interpolation between the two nearest ranks (core/analytics/percentile.ts). */
-  percentileCont(value: RawBuilder<unknown>, fraction: number): RawBuilder<unknown>;
+  /** Aggregate: the percentile `q` (0…1) of a group's non-null doubles, by Xata's rule (core/analytics/percentile.ts). */
+  percentile(value: RawBuilder<unknown>, q: number): RawBuilder<unknown>;
   /**
    * Similarity of a vector column to `query`, higher is nearer: cosine similarity + 1 (0…2),
    * 1 / (1 + L1 distance), 1 / (1 + L2 distance). NULL when undefined (a zero vector under cosine).

@@ -33,7 +33,7 @@ export type Measure =
   | { kind: 'countValues'; field: PlanField }
   | { kind: 'countDistinct'; field: PlanField }
   | { kind: 'sum' | 'min' | 'max' | 'average'; field: PlanField }
-  /** Exact percentile, interpolated linearly between the nearest ranks (percentile.ts). */
+  /** The percentile `fraction` (0…1) by Xata's rule: Elasticsearch TDigest's, exact (percentile.ts). */
   | { kind: 'percentile'; field: PlanField; fraction: number };
 
 export type GroupOrder = ({ key: number } | { measure: string }) & { direction: 'asc' | 'desc' };

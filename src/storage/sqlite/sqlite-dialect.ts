@@ -103,8 +103,8 @@ export const sqliteDialect: SqlDialect = {
     return sql`(CAST(strftime('%s', ${seconds}, 'unixepoch', ${modifiers}) AS INTEGER) * 1000)`;
   },
 
-  // SQLite's percentile extension (SQLITE_ENABLE_PERCENTILE in better-sqlite3's build), the same definition as PostgreSQL's.
-  percentileCont: (value, fraction) => sql`percentile_cont(${value}, ${sql.lit(fraction)})`,
+  // A JS aggregate registered on every connection (sqlite-percentile-function.ts): the rule needs the group's count and sorted values.
+  percentile: (value, q) => sql`strata_percentile(${value}, ${sql.lit(q)})`,
 
   // A function registered on every connection (sqlite-vector-functions.ts): SQLite has no arrays to do it in SQL.
   vectorScore: (column, query, fn) => sql`strata_vector_score(${column}, ${JSON.stringify(query)}, ${fn})`,
