@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
-import type { GroupKey, GroupOrder, GroupPlan, Measure } from '../core/analytics/group-plan.js';
+import { groupKeyColumn, type GroupKey, type GroupOrder, type GroupPlan, type Measure } from '../core/analytics/group-plan.js';
 import type { PlanField } from '../core/query/select-plan.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
 import type { BranchSqlOptions } from './branch-sql.js';
@@ -24,7 +24,7 @@ export interface GroupSqlTarget {
   decoder(field: PlanField): (raw: unknown) => unknown;
 }
 
-const keyAlias = (i: number) => `$k${i}`;
+const keyAlias = groupKeyColumn;
 const elementAlias = (i: number) => `$e${i}`;
 /** A validated finite number inlined, parenthesised so a sign never meets an operator. */
 const num = (n: number) => sql`(${sql.lit(n)})`;

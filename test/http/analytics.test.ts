@@ -393,6 +393,17 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       expect(await names({ $exists: 'avgPrice' })).toEqual(['chair', 'desk', 'lamp']);
     });
 
+    it('summariesFilter also names group columns, link sub-columns included, typed as the columns', async () => {
+      const base = { columns: ['team.city', 'product'], summaries: { n: { count: '*' }, total: { sum: 'qty' } } };
+      const groups = async (summariesFilter: unknown) => (await summarize({ ...base, summariesFilter })).map((r: any) => `${r.team?.city ?? '-'}/${r.product}`);
+      expect(await groups({ 'team.city': 'Oslo' })).toEqual(['Oslo/chair', 'Oslo/lamp']);
+      expect(await groups({ 'team.city': 'Oslo', n: { $gt: 1 } })).toEqual(['Oslo/lamp']);
+      expect(await groups({ $any: [{ 'team.city': 'Rome', total: { $ge: 4 } }, { product: { $startsWith: 'ch' }, n: 1 }] })).toEqual(['Oslo/chair', 'Rome/desk', '-/chair']);
+      expect(await groups({ $not: { $exists: 'team.city' } })).toEqual(['-/chair', '-/rug']);
+      expect(await summarize({ columns: ['team', 'active'], summaries: { n: { count: '*' } }, summariesFilter: { team: 'red', active: true } })).toEqual([{ team: { id: 'red' }, active: true, n: 2 }]);
+      expect(await summarize({ columns: ['soldAt'], summariesFilter: { soldAt: { $lt: '2024-01-01T00:00:00Z' } } })).toEqual([{ soldAt: '2023-12-31T23:45:00.000Z' }]);
+    });
+
     it('page.size limits the groups (default 20)', async () => {
       expect(await summarize({ columns: ['product'], summaries: { n: { count: '*' } }, sort: [{ n: 'desc' }, { product: 'desc' }], page: { size: 2 } })).toEqual([
         { product: 'lamp', n: 3 }, { product: 'desk', n: 2 },
@@ -430,8 +441,10 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       await bad({ summaries: { 'bad name!': { count: '*' } } }, /names/);
       await bad({ columns: ['product'], summaries: { product: { count: '*' } } }, /collides/);
       await bad({ columns: ['team.name'], summaries: { team: { count: '*' } } }, /collides/);
-      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { product: 'lamp' } }, /not found in table \[summaries\]/);
-      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { id: 'x' } }, /only summary names/);
+      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { region: 'north' } }, /\[region\] is neither a summary name nor a group column/);
+      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { id: 'x' } }, /neither a summary name nor a group column/);
+      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { $exists: 'team.name' } }, /neither a summary name nor a group column/);
+      await bad({ columns: ['team.name'], summaries: { n: { count: '*' } }, summariesFilter: { 'team.name': 5 } }, /expects a string/);
       await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { n: { $gt: 'many' } } }, /expects a number/);
       await bad({ columns: ['product'], summaries: { n: { count: '*' } }, sort: { region: 'asc' } }, /sort on \[region\]/);
       await bad({ columns: ['product'], sort: { '*': 'random' } }, /direction/);

@@ -1,7 +1,7 @@
 import { badRequest } from '../errors.js';
 import { hasNul, parseDatetime } from '../model/values.js';
 import { and, literalPattern, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
-import type { FieldPaths, ResolvedField } from './field-paths.js';
+import type { PathResolver, ResolvedField } from './field-paths.js';
 import { FilterBudget } from './filter-budget.js';
 
 /**
@@ -13,12 +13,12 @@ import { FilterBudget } from './filter-budget.js';
 type Json = unknown;
 const CONTROL = new Set(['$all', '$any', '$none', '$not']);
 
-export function parseXataFilter(input: Json, paths: FieldPaths, budget = new FilterBudget()): Filter {
+export function parseXataFilter(input: Json, paths: PathResolver, budget = new FilterBudget()): Filter {
   if (!isPlainObject(input)) throw badRequest('filter must be an object');
   return expression(input, '', paths, budget, 1);
 }
 
-function expression(input: Record<string, Json>, prefix: string, paths: FieldPaths, budget: FilterBudget, depth: number): Filter {
+function expression(input: Record<string, Json>, prefix: string, paths: PathResolver, budget: FilterBudget, depth: number): Filter {
   budget.enter(depth);
   const parts: Filter[] = [];
   for (const [key, value] of Object.entries(input)) {
