@@ -1,5 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely';
-import type { PatternPart } from '../core/query/filter-ast.js';
+import type { JsonStep, PatternPart } from '../core/query/filter-ast.js';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { IdKind } from '../core/model/table-model.js';
 import type { StrataError } from '../core/errors.js';
@@ -33,6 +33,19 @@ export interface SqlDialect {
   matchPattern(value: RawBuilder<unknown>, patternText: string, caseInsensitive: boolean): RawBuilder<unknown>;
   /** The elements of an array (`multiple`) column as a FROM item named `alias` with one column, "value". */
   arrayElements(column: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
+  /** A JSON path as the text `jsonAt` binds (the engine's path syntax; steps were validated: no `"`, `\`, control characters). */
+  jsonPathText(path: JsonStep[]): string;
+  /**
+   * The value at a path of a json column as a FROM item named `alias`: one row when there is a
+   * value (not missing, not JSON null), none otherwise. Columns: "t" its type (string, number,
+   * boolean, array, object), "s" the string (strings only, byte-wise ordered), "n" the number as
+   * a double (numbers only), "j" the value as JSON (for jsonStrings and jsonEquals). The path is a parameter.
+   */
+  jsonAt(column: RawBuilder<unknown>, pathText: string, alias: string): RawBuilder<unknown>;
+  /** The string elements of a JSON value "j" that is an array, as a FROM item named `alias` with one column, "value" (none otherwise). */
+  jsonStrings(json: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
+  /** A JSON value "j" is the JSON value of `jsonText` (a parameter): objects whatever their key order, numbers by value. */
+  jsonEquals(json: RawBuilder<unknown>, jsonText: string): RawBuilder<unknown>;
 
   // Analytics (storage/group-sql.ts, storage/vector-sql.ts).
   /** A datetime or system timestamp as epoch milliseconds (an integer). */

@@ -81,6 +81,21 @@ export const postgresDialect: SqlDialect = {
     return sql`unnest(${column}) AS ${sql.id(alias)}("value")`;
   },
 
+  // SQL/JSON paths in strict mode: a missing key or an index into a non-array is no value (silently).
+  jsonPathText: (path) => `strict $${path.map((step) => ('key' in step ? `."${step.key}"` : `[${step.index}]`)).join('')}`,
+  jsonAt(column, pathText, alias) {
+    const found = sql`SELECT jsonb_path_query_first(${column}, CAST(${pathText} AS jsonpath), '{}', true) AS "j"`;
+    // CASE guards the casts: only a string is read as text, only a number as a double.
+    const text = sql`(CASE WHEN jsonb_typeof("j") = 'string' THEN "j" #>> '{}' END) COLLATE "C"`;
+    const number = sql`CASE WHEN jsonb_typeof("j") = 'number' THEN CAST("j" #>> '{}' AS double precision) END`;
+    return sql`(SELECT jsonb_typeof("j") AS "t", ${text} AS "s", ${number} AS "n", "j" FROM (${found}) AS "_p" WHERE jsonb_typeof("j") <> 'null') AS ${sql.id(alias)}`;
+  },
+  jsonStrings(json, alias) {
+    const elements = sql`jsonb_array_elements(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} ELSE '[]'::jsonb END) AS "_e"("e")`;
+    return sql`(SELECT ("e" #>> '{}') COLLATE "C" AS "value" FROM ${elements} WHERE jsonb_typeof("e") = 'string') AS ${sql.id(alias)}`;
+  },
+  jsonEquals: (json, jsonText) => sql`(${json} = CAST(${jsonText} AS jsonb))`,
+
   // Exact: timestamptz has µs precision and Strata stores ms; EXTRACT returns numeric.
   epochMs: (value) => sql`CAST(EXTRACT(EPOCH FROM ${value}) * 1000 AS bigint)`,
 
