@@ -3,6 +3,7 @@ import { groupKeyColumn, type GroupKey, type GroupOrder, type GroupPlan, type Me
 import type { PlanField } from '../core/query/select-plan.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
 import type { BranchSqlOptions } from './branch-sql.js';
+import type { SqlDialect } from './sql-dialect.js';
 import type { PlanRow } from './storage.js';
 
 /**
@@ -71,18 +72,24 @@ function groupSql(opts: BranchSqlOptions, plan: GroupPlan): RawBuilder<unknown> 
   const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : sql``;
   if (plan.limitPer) {
     const parents = plan.keys.slice(0, plan.limitPer.keys).map((_, i) => sql.id(keyAlias(i)));
-    const window = sql`ROW_NUMBER() OVER (PARTITION BY ${sql.join(parents)}${orderSql(plan.orderBy)}) AS "$rn"`;
+    const window = sql`ROW_NUMBER() OVER (PARTITION BY ${sql.join(parents)}${orderSql(d, plan)}) AS "$rn"`;
     const numbered = sql`SELECT *, ${window} FROM (${inner}) AS "t0"${having}`;
     const order = sql` ORDER BY ${sql.join([...parents.map((p) => sql`${p} ASC NULLS LAST`), sql`"$rn"`])}`;
     return sql`SELECT ${columns} FROM (${numbered}) AS "t0" WHERE "$rn" <= ${sql.lit(plan.limitPer.count)}${order}${limit}`;
   }
-  return sql`SELECT ${columns} FROM (${inner}) AS "t0"${having}${orderSql(plan.orderBy)}${limit}`;
+  return sql`SELECT ${columns} FROM (${inner}) AS "t0"${having}${orderSql(d, plan)}${limit}`;
 }
 
-function orderSql(orderBy: GroupOrder[] | undefined): RawBuilder<unknown> {
+const isJson = (field: PlanField) => typeof field.column !== 'string' && field.column.type === 'json';
+
+function orderSql(d: SqlDialect, plan: GroupPlan): RawBuilder<unknown> {
+  const orderBy = plan.orderBy;
   if (!orderBy?.length) return sql``;
   const items = orderBy.map((o) => {
-    const column = sql.id('t0', 'key' in o ? keyAlias(o.key) : o.measure);
+    const key = 'key' in o ? plan.keys[o.key] : undefined;
+    const named = sql.id('t0', 'key' in o ? keyAlias(o.key) : o.measure);
+    // JSON keys sort by jsonb's text on both engines (jsonb's own order has no SQLite twin).
+    const column = key?.kind === 'value' && isJson(key.field) ? d.jsonSortText(named) : named;
     return sql`${column} ${sql.raw(o.direction === 'desc' ? 'DESC' : 'ASC')} NULLS LAST`;
   });
   return sql` ORDER BY ${sql.join(items)}`;
@@ -92,7 +99,7 @@ function keyExpr(opts: BranchSqlOptions, key: GroupKey, index: number): RawBuild
   const d = opts.dialect;
   switch (key.kind) {
     case 'value':
-      return fieldSql(key.field);
+      return isJson(key.field) ? d.jsonGroupKey(fieldSql(key.field)) : fieldSql(key.field);
     case 'element':
       return sql.id(elementAlias(index), 'value');
     case 'numericBucket':

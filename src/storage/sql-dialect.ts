@@ -44,6 +44,10 @@ export interface SqlDialect {
   jsonAt(column: RawBuilder<unknown>, pathText: string, alias: string): RawBuilder<unknown>;
   /** The string elements of a JSON value "j" that is an array, as a FROM item named `alias` with one column, "value" (none otherwise). */
   jsonStrings(json: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
+  /** A json column as a group key: equal JSON values (whatever their key order) are one group. */
+  jsonGroupKey(column: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** A json group key as the text groups sort by: PostgreSQL's jsonb text (keys by length, then bytes), byte-wise. */
+  jsonSortText(key: RawBuilder<unknown>): RawBuilder<unknown>;
   /** A JSON value "j" is the JSON value of `jsonText` (a parameter): objects whatever their key order, numbers by value. */
   jsonEquals(json: RawBuilder<unknown>, jsonText: string): RawBuilder<unknown>;
 

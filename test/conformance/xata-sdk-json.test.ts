@@ -7,14 +7,15 @@ import { startStrata, type RunningStrata } from '../support/strata-server.js';
  * JSON columns through the official Xata SDK (@xata.io/client 0.30.1) on each engine: the
  * filters of the SDK's own json suite (`config->bg->alpha`, whole-value equality, `$isNot`
  * and `$not` leaving out records without the path) and more operators, with the answers
- * that suite expects.
+ * that suite expects; summarize grouped by a json column.
  */
 const tables = [
   { name: 'teams', columns: [{ name: 'name', type: 'string' }, { name: 'config', type: 'json' }] },
+  { name: 'kits', columns: [{ name: 'name', type: 'string' }, { name: 'config', type: 'json' }] },
 ] as const;
 
 type Inferred = SchemaInference<typeof tables>;
-type Schema = { teams: Inferred['teams'] & XataRecord };
+type Schema = { teams: Inferred['teams'] & XataRecord; kits: Inferred['kits'] & XataRecord };
 class XataClient extends buildClient()<Schema> {
   constructor(options: Partial<BaseClientOptions>) { super(options, tables); }
 }
@@ -106,6 +107,28 @@ describeEachEngine('Xata SDK 0.30.1 against Strata: json columns', (engine) => {
     expect(await query({ 'config->color': null })).toEqual(['book', 'h1', 'h2', 'none']);
     expect(await query({ 'config->color': { $is: null } })).toEqual(['book', 'h1', 'h2', 'none']);
     expect(await query({ 'config->color': { $isNot: null } })).toEqual(['r1', 'r2', 'rope', 'shirt']);
+  });
+
+  it('summarize groups by a json column: equal values are one group whatever their key order, sorted alike on both engines', async () => {
+    await xata.db.kits.create([
+      { id: 'k1', name: 'a', config: { a: 1, b: 2 } },
+      { id: 'k2', name: 'b', config: '{"b":2,"a":1}' },
+      { id: 'k3', name: 'c', config: { a: 1 } },
+      { id: 'k4', name: 'd', config: [1, 2] },
+      { id: 'k5', name: 'e' },
+    ]);
+    // The SDK suite's own check: the group's json comes back parsed.
+    const plain = await xata.db.teams.summarize({ columns: ['config'], summaries: {}, filter: { name: 'hello' } });
+    expect(plain.summaries).toEqual([{ config: { hello: 'world' } }]);
+    const groups = await xata.db.kits.summarize({ columns: ['config'], summaries: { n: { count: '*' } } });
+    // jsonb's text order, byte-wise: [1, 2] < {"a": 1, "b": 2} < {"a": 1} (',' < '}'); no value last.
+    expect(groups.summaries).toEqual([{ config: [1, 2], n: 1 }, { config: { a: 1, b: 2 }, n: 2 }, { config: { a: 1 }, n: 1 }, { config: null, n: 1 }]);
+    const filtered = await xata.db.kits.summarize({ columns: ['config'], summaries: { n: { count: '*' } }, summariesFilter: { 'config->a': 1 } as never });
+    expect(filtered.summaries).toEqual([{ config: { a: 1, b: 2 }, n: 2 }, { config: { a: 1 }, n: 1 }]);
+    const whole = await xata.db.kits.summarize({ columns: ['config'], summaries: { n: { count: '*' } }, summariesFilter: { config: '{"b":2,"a":1}' } as never });
+    expect(whole.summaries).toEqual([{ config: { a: 1, b: 2 }, n: 2 }]);
+    const sorted = await xata.db.kits.summarize({ columns: ['config'], summaries: { n: { count: '*' } }, sort: [{ column: 'config', direction: 'desc' }], pagination: { size: 2 } });
+    expect(sorted.summaries).toEqual([{ config: { a: 1 }, n: 1 }, { config: { a: 1, b: 2 }, n: 2 }]);
   });
 
   it('bad paths and operators are a 400 naming them', async () => {

@@ -432,7 +432,7 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
     it('bad input is a 400, an unknown table a 404', async () => {
       const bad = async (body: unknown, message: RegExp) => expectError(await post('summarize', body), 400, message);
       await bad({ columns: ['nope'], summaries: { n: { count: '*' } } }, /column \[nope\] not found/);
-      await bad({ columns: ['meta'] }, /json and vector/);
+      await bad({ columns: ['embedding'] }, /vector and file/);
       await bad({ columns: ['id'] }, /internal columns/);
       await bad({ summaries: { s: { sum: 'notes' } } }, /numeric/);
       await bad({ summaries: { s: { min: 'active' } } }, /min needs/);

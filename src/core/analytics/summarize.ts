@@ -23,7 +23,7 @@ interface Summary { name: string; op: 'count' | 'min' | 'max' | 'sum' | 'average
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 1000;
-const GROUP_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 'float', 'bool', 'datetime', 'link', 'multiple'];
+const GROUP_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 'float', 'bool', 'datetime', 'link', 'multiple', 'json'];
 const ORDERED_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 'float', 'datetime'];
 const SUMMARY_NAME = /^[a-zA-Z0-9_\-~.]{1,63}$/;
 const OPS: Record<string, Summary['op']> = { count: 'count', min: 'min', max: 'max', sum: 'sum', average: 'average', avg: 'average' };
@@ -34,7 +34,7 @@ export async function summarize(reader: BranchReader, schema: BranchSchema, tabl
     const where = `summarize column [${path}]`;
     const field = resolveTyped(paths, path, where);
     if (field.system) throw badRequest(`${where}: internal columns (id, xata.*) cannot be grouped by`);
-    return expectType(field, GROUP_TYPES, where, 'json and vector columns cannot be grouped by');
+    return expectType(field, GROUP_TYPES, where, 'vector and file columns cannot be grouped by');
   });
   const summaries = parseSummaries(body.summaries, paths, groups);
   if (groups.length === 0 && summaries.length === 0) throw badRequest('summarize needs columns to group by, summaries, or both');

@@ -94,6 +94,8 @@ export const postgresDialect: SqlDialect = {
     const elements = sql`jsonb_array_elements(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} ELSE '[]'::jsonb END) AS "_e"("e")`;
     return sql`(SELECT ("e" #>> '{}') COLLATE "C" AS "value" FROM ${elements} WHERE jsonb_typeof("e") = 'string') AS ${sql.id(alias)}`;
   },
+  jsonGroupKey: (column) => column,
+  jsonSortText: (key) => sql`CAST(${key} AS text) COLLATE "C"`,
   jsonEquals: (json, jsonText) => sql`(${json} = CAST(${jsonText} AS jsonb))`,
 
   // Exact: timestamptz has µs precision and Strata stores ms; EXTRACT returns numeric.

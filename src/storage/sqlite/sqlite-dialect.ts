@@ -96,7 +96,9 @@ export const sqliteDialect: SqlDialect = {
   jsonStrings(json, alias) {
     return sql`(SELECT "value" FROM json_each(CASE WHEN json_type(${json}) = 'array' THEN ${json} ELSE '[]' END) WHERE "type" = 'text') AS ${sql.id(alias)}`;
   },
-  // A function registered on every connection (sqlite-json-functions.ts): SQLite compares JSON only as text.
+  // Functions registered on every connection (sqlite-json-functions.ts): SQLite compares JSON only as text.
+  jsonGroupKey: (column) => sql`strata_json_canonical(${column})`,
+  jsonSortText: (key) => key, // already jsonb's text
   jsonEquals: (json, jsonText) => sql`strata_json_equal(${json}, ${jsonText})`,
 
   async resetIdentity(db, _table, name) {
