@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { CompareOp, FieldRef, Filter, PatternPart } from '../core/query/filter-ast.js';
+import type { CompareOp, FieldRef, Filter, JsonTest, PatternPart } from '../core/query/filter-ast.js';
 import type { PlanField } from '../core/query/select-plan.js';
 import type { SqlDialect } from './sql-dialect.js';
 
@@ -15,6 +15,9 @@ import type { SqlDialect } from './sql-dialect.js';
  */
 const SYSTEM_COLUMNS = { id: 'id', version: 'xata_version', createdAt: 'xata_createdat', updatedAt: 'xata_updatedat' } as const;
 const ELEMENT_ALIAS = '_e';
+const JSON_ALIAS = '_j';
+const JSON_ELEMENT_ALIAS = '_je';
+type JsonFilter = Extract<Filter, { kind: 'json' }>;
 
 export function fieldSql(field: PlanField): RawBuilder<unknown> {
   const column = typeof field.column === 'string' ? SYSTEM_COLUMNS[field.column] : field.column.path;
@@ -51,6 +54,8 @@ export class FilterSql {
       }
       case 'arrayAny':
         return sql`EXISTS (SELECT 1 FROM ${this.dialect.arrayElements(fieldSql(filter.field), ELEMENT_ALIAS)} WHERE ${this.compile(filter.predicate)})`;
+      case 'json':
+        return this.json(filter);
       case 'idEquals':
         return sql`${sql.id(filter.tableAlias, 'id')} = ${filter.value}`;
       case 'idIn':
@@ -92,6 +97,10 @@ export class FilterSql {
         return `${filter.caseInsensitive ? 'ilike' : 'like'}:${refKey(filter.field)}`;
       case 'arrayAny':
         return `any:${refKey(filter.field)}(${this.bind(filter.predicate, params)})`;
+      case 'json':
+        // As `json` compiles: the path (in the FROM item), then the test's values.
+        params.push(this.dialect.jsonPathText(filter.path));
+        return `json${filter.negated ? '!' : ''}:${fieldKey(filter.field)}:${this.bindJsonTest(filter.test, params)}`;
       case 'idEquals':
         params.push(filter.value);
         return `id=:${filter.tableAlias}`;
@@ -99,6 +108,69 @@ export class FilterSql {
         if (filter.values.length === 0) return 'F';
         params.push(...filter.values);
         return `idIn${filter.values.length}:${filter.tableAlias}`;
+    }
+  }
+
+  /**
+   * A test on the value at a JSON path: EXISTS over the dialect's one-row FROM item ("t", "s",
+   * "n", "j"), so a missing path is false; negated, the value must be there and fail the test.
+   */
+  private json(filter: JsonFilter): RawBuilder<unknown> {
+    const at = this.dialect.jsonAt(fieldSql(filter.field), this.dialect.jsonPathText(filter.path), JSON_ALIAS);
+    const test = this.jsonTest(filter.test);
+    if (!test) return sql`EXISTS (SELECT 1 FROM ${at})`;
+    return sql`EXISTS (SELECT 1 FROM ${at} WHERE ${filter.negated ? sql`NOT COALESCE(${test}, FALSE)` : test})`;
+  }
+
+  private jsonTest(test: JsonTest): RawBuilder<unknown> | undefined {
+    const column = (name: 's' | 'n' | 'j') => sql.id(JSON_ALIAS, name);
+    const double = (v: number) => sql`CAST(${v} AS DOUBLE PRECISION)`;
+    switch (test.kind) {
+      case 'exists':
+        return undefined;
+      case 'compare':
+        return typeof test.value === 'number'
+          ? sql`(${column('n')} ${sql.raw(test.op)} ${double(test.value)})`
+          : sql`(${column('s')} ${sql.raw(test.op)} ${test.value})`;
+      case 'in': {
+        const { strings, numbers } = splitValues(test.values);
+        const parts = [
+          ...(strings.length ? [sql`${column('s')} IN (${sql.join(strings)})`] : []),
+          ...(numbers.length ? [sql`${column('n')} IN (${sql.join(numbers.map(double))})`] : []),
+        ];
+        return sql`(${sql.join(parts, sql` OR `)})`;
+      }
+      case 'like': {
+        const d = this.dialect;
+        const pattern = d.patternText(test.pattern, test.caseInsensitive);
+        const element = d.matchPattern(sql.id(JSON_ELEMENT_ALIAS, 'value'), pattern, test.caseInsensitive);
+        return sql`(${d.matchPattern(column('s'), pattern, test.caseInsensitive)} OR EXISTS (SELECT 1 FROM ${d.jsonStrings(column('j'), JSON_ELEMENT_ALIAS)} WHERE ${element}))`;
+      }
+      case 'equals':
+        return this.dialect.jsonEquals(column('j'), JSON.stringify(test.value));
+    }
+  }
+
+  private bindJsonTest(test: JsonTest, params: unknown[]): string {
+    switch (test.kind) {
+      case 'exists':
+        return 'e';
+      case 'compare':
+        params.push(test.value);
+        return `${test.op}${typeof test.value === 'number' ? 'n' : 's'}`;
+      case 'in': {
+        const { strings, numbers } = splitValues(test.values);
+        params.push(...strings, ...numbers);
+        return `in${strings.length}/${numbers.length}`;
+      }
+      case 'like': {
+        const pattern = this.dialect.patternText(test.pattern, test.caseInsensitive);
+        params.push(pattern, pattern);
+        return test.caseInsensitive ? 'ilike' : 'like';
+      }
+      case 'equals':
+        params.push(JSON.stringify(test.value));
+        return 'eq';
     }
   }
 
@@ -142,6 +214,10 @@ export class FilterSql {
  */
 export function fieldKey(field: PlanField): string {
   return `${field.tableAlias}.${typeof field.column === 'string' ? `$${field.column}` : field.column.path}`;
+}
+
+function splitValues(values: Array<string | number>): { strings: string[]; numbers: number[] } {
+  return { strings: values.filter((v): v is string => typeof v === 'string'), numbers: values.filter((v): v is number => typeof v === 'number') };
 }
 
 const refKey = (field: FieldRef): string => (field.kind === 'element' ? '_e' : fieldKey(field));

@@ -1,8 +1,9 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
-import type { GroupKey, GroupOrder, GroupPlan, Measure } from '../core/analytics/group-plan.js';
+import { groupKeyColumn, type GroupKey, type GroupOrder, type GroupPlan, type Measure } from '../core/analytics/group-plan.js';
 import type { PlanField } from '../core/query/select-plan.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
 import type { BranchSqlOptions } from './branch-sql.js';
+import type { SqlDialect } from './sql-dialect.js';
 import type { PlanRow } from './storage.js';
 
 /**
@@ -24,7 +25,7 @@ export interface GroupSqlTarget {
   decoder(field: PlanField): (raw: unknown) => unknown;
 }
 
-const keyAlias = (i: number) => `$k${i}`;
+const keyAlias = groupKeyColumn;
 const elementAlias = (i: number) => `$e${i}`;
 /** A validated finite number inlined, parenthesised so a sign never meets an operator. */
 const num = (n: number) => sql`(${sql.lit(n)})`;
@@ -71,18 +72,24 @@ function groupSql(opts: BranchSqlOptions, plan: GroupPlan): RawBuilder<unknown> 
   const limit = plan.limit !== undefined ? sql` LIMIT ${sql.lit(plan.limit)}` : sql``;
   if (plan.limitPer) {
     const parents = plan.keys.slice(0, plan.limitPer.keys).map((_, i) => sql.id(keyAlias(i)));
-    const window = sql`ROW_NUMBER() OVER (PARTITION BY ${sql.join(parents)}${orderSql(plan.orderBy)}) AS "$rn"`;
+    const window = sql`ROW_NUMBER() OVER (PARTITION BY ${sql.join(parents)}${orderSql(d, plan)}) AS "$rn"`;
     const numbered = sql`SELECT *, ${window} FROM (${inner}) AS "t0"${having}`;
     const order = sql` ORDER BY ${sql.join([...parents.map((p) => sql`${p} ASC NULLS LAST`), sql`"$rn"`])}`;
     return sql`SELECT ${columns} FROM (${numbered}) AS "t0" WHERE "$rn" <= ${sql.lit(plan.limitPer.count)}${order}${limit}`;
   }
-  return sql`SELECT ${columns} FROM (${inner}) AS "t0"${having}${orderSql(plan.orderBy)}${limit}`;
+  return sql`SELECT ${columns} FROM (${inner}) AS "t0"${having}${orderSql(d, plan)}${limit}`;
 }
 
-function orderSql(orderBy: GroupOrder[] | undefined): RawBuilder<unknown> {
+const isJson = (field: PlanField) => typeof field.column !== 'string' && field.column.type === 'json';
+
+function orderSql(d: SqlDialect, plan: GroupPlan): RawBuilder<unknown> {
+  const orderBy = plan.orderBy;
   if (!orderBy?.length) return sql``;
   const items = orderBy.map((o) => {
-    const column = sql.id('t0', 'key' in o ? keyAlias(o.key) : o.measure);
+    const key = 'key' in o ? plan.keys[o.key] : undefined;
+    const named = sql.id('t0', 'key' in o ? keyAlias(o.key) : o.measure);
+    // JSON keys sort by jsonb's text on both engines (jsonb's own order has no SQLite twin).
+    const column = key?.kind === 'value' && isJson(key.field) ? d.jsonSortText(named) : named;
     return sql`${column} ${sql.raw(o.direction === 'desc' ? 'DESC' : 'ASC')} NULLS LAST`;
   });
   return sql` ORDER BY ${sql.join(items)}`;
@@ -92,7 +99,7 @@ function keyExpr(opts: BranchSqlOptions, key: GroupKey, index: number): RawBuild
   const d = opts.dialect;
   switch (key.kind) {
     case 'value':
-      return fieldSql(key.field);
+      return isJson(key.field) ? d.jsonGroupKey(fieldSql(key.field)) : fieldSql(key.field);
     case 'element':
       return sql.id(elementAlias(index), 'value');
     case 'numericBucket':
@@ -121,7 +128,7 @@ function measureExpr(opts: BranchSqlOptions, filters: FilterSql, measure: Measur
     case 'max': return sql`MAX(${fieldSql(measure.field)})`;
     // PostgreSQL averages integers as numeric; both engines answer a double.
     case 'average': return sql`CAST(AVG(${fieldSql(measure.field)}) AS DOUBLE PRECISION)`;
-    case 'percentile': return opts.dialect.percentileCont(sql`CAST(${fieldSql(measure.field)} AS DOUBLE PRECISION)`, measure.fraction);
+    case 'percentile': return opts.dialect.percentile(sql`CAST(${fieldSql(measure.field)} AS DOUBLE PRECISION)`, measure.fraction);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely, RawBuilder } from 'kysely';
-import type { PatternPart } from '../core/query/filter-ast.js';
+import type { JsonStep, PatternPart } from '../core/query/filter-ast.js';
 import type { LeafColumn } from '../core/model/column-types.js';
 import type { IdKind } from '../core/model/table-model.js';
 import type { StrataError } from '../core/errors.js';
@@ -33,14 +33,31 @@ export interface SqlDialect {
   matchPattern(value: RawBuilder<unknown>, patternText: string, caseInsensitive: boolean): RawBuilder<unknown>;
   /** The elements of an array (`multiple`) column as a FROM item named `alias` with one column, "value". */
   arrayElements(column: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
+  /** A JSON path as the text `jsonAt` binds (the engine's path syntax; steps were validated: no `"`, `\`, control characters). */
+  jsonPathText(path: JsonStep[]): string;
+  /**
+   * The value at a path of a json column as a FROM item named `alias`: one row when there is a
+   * value (not missing, not JSON null), none otherwise. Columns: "t" its type (string, number,
+   * boolean, array, object), "s" the string (strings only, byte-wise ordered), "n" the number as
+   * a double (numbers only), "j" the value as JSON (for jsonStrings and jsonEquals). The path is a parameter.
+   */
+  jsonAt(column: RawBuilder<unknown>, pathText: string, alias: string): RawBuilder<unknown>;
+  /** The string elements of a JSON value "j" that is an array, as a FROM item named `alias` with one column, "value" (none otherwise). */
+  jsonStrings(json: RawBuilder<unknown>, alias: string): RawBuilder<unknown>;
+  /** A json column as a group key: equal JSON values (whatever their key order) are one group. */
+  jsonGroupKey(column: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** A json group key as the text groups sort by: PostgreSQL's jsonb text (keys by length, then bytes), byte-wise. */
+  jsonSortText(key: RawBuilder<unknown>): RawBuilder<unknown>;
+  /** A JSON value "j" is the JSON value of `jsonText` (a parameter): objects whatever their key order, numbers by value. */
+  jsonEquals(json: RawBuilder<unknown>, jsonText: string): RawBuilder<unknown>;
 
   // Analytics (storage/group-sql.ts, storage/vector-sql.ts).
   /** A datetime or system timestamp as epoch milliseconds (an integer). */
   epochMs(value: RawBuilder<unknown>): RawBuilder<unknown>;
   /** Start (epoch ms, an integer) of the calendar month/quarter/year holding `wallMs`, a wall-clock time read as UTC. */
   startOfCalendar(wallMs: RawBuilder<unknown>, unit: CalendarUnit): RawBuilder<unknown>;
-  /** The aggregate percentile_cont: linear interpolation between the two nearest ranks (core/analytics/percentile.ts). */
-  percentileCont(value: RawBuilder<unknown>, fraction: number): RawBuilder<unknown>;
+  /** Aggregate: the percentile `q` (0…1) of a group's non-null doubles, by Xata's rule (core/analytics/percentile.ts). */
+  percentile(value: RawBuilder<unknown>, q: number): RawBuilder<unknown>;
   /**
    * Similarity of a vector column to `query`, higher is nearer: cosine similarity + 1 (0…2),
    * 1 / (1 + L1 distance), 1 / (1 + L2 distance). NULL when undefined (a zero vector under cosine).

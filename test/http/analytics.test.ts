@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { exactPercentile, percentileKey } from '../../src/core/analytics/percentile.js';
+import { percentileKey, xataPercentile } from '../../src/core/analytics/percentile.js';
 import { expectError } from '../support/data-api-errors.js';
 
 /**
@@ -99,16 +99,18 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       expect(res.body).toEqual({ aggs: { count: 8 } });
     });
 
-    it('percentiles are exact, interpolated linearly between ranks, the same on both engines', async () => {
-      const aggs = await aggregate({ p: { percentiles: { column: 'price', percentiles: [0, 25, 50, 90, 99.5, 100] } } });
-      // The definition: rank h = (n - 1) · p / 100 between the sorted values at ⌊h⌋ and ⌈h⌉.
+    it('percentiles follow Xata (Elasticsearch TDigest) exactly: interpolation at rank n·q − ½, the same on both engines', async () => {
+      const aggs = await aggregate({ p: { percentiles: { column: 'price', percentiles: [0, 10, 25, 50, 90, 99.5, 100] } } });
+      // Sorted prices 10.5, 11, 12.25, 25, 30.75, 90.5, 100: rank 7·q − ½ between neighbours, clamped to the ends.
       expect(aggs.p.values).toEqual({
-        '0.0': 10.5, '25.0': 11.625, '50.0': 25, '90.0': exactPercentile(PRICES, 90), '99.5': exactPercentile(PRICES, 99.5), '100.0': 100,
+        '0.0': 10.5, '10.0': xataPercentile(PRICES, 10), '25.0': 11.3125, '50.0': 25, '90.0': xataPercentile(PRICES, 90), '99.5': 100, '100.0': 100,
       });
-      expect(aggs.p.values['90.0']).toBeCloseTo(94.3, 10);
-      expect(aggs.p.values['99.5']).toBeCloseTo(99.715, 10);
+      expect(aggs.p.values['10.0']).toBeCloseTo(10.6, 10);
+      expect(aggs.p.values['90.0']).toBeCloseTo(98.1, 10);
       const none = await aggregate({ p: { percentiles: { column: 'price', percentiles: [50] } } }, { product: 'rug' });
       expect(none).toEqual({ p: { values: { '50.0': null } } });
+      const one = await aggregate({ p: { percentiles: { column: 'price', percentiles: [10, 90] } } }, { product: 'chair', region: 'south', qty: 10 });
+      expect(one).toEqual({ p: { values: { '10.0': 25, '90.0': 25 } } });
     });
 
     it('uniqueCount counts distinct values exactly', async () => {
@@ -386,6 +388,17 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       expect(await names({ $exists: 'avgPrice' })).toEqual(['chair', 'desk', 'lamp']);
     });
 
+    it('summariesFilter also names group columns, link sub-columns included, typed as the columns', async () => {
+      const base = { columns: ['team.city', 'product'], summaries: { n: { count: '*' }, total: { sum: 'qty' } } };
+      const groups = async (summariesFilter: unknown) => (await summarize({ ...base, summariesFilter })).map((r: any) => `${r.team?.city ?? '-'}/${r.product}`);
+      expect(await groups({ 'team.city': 'Oslo' })).toEqual(['Oslo/chair', 'Oslo/lamp']);
+      expect(await groups({ 'team.city': 'Oslo', n: { $gt: 1 } })).toEqual(['Oslo/lamp']);
+      expect(await groups({ $any: [{ 'team.city': 'Rome', total: { $ge: 4 } }, { product: { $startsWith: 'ch' }, n: 1 }] })).toEqual(['Oslo/chair', 'Rome/desk', '-/chair']);
+      expect(await groups({ $not: { $exists: 'team.city' } })).toEqual(['-/chair', '-/rug']);
+      expect(await summarize({ columns: ['team', 'active'], summaries: { n: { count: '*' } }, summariesFilter: { team: 'red', active: true } })).toEqual([{ team: { id: 'red' }, active: true, n: 2 }]);
+      expect(await summarize({ columns: ['soldAt'], summariesFilter: { soldAt: { $lt: '2024-01-01T00:00:00Z' } } })).toEqual([{ soldAt: '2023-12-31T23:45:00.000Z' }]);
+    });
+
     it('page.size limits the groups (default 20)', async () => {
       expect(await summarize({ columns: ['product'], summaries: { n: { count: '*' } }, sort: [{ n: 'desc' }, { product: 'desc' }], page: { size: 2 } })).toEqual([
         { product: 'lamp', n: 3 }, { product: 'desk', n: 2 },
@@ -414,7 +427,7 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
     it('bad input is a 400, an unknown table a 404', async () => {
       const bad = async (body: unknown, message: RegExp) => expectError(await post('summarize', body), 400, message);
       await bad({ columns: ['nope'], summaries: { n: { count: '*' } } }, /column \[nope\] not found/);
-      await bad({ columns: ['meta'] }, /json and vector/);
+      await bad({ columns: ['embedding'] }, /vector and file/);
       await bad({ columns: ['id'] }, /internal columns/);
       await bad({ summaries: { s: { sum: 'notes' } } }, /numeric/);
       await bad({ summaries: { s: { min: 'active' } } }, /min needs/);
@@ -423,8 +436,10 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
       await bad({ summaries: { 'bad name!': { count: '*' } } }, /names/);
       await bad({ columns: ['product'], summaries: { product: { count: '*' } } }, /collides/);
       await bad({ columns: ['team.name'], summaries: { team: { count: '*' } } }, /collides/);
-      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { product: 'lamp' } }, /not found in table \[summaries\]/);
-      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { id: 'x' } }, /only summary names/);
+      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { region: 'north' } }, /\[region\] is neither a summary name nor a group column/);
+      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { id: 'x' } }, /neither a summary name nor a group column/);
+      await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { $exists: 'team.name' } }, /neither a summary name nor a group column/);
+      await bad({ columns: ['team.name'], summaries: { n: { count: '*' } }, summariesFilter: { 'team.name': 5 } }, /expects a string/);
       await bad({ columns: ['product'], summaries: { n: { count: '*' } }, summariesFilter: { n: { $gt: 'many' } } }, /expects a number/);
       await bad({ columns: ['product'], summaries: { n: { count: '*' } }, sort: { region: 'asc' } }, /sort on \[region\]/);
       await bad({ columns: ['product'], sort: { '*': 'random' } }, /direction/);
@@ -488,14 +503,23 @@ describeEachEngine('analytics: summarize, aggregate, vectorSearch', (engine) => 
 });
 
 describe('percentile definition', () => {
-  it('interpolates linearly between the two nearest ranks', () => {
-    expect(exactPercentile([], 50)).toBeNull();
-    expect(exactPercentile([7], 90)).toBe(7);
-    expect(exactPercentile([1, 2, 10], 90)).toBeCloseTo(8.4, 12);
-    expect(exactPercentile([4, 1, 3, 2], 50)).toBe(2.5);
-    expect(exactPercentile([10, 20, 30, 40, 50], 0)).toBe(10);
-    expect(exactPercentile([10, 20, 30, 40, 50], 100)).toBe(50);
-    expect(exactPercentile([10, 20, 30, 40, 50], 30)).toBeCloseTo(22, 12);
+  it('is Elasticsearch TDigest\'s answer for small sets: linear interpolation at rank n·q − ½, clamped', () => {
+    // The SDK suite's set (teams.index) and its expected 10th…90th percentiles.
+    expect([10, 20, 30, 40, 50, 60, 70, 80, 90].map((p) => xataPercentile([6, 8, 3, 2, 12], p))).toEqual([2, 2.5, 3, 4.5, 6, 7, 8, 10, 12]);
+    expect(xataPercentile([1, 2.2, 3.1, 4, 5.3], 50)).toBe(3.1); // the suite's median of teams.rating
+    expect(xataPercentile([], 50)).toBeNull();
+    expect(xataPercentile([7], 90)).toBe(7);
+    expect(xataPercentile([4, 1, 3, 2], 50)).toBe(2.5);
+    expect(xataPercentile([4, 1, 3, 2], 25)).toBe(1.5); // rank 0.5
+    expect(xataPercentile([4, 1, 3, 2], 10)).toBe(1); // rank −0.1: the left end
+    expect(xataPercentile([4, 1, 3, 2], 90)).toBe(4); // rank 3.1: the right end
+    expect(xataPercentile([1, 2, 10], 90)).toBe(10);
+    expect(xataPercentile([1, 2, 10], 50)).toBe(2);
+    expect(xataPercentile([1, 2, 10], 75)).toBeCloseTo(8, 12); // rank 1.75
+    expect(xataPercentile([10, 20, 30, 40, 50], 0)).toBe(10);
+    expect(xataPercentile([10, 20, 30, 40, 50], 100)).toBe(50);
+    expect(xataPercentile([10, 20, 30, 40, 50], 30)).toBe(20);
+    expect(xataPercentile([5, 5, 5, 9], 75)).toBe(7); // duplicates are centroids of their own
   });
 
   it('names percentiles as Java doubles print', () => {

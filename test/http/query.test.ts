@@ -370,7 +370,8 @@ describeEachEngine('query API', (engine) => {
     expectError(await q({ filter: { $foo: [] } }), 400, /unknown operator/);
     expectError(await q({ filter: { $any: [] } }), 400, /non-empty array/);
     expectError(await q({ filter: { $exists: 5 } }), 400, /column name/);
-    expectError(await q({ filter: { meta: 'x' } }), 400, /only be filtered with \$exists/);
+    expectError(await q({ filter: { meta: { $gt: true } } }), 400, /\$gt expects a string or a number/);
+    expectError(await q({ filter: { 'meta->a->': 1 } }), 400, /steps cannot be empty/);
     expectError(await q({ filter: { name: { $includes: 'x' } } }), 400, /multiple/);
     expectError(await q({ filter: { settings: { plan: 'x', $is: 'y' } } }), 400, /cannot mix/);
     expectError(await q({ filter: 'name' }), 400, /filter must be an object/);

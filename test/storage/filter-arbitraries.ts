@@ -2,7 +2,7 @@ import fc from 'fast-check';
 
 /**
  * Random data and random Xata filters and sorts over the property table (property-table.ts:
- * s string, n int, f float, b bool, d datetime, tags multiple). Small value domains make
+ * s string, n int, f float, b bool, d datetime, tags multiple, j json). Small value domains make
  * ties, matches, missing values and SQL-special characters (%, _, *, ?, \\) common.
  */
 const CHARS = ['a', 'b', 'A', 'B', '%', '_', '*', '?', '\\', 'é', 'É', ' '];
@@ -15,7 +15,13 @@ const TAGS = ['x', 'y', 'xy', 'Y', '%'];
 const tags = fc.array(fc.constantFrom(...TAGS), { maxLength: 3 });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
 
-export const recordArb = fc.record({ s: maybe(text), n: maybe(int), f: maybe(float), b: maybe(fc.boolean()), d: maybe(date), tags: maybe(tags) });
+// JSON values: a few paths holding strings, numbers, booleans, null, objects and arrays.
+const jsonScalar = fc.oneof(text, int, float, fc.boolean(), fc.constant(null));
+const jsonB = fc.record({ c: fc.oneof(int, text) }, { requiredKeys: [] });
+const jsonArr = fc.array(fc.oneof(fc.constantFrom(...TAGS), int), { maxLength: 3 });
+const json = fc.record({ a: fc.oneof(jsonScalar, jsonB, jsonArr), b: jsonB, arr: jsonArr }, { requiredKeys: [] });
+
+export const recordArb = fc.record({ s: maybe(text), n: maybe(int), f: maybe(float), b: maybe(fc.boolean()), d: maybe(date), tags: maybe(tags), j: maybe(json) });
 
 const textOps = fc.oneof(
   text.map((v) => v),
@@ -37,6 +43,17 @@ const tagOps = fc.oneof(
   fc.constantFrom(...TAGS),
   fc.record({ op: fc.constantFrom('$includes', '$includesAny', '$includesAll', '$includesNone'), p: elementPred }).map(({ op, p }) => ({ [op]: p })),
 );
+const jsonPath = fc.constantFrom('j->a', 'j->b->c', 'j->b', 'j->arr', 'j->arr->0', 'j->a->c', 'j->a->1');
+const jsonOperand = fc.oneof(text, int, float);
+const jsonOps = fc.oneof(
+  fc.oneof(jsonOperand, fc.boolean()),
+  fc.record({ op: fc.constantFrom('$is', '$isNot', '$gt', '$ge', '$lt', '$le'), v: jsonOperand }).map(({ op, v }) => ({ [op]: v })),
+  fc.record({ op: fc.constantFrom('$contains', '$iContains', '$startsWith', '$endsWith', '$pattern', '$iPattern'), v: fc.oneof(text, fc.constantFrom(...TAGS)) }).map(({ op, v }) => ({ [op]: v })),
+  fc.array(fc.oneof(jsonOperand, fc.constantFrom(...TAGS)), { minLength: 1, maxLength: 3 }).map((vs) => ({ $any: vs })),
+  fc.oneof(jsonB, jsonArr).map((v) => JSON.stringify(v)),
+  fc.oneof(jsonB, jsonArr).map((v) => ({ $isNot: JSON.stringify(v) })),
+  fc.boolean().map((v) => ({ $isNot: v })),
+);
 const leaf = fc.oneof(
   textOps.map((p) => ({ s: p })),
   numberOps(int).map((p) => ({ n: p })),
@@ -45,7 +62,10 @@ const leaf = fc.oneof(
   fc.boolean().map((v) => ({ b: { $isNot: v } })),
   dateOps.map((p) => ({ d: p })),
   tagOps.map((p) => ({ tags: p })),
-  fc.constantFrom('s', 'n', 'f', 'b', 'd', 'tags').chain((c) => fc.constantFrom({ $exists: c }, { $notExists: c })),
+  fc.constantFrom('s', 'n', 'f', 'b', 'd', 'tags', 'j').chain((c) => fc.constantFrom({ $exists: c }, { $notExists: c })),
+  fc.tuple(jsonPath, jsonOps).map(([path, p]) => ({ [path]: p })),
+  jsonPath.chain((path) => fc.constantFrom({ $exists: path }, { $notExists: path })),
+  json.map((v) => ({ j: JSON.stringify(v) })),
 );
 export const filterArb: fc.Arbitrary<Record<string, unknown>> = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small', withCrossShrink: true },

@@ -10,7 +10,7 @@ import { migrate, newBranch, openEngine, tableOf, valuesOf, type OpenedStorage }
 
 /**
  * The property tests' table on one engine (registered with the suite's beforeAll/afterAll):
- * columns s string, n int, f float, b bool, d datetime, tags multiple; each property run
+ * columns s string, n int, f float, b bool, d datetime, tags multiple, j json; each property run
  * replaces its rows, then compares the engine's SELECT with the in-memory evaluator.
  */
 export interface PropertyTable {
@@ -34,7 +34,7 @@ export function usePropertyTable(engine: EngineUnderTest): PropertyTable {
   beforeAll(async () => {
     opened = await openEngine(engine);
     store = (await newBranch(opened.storage)).store;
-    const columns = [['s', 'string'], ['n', 'int'], ['f', 'float'], ['b', 'bool'], ['d', 'datetime'], ['tags', 'multiple']] as const;
+    const columns = [['s', 'string'], ['n', 'int'], ['f', 'float'], ['b', 'bool'], ['d', 'datetime'], ['tags', 'multiple'], ['j', 'json']] as const;
     await migrate(store, [{ addTable: { table: 't' } }, ...columns.map(([name, type]) => ({ addColumn: { table: 't', column: { name, type } } }))]);
     table = await tableOf(store, 't');
     schema = new BranchSchema([table.toRecord()], '');

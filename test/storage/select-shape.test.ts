@@ -26,7 +26,7 @@ import { sql } from 'kysely';
  * parameters Kysely compiles, in order: checked here per dialect without a database, then on
  * the engines (bounded memo, right rows from re-bound and evicted shapes).
  */
-const COLUMNS = [['s', 'string'], ['n', 'int'], ['f', 'float'], ['b', 'bool'], ['d', 'datetime'], ['tags', 'multiple']] as const;
+const COLUMNS = [['s', 'string'], ['n', 'int'], ['f', 'float'], ['b', 'bool'], ['d', 'datetime'], ['tags', 'multiple'], ['j', 'json']] as const;
 const schema = new BranchSchema([{ id: 1, name: 't', idKind: 'string', createdAt: '2026-01-01T00:00:00.000Z', columns: COLUMNS.map(([name, type]) => ({ name, type })) }], '');
 const table = schema.tables.get('t')!;
 const paths = () => new FieldPaths(schema, table);

@@ -33,8 +33,11 @@ export type Measure =
   | { kind: 'countValues'; field: PlanField }
   | { kind: 'countDistinct'; field: PlanField }
   | { kind: 'sum' | 'min' | 'max' | 'average'; field: PlanField }
-  /** Exact percentile, interpolated linearly between the nearest ranks (percentile.ts). */
+  /** The percentile `fraction` (0…1) by Xata's rule: Elasticsearch TDigest's, exact (percentile.ts). */
   | { kind: 'percentile'; field: PlanField; fraction: number };
+
+/** The column of the grouped rows that holds the i-th key (`having` refers to keys by it). */
+export const groupKeyColumn = (i: number): string => `$k${i}`;
 
 export type GroupOrder = ({ key: number } | { measure: string }) & { direction: 'asc' | 'desc' };
 
@@ -46,8 +49,9 @@ export interface GroupPlan {
   /** Measures under the names their outputs take (`having` and `orderBy` refer to them). */
   measures: Array<{ name: string; measure: Measure }>;
   /**
-   * A filter over the groups, which it sees as a table `t0` whose columns are the measures:
-   * ColumnRefs `{tableAlias: 't0', column: <a LeafColumn whose path is the measure's name>}`.
+   * A filter over the groups, which it sees as a table `t0` whose columns are the measures and
+   * keys: ColumnRefs `{tableAlias: 't0', column: <a LeafColumn whose path is the measure's
+   * name, or groupKeyColumn(i) for the i-th key>}`.
    */
   having?: Filter;
   /** Missing values sort last. */

@@ -1,21 +1,21 @@
 import { badRequest, StrataError } from '../errors.js';
-import type { ColumnType } from '../model/column-types.js';
+import type { ColumnType, LeafColumn } from '../model/column-types.js';
 import { TableModel, type BranchSchema } from '../model/table-model.js';
 import type { RecordFormat } from '../records/projection.js';
-import { FieldPaths, linkPrefix } from '../query/field-paths.js';
+import { FieldPaths, linkPrefix, type PathResolver } from '../query/field-paths.js';
 import type { Filter } from '../query/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
 import { FilterBudget } from '../query/filter-budget.js';
 import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
 import type { BranchReader } from '../../storage/storage.js';
 import { expectType, NUMERIC, resolveTyped, type FieldType, type TypedField } from './field-types.js';
-import type { GroupOrder, Measure } from './group-plan.js';
+import { groupKeyColumn, type GroupOrder, type Measure } from './group-plan.js';
 
 /**
  * `POST /tables/{t}/summarize`: group by `columns` (link sub-columns and nulls included),
  * compute `summaries` per group, keep the groups `summariesFilter` accepts, sort by group
  * columns or summary names, return one page. One grouped query; `summariesFilter` is a
- * Xata filter over the summary names, compiled by the same filter compiler as `filter`.
+ * Xata filter over the summary names and group columns, compiled by the same filter compiler as `filter`.
  */
 export interface SummarizeRequest { columns?: unknown; summaries?: unknown; filter?: unknown; summariesFilter?: unknown; sort?: unknown; page?: { size?: number } }
 
@@ -23,7 +23,7 @@ interface Summary { name: string; op: 'count' | 'min' | 'max' | 'sum' | 'average
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 1000;
-const GROUP_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 'float', 'bool', 'datetime', 'link', 'multiple'];
+const GROUP_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 'float', 'bool', 'datetime', 'link', 'multiple', 'json'];
 const ORDERED_TYPES: readonly FieldType[] = ['string', 'text', 'email', 'int', 'float', 'datetime'];
 const SUMMARY_NAME = /^[a-zA-Z0-9_\-~.]{1,63}$/;
 const OPS: Record<string, Summary['op']> = { count: 'count', min: 'min', max: 'max', sum: 'sum', average: 'average', avg: 'average' };
@@ -34,7 +34,7 @@ export async function summarize(reader: BranchReader, schema: BranchSchema, tabl
     const where = `summarize column [${path}]`;
     const field = resolveTyped(paths, path, where);
     if (field.system) throw badRequest(`${where}: internal columns (id, xata.*) cannot be grouped by`);
-    return expectType(field, GROUP_TYPES, where, 'json and vector columns cannot be grouped by');
+    return expectType(field, GROUP_TYPES, where, 'vector and file columns cannot be grouped by');
   });
   const summaries = parseSummaries(body.summaries, paths, groups);
   if (groups.length === 0 && summaries.length === 0) throw badRequest('summarize needs columns to group by, summaries, or both');
@@ -43,7 +43,7 @@ export async function summarize(reader: BranchReader, schema: BranchSchema, tabl
 
   const filters = new FilterBudget();
   const where = body.filter !== undefined && body.filter !== null ? parseXataFilter(body.filter, paths, filters) : undefined;
-  const having = body.summariesFilter !== undefined && body.summariesFilter !== null ? parseSummariesFilter(schema, summaries, body.summariesFilter, filters) : undefined;
+  const having = body.summariesFilter !== undefined && body.summariesFilter !== null ? parseSummariesFilter(schema, groups, summaries, body.summariesFilter, filters) : undefined;
   const rows = await reader.group({
     table, joins: paths.joins, ...(where ? { where } : {}), ...(having ? { having } : {}),
     keys: groups.map((g) => ({ kind: 'value', field: g.field })),
@@ -94,25 +94,26 @@ function measureOf(s: Summary): Measure {
 }
 
 /**
- * `summariesFilter` is parsed against a stand-in table whose columns are the summaries
- * (typed as their results), so the filter language and its value checks are the usual ones.
+ * `summariesFilter` filters the groups: it names summaries (typed as their results) and
+ * group columns (typed as the columns, `pet.type` too), which the grouped rows hold as
+ * columns of their own; the filter language and its value checks are the usual ones.
  */
-function parseSummariesFilter(schema: BranchSchema, summaries: Summary[], input: unknown, budget: FilterBudget): Filter {
+function parseSummariesFilter(schema: BranchSchema, groups: TypedField[], summaries: Summary[], input: unknown, budget: FilterBudget): Filter {
   const results = new TableModel({ id: 0, name: 'summaries', idKind: 'string', createdAt: '', columns: summaries.map((s) => ({ name: s.name, type: s.type })) });
-  const filter = parseXataFilter(input, new FieldPaths(schema, results), budget);
-  assertSummariesOnly(filter);
-  return filter;
-}
-
-function assertSummariesOnly(filter: Filter): void {
-  const check = (f: Filter): void => {
-    if (f.kind === 'and' || f.kind === 'or') f.filters.forEach(check);
-    else if (f.kind === 'not') check(f.filter);
-    else if ('field' in f && f.field.kind === 'column' && typeof f.field.column === 'string') {
-      throw badRequest('summariesFilter: only summary names can be filtered on (use filter for columns)');
-    }
+  const summaryPaths = new FieldPaths(schema, results);
+  const resolver: PathResolver = {
+    resolve(path) {
+      const key = groups.findIndex((g) => g.path === path);
+      if (key >= 0) {
+        const { field, resolved } = groups[key]!;
+        const column = { ...(field.column as LeafColumn), path: groupKeyColumn(key) };
+        return { ref: { kind: 'column', tableAlias: 't0', column }, table: results, ...(resolved.linkTarget ? { linkTarget: resolved.linkTarget } : {}) };
+      }
+      if (summaries.some((s) => s.name === path)) return summaryPaths.resolve(path);
+      throw badRequest(`summariesFilter: [${path}] is neither a summary name nor a group column (use filter for other columns)`);
+    },
   };
-  check(filter);
+  return parseXataFilter(input, resolver, budget);
 }
 
 function parseSort(input: unknown, groups: TypedField[], summaries: Summary[]): GroupOrder[] {

@@ -13,12 +13,15 @@ const MAX_LINK_DEPTH = 5;
 /** What a resolved path points at, with the table it belongs to (for link targets' id kinds). */
 export interface ResolvedField { ref: ColumnRef; table: TableModel; linkTarget?: TableModel }
 
+/** Resolves the column paths a filter names (FieldPaths for tables; summarize's for its groups). */
+export interface PathResolver { resolve(path: string): ResolvedField }
+
 /**
  * Resolves column paths used by filters, sorts and aggregations (`name`, `settings.plan`,
  * `xata.createdAt`, `team.name`, `team.owner.email`) to fields of the plan, adding a LEFT
  * JOIN per link followed (one per link path, shared by every path through it).
  */
-export class FieldPaths {
+export class FieldPaths implements PathResolver {
   readonly joins: PlanJoin[] = [];
   private readonly byLink = new Map<string, string>();
 

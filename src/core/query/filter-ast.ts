@@ -28,6 +28,22 @@ export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 /** A `*`/`?` pattern as a sequence of literal text and wildcards. */
 export type PatternPart = { literal: string } | { wildcard: 'many' | 'one' };
 
+/** A step of a JSON path (`config->bg->alpha`, `config->themes->0`): an object key or an array index. */
+export type JsonStep = { key: string } | { index: number };
+
+/**
+ * What the value at a JSON path must be. Missing and JSON null are no value (false for every
+ * test). Typed: a string compares only with strings (byte-wise), a number only with numbers.
+ */
+export type JsonTest =
+  | { kind: 'exists' }
+  | { kind: 'compare'; op: CompareOp; value: string | number }
+  | { kind: 'in'; values: Array<string | number> }
+  /** A string matches, or an array holds a string element that matches. */
+  | { kind: 'like'; pattern: PatternPart[]; caseInsensitive: boolean }
+  /** The same JSON value (objects whatever their key order, numbers by value): booleans, objects, arrays, whole values. */
+  | { kind: 'equals'; value: unknown };
+
 export type Filter =
   | { kind: 'and'; filters: Filter[] }
   | { kind: 'or'; filters: Filter[] }
@@ -41,6 +57,11 @@ export type Filter =
   | { kind: 'like'; field: FieldRef; pattern: PatternPart[]; caseInsensitive: boolean }
   /** Some element of an array column matches `predicate` (which refers to the element). */
   | { kind: 'arrayAny'; field: ColumnRef; predicate: Filter }
+  /**
+   * The value at `path` inside a json column (the whole value for an empty path) passes
+   * `test`; `negated`: there is a value and it fails the test (see `negate`).
+   */
+  | { kind: 'json'; field: ColumnRef; path: JsonStep[]; test: JsonTest; negated?: boolean }
   // The hot paths' id lookups: their SQL is compiled once and re-bound (see branch-sql.ts).
   | { kind: 'idEquals'; tableAlias: string; value: string | number }
   | { kind: 'idIn'; tableAlias: string; values: Array<string | number> };
@@ -65,6 +86,31 @@ export function not(filter: Filter): Filter {
   if (filter.kind === 'const') return { kind: 'const', value: !filter.value };
   if (filter.kind === 'not') return filter.filter;
   return { kind: 'not', filter };
+}
+
+/**
+ * The negation of a user's condition. The AST is two-valued, but Xata answered conditions on
+ * JSON paths with SQL's NULL logic: one on a missing path is unknown, and so is its negation
+ * (`$isNot`, `$not` around it match only records that have the path). So `not` is pushed down
+ * to the JSON tests (De Morgan), where it flips `negated` ("has a value and fails the test");
+ * `exists` is never unknown, and a filter without JSON tests is negated as before.
+ */
+export function negate(filter: Filter): Filter {
+  if (!hasJsonTest(filter)) return not(filter);
+  switch (filter.kind) {
+    case 'and': return or(filter.filters.map(negate));
+    case 'or': return and(filter.filters.map(negate));
+    case 'json':
+      if (filter.test.kind === 'exists') return not(filter);
+      return { ...filter, negated: !filter.negated };
+    default: return not(filter); // a `not` only ever wraps a filter without JSON tests
+  }
+}
+
+function hasJsonTest(filter: Filter): boolean {
+  if (filter.kind === 'json') return true;
+  if (filter.kind === 'and' || filter.kind === 'or') return filter.filters.some(hasJsonTest);
+  return false;
 }
 
 /** Literal text as a pattern (for contains/startsWith/endsWith). */
@@ -103,7 +149,7 @@ export function requiredFields(filter: Filter): ColumnRef[] {
     case 'and': return filter.filters.flatMap(requiredFields);
     case 'exists': case 'compare': case 'in': case 'like':
       return filter.field.kind === 'column' ? [filter.field] : [];
-    case 'arrayAny': return [filter.field];
+    case 'arrayAny': case 'json': return [filter.field];
     default: return [];
   }
 }

@@ -1,7 +1,8 @@
 import { badRequest } from '../errors.js';
 import { hasNul, parseDatetime } from '../model/values.js';
-import { and, literalPattern, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
-import type { FieldPaths, ResolvedField } from './field-paths.js';
+import { and, literalPattern, negate, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
+import { jsonExists, jsonPredicate, splitJsonPath } from './xata-json-filter.js';
+import type { PathResolver, ResolvedField } from './field-paths.js';
 import { FilterBudget } from './filter-budget.js';
 
 /**
@@ -13,12 +14,12 @@ import { FilterBudget } from './filter-budget.js';
 type Json = unknown;
 const CONTROL = new Set(['$all', '$any', '$none', '$not']);
 
-export function parseXataFilter(input: Json, paths: FieldPaths, budget = new FilterBudget()): Filter {
+export function parseXataFilter(input: Json, paths: PathResolver, budget = new FilterBudget()): Filter {
   if (!isPlainObject(input)) throw badRequest('filter must be an object');
   return expression(input, '', paths, budget, 1);
 }
 
-function expression(input: Record<string, Json>, prefix: string, paths: FieldPaths, budget: FilterBudget, depth: number): Filter {
+function expression(input: Record<string, Json>, prefix: string, paths: PathResolver, budget: FilterBudget, depth: number): Filter {
   budget.enter(depth);
   const parts: Filter[] = [];
   for (const [key, value] of Object.entries(input)) {
@@ -29,17 +30,23 @@ function expression(input: Record<string, Json>, prefix: string, paths: FieldPat
       const list = items.map((item) => expression(item, prefix, paths, budget, depth + 1));
       if (key === '$all') parts.push(and(list));
       else if (key === '$any') parts.push(or(list));
-      else parts.push(not(or(list))); // $none, and $not: none of the listed expressions holds
+      else parts.push(negate(or(list))); // $none, and $not: none of the listed expressions holds
       continue;
     }
     if (key === '$exists' || key === '$notExists' || key === '$existsNot') {
       if (typeof value !== 'string' || value === '') throw badRequest(`${key} takes a column name`);
-      const exists: Filter = { kind: 'exists', field: paths.resolve(prefix + value).ref };
+      const json = splitJsonPath(prefix + value);
+      const exists: Filter = json ? jsonExists(jsonColumn(paths, json.column, prefix + value), json.steps) : { kind: 'exists', field: paths.resolve(prefix + value).ref };
       parts.push(key === '$exists' ? exists : not(exists));
       continue;
     }
     if (key.startsWith('$')) throw badRequest(`filter: unknown operator [${key}]`);
     const path = prefix + key;
+    const json = splitJsonPath(path);
+    if (json) {
+      parts.push(jsonPredicate({ field: jsonColumn(paths, json.column, path), path: json.steps, name: path, budget }, value, depth));
+      continue;
+    }
     if (isPlainObject(value)) {
       const keys = Object.keys(value);
       const operators = keys.filter((k) => k.startsWith('$'));
@@ -65,7 +72,16 @@ function filterList(operator: string, value: Json): Array<Record<string, Json>> 
 interface Target { field: FieldRef; path: string; type: ValueType; budget: FilterBudget }
 type ValueType = 'text' | 'number' | 'bool' | 'datetime' | 'intId' | 'array' | 'unfilterable';
 
+/** The json column a `->` path starts from. */
+function jsonColumn(paths: PathResolver, column: string, path: string): ColumnRef {
+  const { ref } = paths.resolve(column);
+  if (typeof ref.column === 'string' || ref.column.type !== 'json') throw badRequest(`filter on [${path}]: -> paths apply to json columns only`);
+  return ref;
+}
+
 function columnPredicate(resolved: ResolvedField, path: string, spec: Json, budget: FilterBudget, depth: number): Filter {
+  const column = resolved.ref.column;
+  if (typeof column !== 'string' && column.type === 'json') return jsonPredicate({ field: resolved.ref, path: [], name: path, budget }, spec, depth);
   const type = valueType(resolved);
   if (type === 'unfilterable') throw badRequest(`filter on column [${path}]: columns of this type can only be filtered with $exists`);
   if (type === 'array') {
@@ -119,7 +135,7 @@ function operator(target: Target, op: string, arg: Json, depth: number): Filter 
       budget.list(arg.length);
       return { kind: 'in', field, values: arg.map((v) => value(target, op, v)) };
     case '$isNot':
-      return not(operator(target, '$is', arg, depth));
+      return negate(operator(target, '$is', arg, depth));
     case '$gt': case '$ge': case '$lt': case '$le':
       if (target.type === 'bool') throw badRequest(`filter on column [${path}]: ${op} does not apply to booleans`);
       return { kind: 'compare', field, op: RANGE[op], value: value(target, op, arg) };
@@ -132,8 +148,8 @@ function operator(target: Target, op: string, arg: Json, depth: number): Filter 
     }
     case '$any': return anyOf(target, list(target, op, arg), depth);
     case '$all': return and(nested(list(target, op, arg)));
-    case '$none': return not(or(nested(list(target, op, arg))));
-    case '$not': return not(or(nested(Array.isArray(arg) ? arg : [arg])));
+    case '$none': return negate(or(nested(list(target, op, arg))));
+    case '$not': return negate(or(nested(Array.isArray(arg) ? arg : [arg])));
     case '$includes': case '$includesAny': case '$includesAll': case '$includesNone':
       throw badRequest(`filter on column [${path}]: ${op} applies to multiple (array) columns only`);
     default:

@@ -81,6 +81,23 @@ export const postgresDialect: SqlDialect = {
     return sql`unnest(${column}) AS ${sql.id(alias)}("value")`;
   },
 
+  // SQL/JSON paths in strict mode: a missing key or an index into a non-array is no value (silently).
+  jsonPathText: (path) => `strict $${path.map((step) => ('key' in step ? `."${step.key}"` : `[${step.index}]`)).join('')}`,
+  jsonAt(column, pathText, alias) {
+    const found = sql`SELECT jsonb_path_query_first(${column}, CAST(${pathText} AS jsonpath), '{}', true) AS "j"`;
+    // CASE guards the casts: only a string is read as text, only a number as a double.
+    const text = sql`(CASE WHEN jsonb_typeof("j") = 'string' THEN "j" #>> '{}' END) COLLATE "C"`;
+    const number = sql`CASE WHEN jsonb_typeof("j") = 'number' THEN CAST("j" #>> '{}' AS double precision) END`;
+    return sql`(SELECT jsonb_typeof("j") AS "t", ${text} AS "s", ${number} AS "n", "j" FROM (${found}) AS "_p" WHERE jsonb_typeof("j") <> 'null') AS ${sql.id(alias)}`;
+  },
+  jsonStrings(json, alias) {
+    const elements = sql`jsonb_array_elements(CASE WHEN jsonb_typeof(${json}) = 'array' THEN ${json} ELSE '[]'::jsonb END) AS "_e"("e")`;
+    return sql`(SELECT ("e" #>> '{}') COLLATE "C" AS "value" FROM ${elements} WHERE jsonb_typeof("e") = 'string') AS ${sql.id(alias)}`;
+  },
+  jsonGroupKey: (column) => column,
+  jsonSortText: (key) => sql`CAST(${key} AS text) COLLATE "C"`,
+  jsonEquals: (json, jsonText) => sql`(${json} = CAST(${jsonText} AS jsonb))`,
+
   // Exact: timestamptz has µs precision and Strata stores ms; EXTRACT returns numeric.
   epochMs: (value) => sql`CAST(EXTRACT(EPOCH FROM ${value}) * 1000 AS bigint)`,
 
@@ -89,7 +106,18 @@ export const postgresDialect: SqlDialect = {
     return sql`CAST(EXTRACT(EPOCH FROM date_trunc(${sql.lit(unit)}, to_timestamp((${wallMs}) / 1000.0) AT TIME ZONE 'UTC')) * 1000 AS bigint)`;
   },
 
-  percentileCont: (value, fraction) => sql`percentile_cont(${sql.lit(fraction)}) WITHIN GROUP (ORDER BY ${value})`,
+  percentile(value, q) {
+    // Xata's rule (core/analytics/percentile.ts), step by step in the same double arithmetic. The
+    // aggregate inside the scalar subquery reads only the outer row, so PostgreSQL computes it per
+    // group of the outer query; "x" is the group's sorted values (1-based), "i" the 0-based rank.
+    const sorted = sql`SELECT array_agg(${value} ORDER BY ${value}) FILTER (WHERE ${value} IS NOT NULL) AS "x"`;
+    const sized = sql`SELECT "x", cardinality("x") AS "n", CAST(cardinality("x") AS double precision) * CAST(${sql.lit(q)} AS double precision) AS "idx" FROM (${sorted}) AS "_a"`;
+    const ranked = sql`SELECT *, CAST(floor("idx" - 0.5) AS integer) AS "i", "idx" - (floor("idx" - 0.5) + 0.5) AS "z1", (floor("idx" - 0.5) + 1.5) - "idx" AS "z2" FROM (${sized}) AS "_b"`;
+    const between = sql`greatest("x"["i" + 1], least(("x"["i" + 1] * "z2" + "x"["i" + 2] * "z1") / ("z1" + "z2"), "x"["i" + 2]))`;
+    return sql`(SELECT CASE WHEN "x" IS NULL THEN NULL WHEN "n" = 1 THEN "x"[1]
+      WHEN "idx" < 0.5 THEN ("x"[1] * "idx" + "x"[1] * (0.5 - "idx")) / 0.5
+      WHEN "idx" >= "n" - 0.5 THEN "x"["n"] ELSE ${between} END FROM (${ranked}) AS "_p")`;
+  },
 
   vectorScore(column, query, fn) {
     // One pass over the paired elements; the same operations in the same order as the SQLite function.

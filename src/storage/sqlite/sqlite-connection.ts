@@ -3,6 +3,8 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { registerSearchFunctions } from './sqlite-search-functions.js';
 import { registerVectorFunctions } from './sqlite-vector-functions.js';
 import { spaceChecked, type SpaceMeter } from './sqlite-space-check.js';
+import { registerPercentileFunction } from './sqlite-percentile-function.js';
+import { registerJsonFunctions } from './sqlite-json-functions.js';
 
 /**
  * One SQLite file opened the way Strata needs it: WAL, NORMAL sync (durable across a
@@ -34,6 +36,8 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
   raw.defaultSafeIntegers(false);
   registerVectorFunctions(raw);
   registerSearchFunctions(raw);
+  registerPercentileFunction(raw);
+  registerJsonFunctions(raw);
 
   const statements = new Map<string, Database.Statement>();
   // Kysely's SQLite driver calls prepare() for every query and then all() (readers,

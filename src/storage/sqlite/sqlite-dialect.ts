@@ -85,6 +85,22 @@ export const sqliteDialect: SqlDialect = {
     return sql`json_each(${column}) AS ${sql.id(alias)}`;
   },
 
+  jsonPathText: (path) => `$${path.map((step) => ('key' in step ? `."${step.key}"` : `[${step.index}]`)).join('')}`,
+  jsonAt(column, pathText, alias) {
+    // json_type names integer/real/text/true/false; the path is bound once and read from "_p".
+    const type = sql`json_type(${column}, "_p"."p")`;
+    const typed = sql`CASE ${type} WHEN 'integer' THEN 'number' WHEN 'real' THEN 'number' WHEN 'text' THEN 'string' WHEN 'true' THEN 'boolean' WHEN 'false' THEN 'boolean' ELSE ${type} END`;
+    const raw = sql`SELECT ${typed} AS "t", ${column} ->> "_p"."p" AS "v", ${column} -> "_p"."p" AS "j" FROM (SELECT ${pathText} AS "p") AS "_p"`;
+    return sql`(SELECT "t", CASE WHEN "t" = 'string' THEN "v" END AS "s", CASE WHEN "t" = 'number' THEN "v" END AS "n", "j" FROM (${raw}) AS "_q" WHERE "t" IS NOT NULL AND "t" <> 'null') AS ${sql.id(alias)}`;
+  },
+  jsonStrings(json, alias) {
+    return sql`(SELECT "value" FROM json_each(CASE WHEN json_type(${json}) = 'array' THEN ${json} ELSE '[]' END) WHERE "type" = 'text') AS ${sql.id(alias)}`;
+  },
+  // Functions registered on every connection (sqlite-json-functions.ts): SQLite compares JSON only as text.
+  jsonGroupKey: (column) => sql`strata_json_canonical(${column})`,
+  jsonSortText: (key) => key, // already jsonb's text
+  jsonEquals: (json, jsonText) => sql`strata_json_equal(${json}, ${jsonText})`,
+
   async resetIdentity(db, _table, name) {
     // AUTOINCREMENT keeps each table's high-water mark in sqlite_sequence; without a row it starts at 1.
     await sql`DELETE FROM sqlite_sequence WHERE name = ${name}`.execute(db);
@@ -103,8 +119,8 @@ export const sqliteDialect: SqlDialect = {
     return sql`(CAST(strftime('%s', ${seconds}, 'unixepoch', ${modifiers}) AS INTEGER) * 1000)`;
   },
 
-  // SQLite's percentile extension (SQLITE_ENABLE_PERCENTILE in better-sqlite3's build), the same definition as PostgreSQL's.
-  percentileCont: (value, fraction) => sql`percentile_cont(${value}, ${sql.lit(fraction)})`,
+  // A JS aggregate registered on every connection (sqlite-percentile-function.ts): the rule needs the group's count and sorted values.
+  percentile: (value, q) => sql`strata_percentile(${value}, ${sql.lit(q)})`,
 
   // A function registered on every connection (sqlite-vector-functions.ts): SQLite has no arrays to do it in SQL.
   vectorScore: (column, query, fn) => sql`strata_vector_score(${column}, ${JSON.stringify(query)}, ${fn})`,
