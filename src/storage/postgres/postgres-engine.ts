@@ -12,6 +12,7 @@ import { connectClient, createPool, DEFAULT_PG_TIMEOUTS, type PgTimeouts } from 
 import { startListener } from './postgres-listener.js';
 import { StrataError } from '../../core/errors.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
+import { PostgresSqlAccess } from './postgres-sql-run.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -75,7 +76,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
-        store = new PostgresBranchStore(kysely, branchId, named);
+        store = new PostgresBranchStore(kysely, branchId, named, pool);
         branches.set(branchId, store);
       }
       return store;
@@ -147,9 +148,13 @@ function optionsFor(branchId: number): BranchSqlOptions {
 }
 
 class PostgresBranchStore extends BranchSql implements BranchStore {
-  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, private readonly named: NamedArrayQuery) {
+  private readonly access: PostgresSqlAccess;
+
+  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, private readonly named: NamedArrayQuery, pool: pg.Pool) {
+    const access = new PostgresSqlAccess(pool, branchSchema(branchId));
     // Reads outside transactions take the direct path; a transaction's reads use its connection.
-    super(kysely, { ...optionsFor(branchId), arrays: named.query });
+    super(kysely, { ...optionsFor(branchId), arrays: named.query, sql: (run) => access.read(run) });
+    this.access = access;
   }
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
@@ -157,7 +162,7 @@ class PostgresBranchStore extends BranchSql implements BranchStore {
     try {
       let schemaChanged = false;
       const result = await this.kysely.transaction().execute(async (trx) => {
-        const tx = new BranchSql(trx, { ...this.opts, arrays: undefined });
+        const tx = new BranchSql(trx, { ...this.opts, arrays: undefined, sql: (run) => this.access.readIn(trx, run) });
         const result = await fn(tx);
         // Delivered to every node (this one included) when the transaction commits.
         schemaChanged = tx.didChangeSchema;

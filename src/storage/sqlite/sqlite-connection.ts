@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { registerSearchFunctions } from './sqlite-search-functions.js';
 import { registerVectorFunctions } from './sqlite-vector-functions.js';
+import { registerSqlFunctions } from './sqlite-sql-functions.js';
 
 /**
  * One SQLite file opened the way Strata needs it: WAL, NORMAL sync (durable across a
@@ -33,6 +34,7 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
   raw.defaultSafeIntegers(false);
   registerVectorFunctions(raw);
   registerSearchFunctions(raw);
+  registerSqlFunctions(raw);
 
   const statements = new Map<string, Database.Statement>();
   // Kysely's SQLite driver calls prepare() for every query and then all() (readers,
