@@ -8,6 +8,8 @@ export const ALLOWED_NODES = new Set([
   'ResTarget', 'ColumnRef', 'String', 'A_Star', 'A_Const', 'ParamRef', 'A_Expr', 'BoolExpr', 'NullTest',
   'BooleanTest', 'FuncCall', 'TypeCast', 'TypeName', 'RangeVar', 'Alias', 'JoinExpr', 'RangeSubselect', 'SubLink',
   'SortBy', 'WithClause', 'CommonTableExpr', 'CaseExpr', 'CaseWhen', 'CoalesceExpr', 'MinMaxExpr', 'List',
+  // DEFAULT in an INSERT's VALUES (Drizzle sends it for columns without a value): the column is left out.
+  'SetToDefault',
 ]);
 
 /** Functions, by their (lower-case) PostgreSQL name. None reaches the server, the disk or the clock beyond now(). */
@@ -73,7 +75,7 @@ const NODE_NAMES: Record<string, string> = {
   WindowDef: 'window functions (OVER)', RangeFunction: 'functions in FROM', SQLValueFunction: 'CURRENT_USER, CURRENT_TIMESTAMP and similar (use now())',
   A_ArrayExpr: 'ARRAY[…] constructors', A_Indirection: 'subscripts and field selection', CollateClause: 'COLLATE',
   GroupingSet: 'GROUPING SETS, CUBE and ROLLUP', LockingClause: 'FOR UPDATE/SHARE', IntoClause: 'SELECT INTO',
-  OnConflictClause: 'ON CONFLICT', SetToDefault: 'DEFAULT values (leave the column out)', RowExpr: 'row constructors',
+  OnConflictClause: 'ON CONFLICT', RowExpr: 'row constructors',
   MultiAssignRef: 'multiple-column assignment', RangeTableSample: 'TABLESAMPLE', XmlExpr: 'XML functions', XmlSerialize: 'XML functions',
   JsonObjectConstructor: 'SQL/JSON constructors', JsonArrayConstructor: 'SQL/JSON constructors', JsonFuncExpr: 'SQL/JSON functions',
   GroupingFunc: 'GROUPING()', CurrentOfExpr: 'WHERE CURRENT OF', RangeTableFunc: 'XMLTABLE/JSON_TABLE', JsonTable: 'JSON_TABLE',

@@ -50,6 +50,7 @@ async function insertRows(w: WriteScope, table: TableModel, root: SqlNode, param
     items.forEach((item, i) => {
       const name = names[i]!;
       if (name in body) throw invalidSql(`column [${name}] is named twice`);
+      if (item.SetToDefault) return; // the record API fills the column's default
       const value = literalOf(item, params, 'an INSERT value');
       const leaf = table.leaf(name);
       body[name] = leaf ? columnValue(leaf, value) : value === null ? null : String(value);

@@ -83,6 +83,7 @@ export class ExpressionSql {
         return { sql: `${fn}(${args.map((a) => a.sql).join(', ')})`, name: fn, type: args[0]?.type, kind: args[0]?.kind ?? 'plain' };
       }
       case 'SubLink': return this.sublink(body, scope);
+      case 'SetToDefault': throw invalidSql('DEFAULT is only supported as a value of an INSERT');
       default: throw invalidSql(`${type} is not supported`);
     }
   }
