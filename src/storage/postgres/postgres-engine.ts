@@ -114,6 +114,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     },
     async dropBranchStorage(branchId) {
       await sql`DROP SCHEMA IF EXISTS ${sql.id(branchSchema(branchId))} CASCADE`.execute(kysely);
+      await new PostgresSqlAccess(pool, branchSchema(branchId)).dropRole();
       branches.delete(branchId);
       await storage.publishInvalidation(`branch:${branchId}`);
     },

@@ -61,6 +61,12 @@ export class PostgresSqlAccess {
     return this.role;
   }
 
+  /** After the branch's schema is dropped: its role goes too (roles are the cluster's, not the database's). */
+  async dropRole(): Promise<void> {
+    const role = await this.roleName();
+    await this.pool.query(`DROP ROLE IF EXISTS ${quoteId(role)}`).catch(() => undefined);
+  }
+
   /** A table dropped and made again elsewhere lost its grant: forget them all, grant again. */
   forget(): void {
     this.granted.clear();
