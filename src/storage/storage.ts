@@ -143,8 +143,6 @@ export interface SqlRun {
   /** Rows answered at most (one more is read to tell that the answer was cut). */
   maxRows: number;
   timeoutMs: number;
-  /** A condition in the engine's SQL, added to the top-level WHERE (the rows a write touched). */
-  extraWhere?: string;
 }
 export interface SqlRows { columns: Array<{ name: string; type: string }>; rows: unknown[][]; truncated: boolean }
 

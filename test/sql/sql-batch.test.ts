@@ -50,6 +50,16 @@ describeEachEngine('SQL over HTTP: batches', (engine) => {
     expect(res.body.results.map((r: { rows: unknown[] }) => r.rows)).toEqual([[], [[11]], [['One', 11, 1]]]);
   });
 
+  it('reads in a batch answer as reads outside one: output aliases in ORDER BY, duplicate column names', async () => {
+    const res = await batch([
+      { statement: 'SELECT name, size AS s FROM teams ORDER BY s DESC LIMIT 1' },
+      { statement: "SELECT a.id, b.id FROM teams a JOIN teams b ON b.id = a.id WHERE a.id = 't1'" },
+    ], 'array');
+    expect(res.status).toBe(200);
+    expect(res.body.results[0].rows).toEqual([['One', 11]]);
+    expect(res.body.results[1]).toMatchObject({ rows: [['t1', 't1']], columns: [{ name: 'id', type: 'text' }, { name: 'id', type: 'text' }] });
+  });
+
   it('is all or nothing: a failing statement undoes the ones before it and is named', async () => {
     const res = await batch([
       { statement: "INSERT INTO teams (id, name) VALUES ('t2', 'Two')" },

@@ -30,12 +30,12 @@ export async function runSqlWrite(w: WriteScope, a: SqlAnalysis, params: readonl
     keys = await insertRows(w, table, a.root, params, bounds);
   } else {
     keys = await matchingIds(w, table, relation, a.root.whereClause as SqlNode | undefined, params, bounds, a.kind);
-    if (a.kind === 'delete' && returning) before = await readRows(w, table, relation, returning, params, keys, bounds);
+    if (a.kind === 'delete' && returning) before = await readRows(w, relation, returning, params, keys, bounds);
     if (a.kind === 'update') keys = await updateRows(w, table, a.root.targetList as SqlNode[], params, keys);
     else for (const key of [...keys]) if (!(await deleteRecord(w, table, key))) keys.splice(keys.indexOf(key), 1);
   }
   if (!returning) return { columns: [], rows: [], truncated: false };
-  return before ?? readRows(w, table, relation, returning, params, keys, bounds);
+  return before ?? readRows(w, relation, returning, params, keys, bounds);
 }
 
 async function insertRows(w: WriteScope, table: TableModel, root: SqlNode, params: readonly unknown[], bounds: SqlBounds): Promise<RecordKey[]> {
@@ -125,24 +125,19 @@ async function matchingIds(w: WriteScope, table: TableModel, relation: SqlNode, 
 }
 
 /** RETURNING: the rows with these ids, in the order they were written. */
-async function readRows(w: WriteScope, table: TableModel, relation: SqlNode, returning: SqlNode[], params: readonly unknown[], keys: RecordKey[], bounds: SqlBounds): Promise<SqlRows> {
+async function readRows(w: WriteScope, relation: SqlNode, returning: SqlNode[], params: readonly unknown[], keys: RecordKey[], bounds: SqlBounds): Promise<SqlRows> {
   const alias = aliasOf(relation);
-  if (keys.length === 0) {
-    // Still the columns of an answer: select nothing with the same list.
-    keys = [];
-  }
   const idParams = keys.map((_, i) => ({ ParamRef: { number: params.length + i + 1 } }));
   const select: SqlNode = {
     targetList: [{ ResTarget: { name: ID_COLUMN, val: columnRef(alias, 'id') } }, ...returning],
     fromClause: [{ RangeVar: relation }],
     whereClause: idParams.length > 0
       ? { A_Expr: { kind: 'AEXPR_IN', name: [{ String: { sval: '=' } }], lexpr: columnRef(alias, 'id'), rexpr: { List: { items: idParams } } } }
-      : { A_Const: { boolval: {} } },
+      : { A_Const: { boolval: {} } }, // no rows, still the answer's columns
     op: 'SETOP_NONE',
   };
   const result = await w.tx.runSql({ select, params: [...params, ...keys], schema: w.schema, maxRows: Math.max(bounds.maxRows, keys.length), timeoutMs: bounds.timeoutMs });
   const order = new Map(keys.map((k, i) => [String(k), i]));
   const rows = [...result.rows].sort((x, y) => (order.get(String(x[0])) ?? 0) - (order.get(String(y[0])) ?? 0)).map((r) => r.slice(1));
-  void table;
   return { columns: result.columns.slice(1), rows, truncated: false };
 }

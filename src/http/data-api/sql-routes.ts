@@ -25,7 +25,7 @@ export const sqlRoutes = (strata: Strata): FastifyPluginAsync => async (root) =>
 
   app.post('/db/:dbBranch/sql', {
     config: needs('content:read'),
-    schema: { params: DbBranchParams, body: SqlBody, description: `Runs one SQL statement on the branch. ${ACCESS} Answers \`{records}\` (json) or \`{rows}\` (array), with \`columns\`, \`total\` and, when the answer was cut to ${SQL_LIMITS.maxRows} rows, \`warning\`.` },
+    schema: { summary: 'Run one SQL statement', params: DbBranchParams, body: SqlBody, description: `Runs one SQL statement on the branch. ${ACCESS} Answers \`{records}\` (json) or \`{rows}\` (array), with \`columns\`, \`total\` and, when the answer was cut to ${SQL_LIMITS.maxRows} rows, \`warning\`.` },
   }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const result = await strata.sql.run(ctx, request.body, request.grant!);
@@ -34,7 +34,7 @@ export const sqlRoutes = (strata: Strata): FastifyPluginAsync => async (root) =>
 
   app.post('/db/:dbBranch/sql/batch', {
     config: needs('content:read'),
-    schema: { params: DbBranchParams, body: SqlBatchBody, description: `Runs up to ${SQL_LIMITS.batchStatements} SQL statements in one transaction: all of them take effect, or none (the error names the statement). ${ACCESS}` },
+    schema: { summary: 'Run SQL statements in one transaction', params: DbBranchParams, body: SqlBatchBody, description: `Runs up to ${SQL_LIMITS.batchStatements} SQL statements in one transaction: all of them take effect, or none (the error names the statement). ${ACCESS}` },
   }, async (request) => {
     const ctx = await resolveBranch(strata, request.params.dbBranch);
     const results = await strata.sql.batch(ctx, request.body.statements, request.grant!);

@@ -78,13 +78,13 @@ export class PostgresSqlAccess {
     return `strata_sql_${hash}_${this.schema.replace(/^strata_branch_/, '')}`;
   }
 
-  compile(run: SqlRun, positional: boolean): CompiledSelect {
-    return compileSelect({ dialect: 'postgres', schema: run.schema, tableSql: (t) => `${quoteId(this.schema)}.${quoteId(t)}` }, run.select, { positional, extraWhere: run.extraWhere });
+  compile(run: SqlRun): CompiledSelect {
+    return compileSelect({ dialect: 'postgres', schema: run.schema, tableSql: (t) => `${quoteId(this.schema)}.${quoteId(t)}` }, run.select);
   }
 
   /** A read outside any write: its own READ ONLY transaction on a pooled connection. */
   async read(run: SqlRun): Promise<SqlRows> {
-    const compiled = this.compile(run, false);
+    const compiled = this.compile(run);
     for (let attempt = 1; ; attempt++) {
       const role = await this.roleFor(tablesOf(run));
       const client = await this.pool.connect();
@@ -110,14 +110,16 @@ export class PostgresSqlAccess {
 
   /** A read inside a write transaction (a write's WHERE, its RETURNING): as the role, then back. */
   async readIn(trx: Kysely<any>, run: SqlRun): Promise<SqlRows> {
-    const compiled = this.compile(run, true);
+    const compiled = this.compile(run);
+    // Kysely keys rows by column name, which would merge duplicates: rename them by position.
+    const text = `SELECT * FROM (${compiled.text}) AS "strata_sql"(${compiled.columns.map((_, i) => `"c${i}"`).join(', ')})`;
     const role = await this.roleFor(tablesOf(run));
     const previous = await sql<{ path: string; timeout: string }>`SELECT current_setting('search_path') AS "path", current_setting('statement_timeout') AS "timeout"`.execute(trx);
     await sql.raw(`SET LOCAL ROLE ${quoteId(role)}`).execute(trx);
     await sql`SELECT set_config('search_path', ${quoteId(this.schema)}, true), set_config('statement_timeout', ${String(run.timeoutMs)}, true)`.execute(trx);
     let result;
     try {
-      result = await withParams(compiled.text, run.params).execute(trx);
+      result = await withParams(text, run.params).execute(trx);
     } catch (err) {
       if ((err as { code?: string }).code === '42501') this.forget();
       throw engineError(err);
@@ -163,11 +165,7 @@ function withParams(text: string, params: readonly unknown[]) {
 }
 
 const answerRow = (row: unknown[]): unknown[] => row.map(answerValue);
-
-function answerValue(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  return value;
-}
+const answerValue = (value: unknown): unknown => (value instanceof Date ? value.toISOString() : value);
 
 /** PostgreSQL's complaints about a statement (syntax, types, names, timeouts) are a 400 with its words. */
 function engineError(err: unknown): unknown {

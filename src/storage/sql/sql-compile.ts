@@ -1,5 +1,6 @@
 import type { BranchSchema } from '../../core/model/table-model.js';
 import { invalidSql, type SqlNode } from '../../core/sql/sql-parse.js';
+import { StrataError } from '../../core/errors.js';
 import { tableColumns, type OutputColumn } from './sql-output.js';
 import { ExpressionSql, quoteId, type Scope } from './sql-expression.js';
 
@@ -20,17 +21,14 @@ export interface CompileTarget {
 
 export interface CompiledSelect { text: string; columns: OutputColumn[] }
 
-export interface CompileOptions {
-  /** Names the top-level columns c0, c1, … (drivers that key rows by name would merge duplicates). */
-  positional?: boolean;
-  /** A condition (compiled SQL) added to the top-level WHERE: the rows a write touched. */
-  extraWhere?: string;
-}
-
-export function compileSelect(target: CompileTarget, select: SqlNode, opts: CompileOptions = {}): CompiledSelect {
-  const compiler = new SelectCompiler(target);
-  const { text, columns } = compiler.select(select, undefined, opts);
-  return { text, columns };
+export function compileSelect(target: CompileTarget, select: SqlNode): CompiledSelect {
+  try {
+    return new SelectCompiler(target).select(select, undefined);
+  } catch (err) {
+    if (err instanceof StrataError) throw err;
+    // A tree of a shape the compiler does not know: outside the subset, never a 500.
+    throw invalidSql('this statement is outside the supported subset');
+  }
 }
 
 export class SelectCompiler {
@@ -41,7 +39,7 @@ export class SelectCompiler {
   }
 
   /** One SELECT (or set operation); `outer` is the enclosing query's scope (correlated subqueries). */
-  select(s: SqlNode, outer: Scope | undefined, opts: CompileOptions = {}): CompiledSelect {
+  select(s: SqlNode, outer: Scope | undefined): CompiledSelect {
     const sqlite = this.target.dialect === 'sqlite';
     if (Array.isArray(s.valuesLists)) throw invalidSql('VALUES lists are only supported in INSERT');
     const scope: Scope = { items: [], ctes: new Map(outer?.ctes), parent: outer };
@@ -59,7 +57,7 @@ export class SelectCompiler {
     }
     let body: CompiledSelect;
     if (s.op && s.op !== 'SETOP_NONE') body = this.setOperation(s, scope);
-    else body = this.simpleSelect(s, scope, opts);
+    else body = this.simpleSelect(s, scope);
     let text = withSql + body.text;
     const orderSql = this.orderBy(s, scope, body.columns);
     if (orderSql) text += orderSql;
@@ -84,12 +82,12 @@ export class SelectCompiler {
     return { text: `${left.text} ${op}${s.all ? ' ALL' : ''} ${right.text}`, columns: left.columns };
   }
 
-  private simpleSelect(s: SqlNode, scope: Scope, opts: CompileOptions): CompiledSelect {
+  private simpleSelect(s: SqlNode, scope: Scope): CompiledSelect {
     const from = (s.fromClause as SqlNode[] | undefined)?.map((item) => this.fromItem(item, scope)) ?? [];
     const targets: string[] = [];
     const columns: OutputColumn[] = [];
     const add = (sqlText: string, column: OutputColumn) => {
-      targets.push(`${sqlText} AS ${quoteId(opts.positional ? `c${columns.length}` : column.name)}`);
+      targets.push(`${sqlText} AS ${quoteId(column.name)}`);
       columns.push(column);
     };
     for (const t of (s.targetList as SqlNode[] | undefined) ?? []) {
@@ -117,7 +115,6 @@ export class SelectCompiler {
     text += targets.join(', ');
     if (from.length > 0) text += ` FROM ${from.join(', ')}`;
     if (s.whereClause) text += ` WHERE ${this.expr.compile(s.whereClause as SqlNode, scope).sql}`;
-    if (opts.extraWhere) text += `${s.whereClause ? ' AND' : ' WHERE'} ${opts.extraWhere}`;
     const group = s.groupClause as SqlNode[] | undefined;
     if (group && group.length > 0) text += ` GROUP BY ${group.map((g) => this.expr.compile(g, scope).sql).join(', ')}`;
     if (s.havingClause) text += ` HAVING ${this.expr.compile(s.havingClause as SqlNode, scope).sql}`;

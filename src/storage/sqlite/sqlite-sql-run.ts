@@ -15,7 +15,7 @@ import { invalidSql } from '../../core/sql/sql-parse.js';
  */
 export function sqliteSqlRunner(handle: SqliteHandle): (run: SqlRun) => Promise<SqlRows> {
   return async (run) => {
-    const compiled = compileSelect({ dialect: 'sqlite', schema: run.schema, tableSql: quoteId }, run.select, { extraWhere: run.extraWhere });
+    const compiled = compileSelect({ dialect: 'sqlite', schema: run.schema, tableSql: quoteId }, run.select);
     let statement;
     try {
       statement = handle.raw.prepare(compiled.text);
