@@ -18,7 +18,7 @@
  *
  * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WARMUP (3 s per scenario),
  * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_FILE_ROUNDS (50), BENCH_FILE_MB (10),
- * BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan,search,search-common,file-upload,file-download;
+ * BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan,search,search-common,sql-get,sql-join,file-upload,file-download;
  * `health` is GET /health: Strata's HTTP stack with no token check and no storage, the framework floor),
  * BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/test; an admin connection used to create
  * and drop the bench database), BENCH_CPU_PROF=1 (run Strata under --cpu-prof, profiles in
@@ -56,7 +56,7 @@ const cfg = {
   engines: listEnv('BENCH_ENGINES', 'sqlite,postgres'),
   fileRounds: intEnv('BENCH_FILE_ROUNDS', 50, 2, 10_000),
   fileMB: intEnv('BENCH_FILE_MB', 10, 1, 1024),
-  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan,search,search-common,file-upload,file-download'),
+  scenarios: listEnv('BENCH_SCENARIOS', 'health,get,insert,patch,query-indexed,query-scan,search,search-common,sql-get,sql-join,file-upload,file-download'),
   pgUrl: process.env.BENCH_PG_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/test',
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   // The built server to measure: another build (e.g. a copy of dist/ from another commit) for A/B runs.
@@ -341,6 +341,19 @@ function queryRequests(bodyFor, endpoint = 'query') {
 
 const searchRequests = (bodyFor) => queryRequests(bodyFor, 'search');
 
+/** POST /sql (json answer, as xata.sql and Kysely ask) with a random row's id as the parameter. */
+function sqlRequests(statement) {
+  return [{
+    method: 'POST',
+    path: `/db/${DB}:${BRANCH}/sql`,
+    headers: { 'content-type': 'application/json' },
+    setupRequest(req) {
+      req.body = JSON.stringify({ statement, params: [idOf(1 + Math.floor(Math.random() * cfg.rows))] });
+      return req;
+    },
+  }];
+}
+
 const SCENARIOS = {
   health: { label: 'GET /health', requests: () => [{ method: 'GET', path: '/health' }] },
   get: { label: 'GET by id', requests: getRequests },
@@ -354,6 +367,10 @@ const SCENARIOS = {
   'search-common': { label: 'search, word in every row', requests: () => searchRequests(() => ({ query: 'item', fuzziness: 0, page: { size: 20 } })) },
   // Equality on unindexed columns (1% of rows match), sorted by another: a scan and a top-20 sort.
   'query-scan': { label: 'query, unindexed filter+sort', requests: () => queryRequests((i) => ({ filter: { age: i % 100, active: i % 2 === 0 }, sort: [{ score: 'desc' }], page: { size: 20 } })) },
+  // SQL over HTTP, next to GET by id: one row by primary key (parse, check, compile, run, answer).
+  'sql-get': { label: 'SQL point read', requests: () => sqlRequests('SELECT * FROM "items" WHERE "id" = $1') },
+  // A join of two index lookups: the row by id, joined to the row of its code through the unique index on code.
+  'sql-join': { label: 'SQL join', requests: () => sqlRequests('SELECT a."id", a."name", b."code", b."age" FROM "items" a JOIN "items" b ON b."code" = a."code" WHERE a."id" = $1') },
 };
 
 // ---- file throughput: one 10 MB file through the binary endpoints, next to a disk read ----

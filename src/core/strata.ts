@@ -10,6 +10,7 @@ import { MemberService } from './auth/members.js';
 import { DatabaseService } from './databases.js';
 import { InstanceSettings } from './instance-settings.js';
 import { RecordService } from './records/record-service.js';
+import { SqlService } from './sql/sql-service.js';
 import { QueryService } from './query/query-service.js';
 import { BatchService } from './records/batch-service.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
@@ -42,6 +43,8 @@ export class Strata {
   readonly databases: DatabaseService;
   readonly schema: SchemaService;
   readonly records: RecordService;
+  /** SQL over HTTP: statements of the PostgreSQL subset, reads on the engine, writes through the record rules. */
+  readonly sql = new SqlService();
   readonly queries: QueryService;
   /** Bulk inserts and transactions: many records, one transaction. */
   readonly batches: BatchService;

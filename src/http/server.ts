@@ -22,6 +22,7 @@ import { branchRoutes } from './data-api/branch-routes.js';
 import { workspaceRoutes } from './data-api/workspace-routes.js';
 import { controlPlaneRefusals } from './data-api/control-plane-refusals.js';
 import { queryRoutes } from './data-api/query-routes.js';
+import { sqlRoutes } from './data-api/sql-routes.js';
 import { analyticsRoutes } from './data-api/analytics-routes.js';
 import { searchRoutes } from './data-api/search-routes.js';
 import { fileRoutes } from './data-api/file-routes.js';
@@ -121,6 +122,7 @@ export async function buildServer(strata: Strata, options: ServerOptions): Promi
   await app.register(batchRoutes(strata));
   await app.register(tableRoutes(strata));
   await app.register(queryRoutes(strata));
+  await app.register(sqlRoutes(strata));
   await app.register(analyticsRoutes(strata));
   await app.register(searchRoutes(strata));
   await app.register(fileRoutes(strata));

@@ -5,7 +5,7 @@ import type { PlanField, SelectPlan } from '../core/query/select-plan.js';
 import { FilterSql } from './filter-sql.js';
 import { checkBoundParameters, memoisedSelect, selectShape, selectSql, type CompiledSelect } from './select-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
-import type { BranchTx, MigrationRow, PlanRow, WriteValue } from './storage.js';
+import type { BranchTx, MigrationRow, PlanRow, SqlRows, SqlRun, WriteValue } from './storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
 import type { GroupPlan, NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
 import { runGroupPlan } from './group-sql.js';
@@ -45,6 +45,8 @@ export interface BranchSqlOptions {
   run?: RunQuery;
   /** Called after each DDL statement (SQLite: cached statements of the branch go stale). */
   afterDdl?: () => void;
+  /** Runs SELECTs of the SQL subset on this connection (storage/sql/, each engine's sql runner). */
+  sql?: (run: SqlRun) => Promise<SqlRows>;
 }
 
 export function catalogDdl(opts: BranchSqlOptions): RawBuilder<unknown>[] {
@@ -62,6 +64,11 @@ export class BranchSql implements BranchTx {
   private readonly filters: FilterSql;
   constructor(readonly db: Kysely<any>, readonly opts: BranchSqlOptions) {
     this.filters = new FilterSql(opts.dialect);
+  }
+
+  runSql(run: SqlRun): Promise<SqlRows> {
+    if (!this.opts.sql) throw new Error('this connection runs no SQL statements');
+    return this.opts.sql(run);
   }
 
   get didChangeSchema(): boolean {

@@ -1,6 +1,6 @@
 import type { TableRecord } from '../core/model/table-model.js';
 import type { LeafColumn } from '../core/model/column-types.js';
-import type { TableModel } from '../core/model/table-model.js';
+import type { BranchSchema, TableModel } from '../core/model/table-model.js';
 import type { SelectPlan } from '../core/query/select-plan.js';
 import type { GroupPlan, NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
 import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
@@ -133,7 +133,26 @@ export type WriteValue =
   | { kind: 'set'; value: unknown }
   | { kind: 'op'; op: '+' | '-' | '*' | '/'; operand: number };
 
+/**
+ * A SELECT of the SQL subset to run on the branch (storage/sql/ compiles it per engine):
+ * the statement's tree as core/sql checked it, its parameters, and its bounds.
+ */
+export interface SqlRun {
+  select: Record<string, unknown>;
+  params: readonly unknown[];
+  schema: BranchSchema;
+  /** Rows answered at most (one more is read to tell that the answer was cut). */
+  maxRows: number;
+  timeoutMs: number;
+}
+export interface SqlRows { columns: Array<{ name: string; type: string }>; rows: unknown[][]; truncated: boolean }
+
 export interface BranchReader {
+  /**
+   * Runs a SELECT of the SQL subset with only this branch's tables in reach (PostgreSQL: a role
+   * with SELECT on them alone, the branch's search_path, read-only outside write transactions).
+   */
+  runSql(run: SqlRun): Promise<SqlRows>;
   /** The branch's tables and last migration (its id and time); `forUpdate` locks the catalog until commit (schema changes). */
   loadCatalog(forUpdate?: boolean): Promise<{ tables: TableRecord[]; lastMigrationId: string; lastMigrationAt: string }>;
   /** Runs a plan; `cacheKey` names its shape so the compiled SQL is reused with new parameters. */

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** The machine's PostgreSQL (trust auth). Each suite gets a database of its own, dropped afterwards. */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -35,6 +35,10 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
       await c.connect();
       try {
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        // Roles are the cluster's: the SQL endpoint's branch roles of this database go with it.
+        const prefix = `strata_sql_${createHash('sha256').update(name).digest('hex').slice(0, 10)}_`;
+        const roles = await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)', [prefix]);
+        for (const { rolname } of roles.rows) await c.query(`DROP ROLE IF EXISTS "${rolname}"`);
       } finally {
         await c.end();
       }

@@ -13,6 +13,7 @@ import { startListener } from './postgres-listener.js';
 import { StrataError } from '../../core/errors.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 import { createRateCounterTable, PostgresRateCounters } from './postgres-rate-counters.js';
+import { PostgresSqlAccess } from './postgres-sql-run.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -77,7 +78,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
-        store = new PostgresBranchStore(kysely, branchId, named);
+        store = new PostgresBranchStore(kysely, branchId, named, pool);
         branches.set(branchId, store);
       }
       return store;
@@ -115,6 +116,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     },
     async dropBranchStorage(branchId) {
       await sql`DROP SCHEMA IF EXISTS ${sql.id(branchSchema(branchId))} CASCADE`.execute(kysely);
+      await new PostgresSqlAccess(pool, branchSchema(branchId)).dropRole();
       branches.delete(branchId);
       await storage.publishInvalidation(`branch:${branchId}`);
     },
@@ -150,9 +152,13 @@ function optionsFor(branchId: number): BranchSqlOptions {
 }
 
 class PostgresBranchStore extends BranchSql implements BranchStore {
-  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, private readonly named: NamedArrayQuery) {
+  private readonly access: PostgresSqlAccess;
+
+  constructor(private readonly kysely: Kysely<any>, private readonly branchId: number, private readonly named: NamedArrayQuery, pool: pg.Pool) {
+    const access = new PostgresSqlAccess(pool, branchSchema(branchId));
     // Reads outside transactions take the direct path; a transaction's reads use its connection.
-    super(kysely, { ...optionsFor(branchId), arrays: named.query });
+    super(kysely, { ...optionsFor(branchId), arrays: named.query, sql: (run) => access.read(run) });
+    this.access = access;
   }
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
@@ -160,7 +166,7 @@ class PostgresBranchStore extends BranchSql implements BranchStore {
     try {
       let schemaChanged = false;
       const result = await this.kysely.transaction().execute(async (trx) => {
-        const tx = new BranchSql(trx, { ...this.opts, arrays: undefined });
+        const tx = new BranchSql(trx, { ...this.opts, arrays: undefined, sql: (run) => this.access.readIn(trx, run) });
         const result = await fn(tx);
         // Delivered to every node (this one included) when the transaction commits.
         schemaChanged = tx.didChangeSchema;

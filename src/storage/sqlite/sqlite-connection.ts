@@ -5,6 +5,7 @@ import { registerVectorFunctions } from './sqlite-vector-functions.js';
 import { spaceChecked, type SpaceMeter } from './sqlite-space-check.js';
 import { registerPercentileFunction } from './sqlite-percentile-function.js';
 import { registerJsonFunctions } from './sqlite-json-functions.js';
+import { registerSqlFunctions } from './sqlite-sql-functions.js';
 
 /**
  * One SQLite file opened the way Strata needs it: WAL, NORMAL sync (durable across a
@@ -38,6 +39,7 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
   registerSearchFunctions(raw);
   registerPercentileFunction(raw);
   registerJsonFunctions(raw);
+  registerSqlFunctions(raw);
 
   const statements = new Map<string, Database.Statement>();
   // Kysely's SQLite driver calls prepare() for every query and then all() (readers,

@@ -11,6 +11,7 @@ import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 import { StorageFullness, type SpacePart } from '../storage-full.js';
+import { sqliteSqlRunner } from './sqlite-sql-run.js';
 
 /**
  * Embedded storage: `strata.db` holds the instance's own tables; each branch is its own
@@ -119,6 +120,7 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
     super(reader.kysely, {
       ...branchSqlOptions,
       arrays: reader.arrays,
+      sql: sqliteSqlRunner(reader),
       // A schema change invalidates prepared statements on both connections.
       afterDdl: () => { writer.clearStatements(); reader.clearStatements(); },
     });
@@ -126,7 +128,7 @@ class SqliteBranchStore extends BranchSql implements BranchStore {
 
   async transaction<T>(fn: (tx: BranchTx) => Promise<T>): Promise<T> {
     return this.mutex.run(async () => {
-      const tx = new BranchSql(this.writer.kysely as Kysely<any>, { ...this.opts, arrays: this.writer.arrays, run: this.writer.run });
+      const tx = new BranchSql(this.writer.kysely as Kysely<any>, { ...this.opts, arrays: this.writer.arrays, run: this.writer.run, sql: sqliteSqlRunner(this.writer) });
       this.writer.run('BEGIN IMMEDIATE', []);
       try {
         const result = await fn(tx);
