@@ -10,13 +10,22 @@ import type { BranchRow, DatabaseRow } from '../storage/storage.js';
  * other data source the branch of the same name. What Xata has no place for (a workspace's
  * description, data source colours) is kept in an instance settings document per workspace.
  */
-export interface Workspace { database: DatabaseRow; description: string }
+export interface Workspace { database: DatabaseRow; description: string; docs: WorkspaceDocs }
+/**
+ * Xano's workspace documentation settings (`swagger`, `documentation.require_token`): kept and
+ * answered so tools that set them read them back. Strata serves no per-workspace API docs
+ * (it has no API groups), so they switch nothing on or off here.
+ */
+export interface WorkspaceDocs { swagger: boolean; requireToken: boolean }
+export interface WorkspacePatch { name?: string; description?: string; swagger?: boolean; requireToken?: boolean }
+const DEFAULT_DOCS: WorkspaceDocs = { swagger: true, requireToken: false };
 export interface DataSource { label: string; color: string; branch: BranchRow }
 
 export const LIVE = 'live';
 const LIVE_COLOR = '#008000';
 const NEW_COLOR = '#ebc346';
-interface WorkspaceDoc { description?: string; colors?: Record<string, string> }
+interface WorkspaceDoc { description?: string; colors?: Record<string, string>; docs?: Partial<WorkspaceDocs> }
+const docsOf = (doc: WorkspaceDoc): WorkspaceDocs => ({ ...DEFAULT_DOCS, ...doc.docs });
 
 const notFound = (id: number) => new StrataError('NOT_FOUND', `workspace [${id}] not found`, { param: 'workspace_id' });
 export const branchOf = (label: string): string => (label === LIVE ? 'main' : label);
@@ -33,32 +42,37 @@ export class WorkspaceService {
   /** The workspaces, or only those `access` may see. */
   async list(access?: AccountAccess): Promise<Workspace[]> {
     const databases = await this.databases.list(access);
-    return Promise.all(databases.map(async (database) => ({ database, description: (await this.doc(database.id)).description ?? '' })));
+    return Promise.all(databases.map(async (database) => {
+      const doc = await this.doc(database.id);
+      return { database, description: doc.description ?? '', docs: docsOf(doc) };
+    }));
   }
 
   async get(id: number): Promise<Workspace> {
     const database = (await this.databases.list()).find((d) => d.id === id);
     if (!database) throw notFound(id);
-    return { database, description: (await this.doc(id)).description ?? '' };
+    const doc = await this.doc(id);
+    return { database, description: doc.description ?? '', docs: docsOf(doc) };
   }
 
   async create(name: string, description = ''): Promise<Workspace> {
     const { database } = await this.databases.create(name);
     if (description) await this.settings.merge(this.docKey(database.id), { description });
-    return { database, description };
+    return { database, description, docs: { ...DEFAULT_DOCS } };
   }
 
-  async update(id: number, patch: { name?: string; description?: string }): Promise<Workspace> {
+  async update(id: number, patch: WorkspacePatch): Promise<Workspace> {
     const current = await this.get(id);
     const database = patch.name !== undefined ? await this.databases.rename(current.database.name, patch.name) : current.database;
-    if (patch.description !== undefined) await this.settings.merge(this.docKey(id), { description: patch.description });
-    return { database, description: patch.description ?? current.description };
+    const docs: WorkspaceDocs = { swagger: patch.swagger ?? current.docs.swagger, requireToken: patch.requireToken ?? current.docs.requireToken };
+    await this.settings.merge(this.docKey(id), { description: patch.description ?? current.description, docs });
+    return { database, description: patch.description ?? current.description, docs };
   }
 
   async remove(id: number): Promise<void> {
     const { database } = await this.get(id);
     await this.databases.remove(database.name);
-    await this.settings.merge(this.docKey(id), { description: undefined, colors: undefined });
+    await this.settings.merge(this.docKey(id), { description: undefined, colors: undefined, docs: undefined });
   }
 
   async dataSources(id: number): Promise<DataSource[]> {
