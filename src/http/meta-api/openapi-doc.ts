@@ -3,6 +3,7 @@ import { literal } from '../openapi.js';
 import { contentExamples } from './content-openapi.js';
 import { META_PREFIX } from './params.js';
 import { accessExamples } from './access-docs.js';
+import { builderExamples } from './builder-docs.js';
 
 /**
  * The Metadata API's OpenAPI document (Swagger UI at /api:meta, JSON at
@@ -127,6 +128,7 @@ export const metaApiDocs = (version: string): ApiDocs => ({
     { name: 'instance', description: 'The Master Metadata API: the instances this account can use' },
     { name: 'access', description: 'Personal access tokens, accounts and workspace members' },
     { name: 'workspace', description: 'Workspaces (databases), branches and data sources' },
+    { name: 'function builder', description: 'API groups and endpoints, functions, tasks, table triggers, multidocs: Strata has no function builder, so lists are empty pages and creating one is refused' },
     { name: 'table', description: 'Tables of a workspace\'s data source (the `x-data-source` header, default `live`)' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
     { name: 'table / index', description: 'A table\'s indexes: btree and unique (real SQL indexes), search (the engine\'s full-text search), spatial and vector (where the engine has them)' },
@@ -135,12 +137,13 @@ export const metaApiDocs = (version: string): ApiDocs => ({
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
-  tagFor: (url) => (url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
+  tagFor: (url) => (/\/(apigroup|function|task|multidoc)\b|\/table\/trigger\b/.test(url) ? 'function builder' : url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
     : url.includes('/instance') ? 'instance' : /\/(token|account|member)\b/.test(url) ? 'access' : /\/file\b/.test(url) ? 'file' : 'workspace'),
   examples: {
     ...examples,
     ...contentExamples(ok, TBL),
     ...fileExamples,
+    ...builderExamples(PREFIX, ok),
     ...accessExamples(PREFIX, ok, body),
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']
       .map((type) => [`POST ${TBL}/schema/type/${type}`, { summary: `Add a ${type} column`, response: ok('The new column\'s name', { name: 'status' }) }])),
