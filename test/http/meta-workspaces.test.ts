@@ -75,9 +75,9 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
       expectXanoError(await api.call('DELETE', '/workspace/999999'), 404);
     });
 
-    it('GET /workspace/{id}/branch: one live branch, v1', async () => {
+    it('GET /workspace/{id}/branch: one live branch, v1 (until others are made: meta-branches.test.ts)', async () => {
       const { id } = await createWorkspace('ws_branch');
-      expect(await api.ok('GET', `/workspace/${id}/branch`)).toEqual([{ created_at: expect.stringMatching(XANO_TIME), label: 'v1', live: true, backup: false }]);
+      expect(await api.ok('GET', `/workspace/${id}/branch`)).toEqual([{ created_at: expect.stringMatching(XANO_TIME), label: 'v1', live: true, backup: false, description: '', color: '#ebc346' }]);
       expectXanoError(await api.call('GET', '/workspace/999999/branch'), 404);
     });
   });

@@ -5,6 +5,7 @@ import { literal } from '../openapi.js';
 import type { AuthLimits } from '../rate-limits.js';
 import { accountRoutes } from './account-routes.js';
 import { authRoutes } from './auth-routes.js';
+import { branchRoutes } from './branch-routes.js';
 import { builderRoutes } from './builder-routes.js';
 import { contentBulkRoutes } from './content-bulk-routes.js';
 import { contentRoutes } from './content-routes.js';
@@ -40,6 +41,7 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata, acce
     await meta.register(tokenRoutes(strata));
     await meta.register(memberRoutes(strata));
     await meta.register(workspaceRoutes(strata));
+    await meta.register(branchRoutes(strata));
     await meta.register(datasourceRoutes(strata));
     // `/table/trigger` is a static path there: the router prefers it to `/table/{table_id}`.
     await meta.register(builderRoutes(strata));

@@ -4,13 +4,10 @@ import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
 import type { Workspace } from '../../core/workspaces.js';
 import { instanceOwners, needs } from '../route-access.js';
-import { WorkspaceParams, xanoTime, guardedWorkspace } from './params.js';
-
-/** Strata has no code branches: a workspace has one, `v1`, and it is live. Data lives in data sources. */
-export const XANO_BRANCH = 'v1';
+import { WorkspaceParams, guardedWorkspace } from './params.js';
 
 export const workspaceView = (w: Workspace) => ({
-  id: w.database.id, name: w.database.name, description: w.description, branch: XANO_BRANCH,
+  id: w.database.id, name: w.database.name, description: w.description, branch: w.liveBranch,
   swagger: w.docs.swagger, documentation: { require_token: w.docs.requireToken },
 });
 
@@ -25,7 +22,7 @@ const UpdateBody = Type.Object({
   documentation: Type.Optional(Type.Object({ require_token: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
 });
 
-/** Workspaces: `/workspace[/{workspace_id}[/branch]]`. A workspace IS the database of the same name. */
+/** Workspaces: `/workspace[/{workspace_id}]`. A workspace IS the database of the same name. */
 export const workspaceRoutes = (strata: Strata): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -47,10 +44,5 @@ export const workspaceRoutes = (strata: Strata): FastifyPluginAsync => async (ro
   app.delete('/workspace/:workspace_id', { config: needs('database:delete'), schema: { params: WorkspaceParams } }, async (request) => {
     await strata.workspaces.remove(guardedWorkspace(request));
     return {};
-  });
-
-  app.get('/workspace/:workspace_id/branch', { config: needs('database:read'), schema: { params: WorkspaceParams } }, async (request) => {
-    const { database } = await strata.workspaces.get(guardedWorkspace(request));
-    return [{ created_at: xanoTime(database.createdAt), label: XANO_BRANCH, live: true, backup: false }];
   });
 };
