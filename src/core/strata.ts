@@ -16,6 +16,7 @@ import { BatchService } from './records/batch-service.js';
 import { AnalyticsService } from './analytics/analytics-service.js';
 import { SchemaService } from './schema/schema-service.js';
 import { WorkspaceService } from './workspaces.js';
+import { XanoBranchService } from './xano-branches.js';
 import { XanoTableService } from './schema/xano-tables.js';
 import { XanoSchemaService } from './schema/xano-schema.js';
 import { XanoIndexService } from './schema/xano-indexes.js';
@@ -53,6 +54,8 @@ export class Strata {
   readonly settings: InstanceSettings;
   /** The Metadata API's views: workspaces (databases), tables by id, Xano-typed columns. */
   readonly workspaces: WorkspaceService;
+  /** Xano's branches: v1 (main and its data sources) and the Strata branches made as Xano branches. */
+  readonly xanoBranches: XanoBranchService;
   readonly xanoTables: XanoTableService;
   readonly xanoSchema: XanoSchemaService;
   readonly xanoIndexes: XanoIndexService;
@@ -86,6 +89,7 @@ export class Strata {
     this.search = new SearchService();
     this.settings = new InstanceSettings(storage.system);
     this.workspaces = new WorkspaceService(this.databases, this.settings);
+    this.xanoBranches = new XanoBranchService(this.databases, this.workspaces, this.settings);
     this.xanoTables = new XanoTableService(this.databases);
     this.xanoSchema = new XanoSchemaService(this.databases, this.xanoTables);
     this.xanoIndexes = new XanoIndexService(this.databases, this.xanoTables);

@@ -17,6 +17,8 @@ const SAMPLE_PARAMS: Record<string, string> = {
   ws: 'local', db: 'acc', dbBranch: 'acc:main', branchName: 'main', table: 't', id: 'r1', column: 'c', fileId: 'f1', accessId: '00000000000000000000000000',
   // The Metadata API's: workspace 1 is the database `acc` created below.
   workspace_id: '1', table_id: '1', label: 'test', schema_name: 'c', index_id: 'abc', content_id: '1', file_id: '1',
+  // The function-builder routes Strata answers without a builder.
+  branch_label: 'ghost', apigroup_id: '1', api_id: '1', function_id: '1', task_id: '1', trigger_id: '1', multidoc_id: '1',
   // Access management and the Master Metadata API.
   account_id: 'acc_none', token_id: 'tok_none', name: 'local',
 };

@@ -5,6 +5,7 @@ import { expectXanoError, metaClient } from '../support/xano.js';
 import { FULL_ACCESS, scopeBit } from '../../src/core/auth/scopes.js';
 
 /** The Metadata API's auth, workspace, branch and data source endpoints, and its error envelope, over real HTTP. */
+const DOCS = { swagger: true, documentation: { require_token: false } };
 const XANO_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\+0000$/;
 
 describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engine) => {
@@ -35,7 +36,7 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
   describe('workspaces', () => {
     it('creates, lists, reads, renames, describes and deletes a workspace; it is the data API\'s database', async () => {
       const created = await createWorkspace('ws_life', 'first');
-      expect(created).toEqual({ id: expect.any(Number), name: 'ws_life', description: 'first', branch: 'v1' });
+      expect(created).toEqual({ id: expect.any(Number), name: 'ws_life', description: 'first', branch: 'v1', ...DOCS });
       const id = created.id as number;
       expect(await api.ok('GET', `/workspace/${id}`)).toEqual(created);
       expect((await api.ok('GET', '/workspace')).filter((w: { id: number }) => w.id === id)).toEqual([created]);
@@ -44,7 +45,7 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
 
       // Partial update: a description alone keeps the name.
       expect(await api.ok('PUT', `/workspace/${id}`, { description: 'second' })).toEqual({ ...created, description: 'second' });
-      expect(await api.ok('PUT', `/workspace/${id}`, { name: 'ws_renamed' })).toEqual({ id, name: 'ws_renamed', description: 'second', branch: 'v1' });
+      expect(await api.ok('PUT', `/workspace/${id}`, { name: 'ws_renamed' })).toEqual({ id, name: 'ws_renamed', description: 'second', branch: 'v1', ...DOCS });
       expect((await s.request('GET', '/workspaces/local/dbs/ws_life')).status).toBe(404);
       expect((await s.request('GET', '/workspaces/local/dbs/ws_renamed')).status).toBe(200);
       expect(await api.ok('GET', `/workspace/${id}`)).toMatchObject({ name: 'ws_renamed', description: 'second' });
@@ -57,7 +58,7 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
     it('ids are the databases\' ids; a database made by the data API is a workspace too', async () => {
       expect((await s.request('PUT', '/workspaces/local/dbs/from_data', {})).status).toBe(201);
       const listed = (await api.ok('GET', '/workspace')).find((w: { name: string }) => w.name === 'from_data');
-      expect(listed).toEqual({ id: expect.any(Number), name: 'from_data', description: '', branch: 'v1' });
+      expect(listed).toEqual({ id: expect.any(Number), name: 'from_data', description: '', branch: 'v1', ...DOCS });
       expect(await api.ok('GET', `/workspace/${listed.id}`)).toEqual(listed);
     });
 
@@ -74,9 +75,9 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
       expectXanoError(await api.call('DELETE', '/workspace/999999'), 404);
     });
 
-    it('GET /workspace/{id}/branch: one live branch, v1', async () => {
+    it('GET /workspace/{id}/branch: one live branch, v1 (until others are made: meta-branches.test.ts)', async () => {
       const { id } = await createWorkspace('ws_branch');
-      expect(await api.ok('GET', `/workspace/${id}/branch`)).toEqual([{ created_at: expect.stringMatching(XANO_TIME), label: 'v1', live: true, backup: false }]);
+      expect(await api.ok('GET', `/workspace/${id}/branch`)).toEqual([{ created_at: expect.stringMatching(XANO_TIME), label: 'v1', live: true, backup: false, description: '', color: '#ebc346' }]);
       expectXanoError(await api.call('GET', '/workspace/999999/branch'), 404);
     });
   });

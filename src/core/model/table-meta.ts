@@ -18,6 +18,11 @@ export interface TableMeta {
   autocomplete?: Array<{ name: string }>;
   /** Xano: the table's indexes (besides its primary key), each backed by a real engine index (table-index.ts). */
   index?: TableIndex[];
+  /**
+   * Xano: the column order `PUT …/schema` was given (top-level names). Reads follow it without
+   * rewriting the table; columns it does not name (added later) follow in catalog order.
+   */
+  columnOrder?: string[];
   /** When the table's metadata or schema last changed through the Metadata API (RFC 3339). */
   updatedAt?: string;
 }

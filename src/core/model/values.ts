@@ -1,7 +1,7 @@
 import type { LeafColumn } from './column-types.js';
 import { invalidValue } from '../errors.js';
 import { isValidRecordId } from '../names.js';
-import { applyXanoRules } from './xano-value-rules.js';
+import { applyXanoRules, normaliseXanoInput } from './xano-value-rules.js';
 import { coerceFileValue } from '../files/file-object.js';
 import { jsonTextFault, jsonValueFault } from '../json-depth.js';
 import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
@@ -44,7 +44,7 @@ function storableJson(leaf: LeafColumn, value: unknown): unknown {
 
 /** Validates and normalises one non-null input value for a column: its physical type, then its Xano type's rules. */
 export function coerceValue(leaf: LeafColumn, value: unknown): unknown {
-  const coerced = coercePhysical(leaf, value);
+  const coerced = coercePhysical(leaf, leaf.xano ? normaliseXanoInput(leaf.xano, value) : value);
   return leaf.xano ? applyXanoRules(leaf, coerced) : coerced;
 }
 

@@ -27,6 +27,11 @@ export interface PasswordFilters {
   min?: number; max?: number; minAlpha?: number; minLowerAlpha?: number; minUpperAlpha?: number; minDigit?: number; minSymbol?: number;
 }
 
+export interface Validators { trim?: boolean; lower?: boolean }
+export const VALIDATOR_NAMES = ['trim', 'lower'] as const;
+/** The types whose values `validators` can normalise (strings that stay strings). */
+export const VALIDATED_TYPES: readonly XanoType[] = ['text', 'email'];
+
 /** What a column definition records about its Xano type (its name and default live on the definition). */
 export interface XanoColumn {
   type: XanoType;
@@ -39,6 +44,12 @@ export interface XanoColumn {
   format?: string;
   filters?: TextFilters | NumberFilters | PasswordFilters;
   values?: string[];
+  /** Labels of enum values given as `{value, label}` (PUT …/schema, 2026 descriptor), by value. */
+  valueLabels?: Record<string, string>;
+  /** The 2026 descriptor's `validators` (text and email normalisation before the filters), as given. */
+  validators?: Validators;
+  /** A reference declared the 2026 way (`int`/`uuid` + `tableref_id`): answered with the type it was given. */
+  declaredAs?: 'int' | 'uuid';
   vector?: { size: number };
   /** The referenced table of a tableref list (a single tableref is a link; its target is the link's table). */
   tablerefId?: number;

@@ -6,7 +6,7 @@ import { geoJsonProblem } from './geojson.js';
 import { parseDatetime } from './values.js';
 import {
   FILE_TYPES, GEO_TYPES, refusesNull,
-  type NumberFilters, type PasswordFilters, type TextFilters, type XanoColumn,
+  type NumberFilters, type PasswordFilters, type TextFilters, type Validators, type XanoColumn,
 } from './xano-column.js';
 
 /**
@@ -40,11 +40,13 @@ export function checkXanoValue(xano: XanoColumn, value: unknown, path: string): 
   switch (type) {
     case 'text': {
       if (typeof value !== 'string') throw fail(path, 'a string');
-      return applyTextFilters(xano.filters as TextFilters | undefined, value, path);
+      return applyTextFilters(xano.filters as TextFilters | undefined, normalise(xano.validators, value), path);
     }
-    case 'email':
-      if (typeof value !== 'string' || !EMAIL.test(value)) throw fail(path, 'an email address');
-      return value;
+    case 'email': {
+      const email = typeof value === 'string' ? normalise(xano.validators, value) : value;
+      if (typeof email !== 'string' || !EMAIL.test(email)) throw fail(path, 'an email address');
+      return email;
+    }
     case 'password':
       if (typeof value !== 'string') throw fail(path, 'a string');
       checkPasswordPolicy(xano.filters as PasswordFilters | undefined, value, path);
@@ -125,6 +127,24 @@ function checkObject(xano: XanoColumn, value: unknown, path: string): Record<str
   for (const child of fields.values()) {
     if (child.required && !(child.name in out)) throw fail(`${path}.${child.name}`, 'a value (the field is required)');
   }
+  return out;
+}
+
+/**
+ * A value as a column's `validators` normalise it, before any check (the physical email check
+ * included): a string, or each string of a list. Idempotent, so the Xano rules apply them again.
+ */
+export function normaliseXanoInput(xano: XanoColumn, value: unknown): unknown {
+  if (!xano.validators) return value;
+  if (typeof value === 'string') return normalise(xano.validators, value);
+  return Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? normalise(xano.validators, v) : v)) : value;
+}
+
+/** The 2026 descriptor's validators, applied before a type's own checks and filters. */
+function normalise(validators: Validators | undefined, text: string): string {
+  let out = text;
+  if (validators?.trim === true) out = out.trim();
+  if (validators?.lower === true) out = out.toLowerCase();
   return out;
 }
 

@@ -90,6 +90,9 @@ function checkXanoMeta(xano: unknown, type: string, path: string): void {
     && (meta.filters === undefined || (typeof meta.filters === 'object' && meta.filters !== null))
     && (meta.type !== 'enum' || (Array.isArray(meta.values) && meta.values.every((v) => typeof v === 'string')))
     && (meta.children === undefined || Array.isArray(meta.children))
+    && (meta.validators === undefined || (typeof meta.validators === 'object' && meta.validators !== null && !Array.isArray(meta.validators)))
+    && (meta.valueLabels === undefined || (typeof meta.valueLabels === 'object' && meta.valueLabels !== null && Object.values(meta.valueLabels).every((l) => typeof l === 'string')))
+    && (meta.declaredAs === undefined || meta.declaredAs === 'int' || meta.declaredAs === 'uuid')
     && (pattern === undefined || (typeof pattern === 'string' && compiles(pattern)));
   if (!valid) throw invalid(`column [${path}]: invalid xano metadata for a ${type} column`);
 }

@@ -1,8 +1,8 @@
 import type { ColumnDefinition } from '../model/column-types.js';
 import type { IdKind } from '../model/table-model.js';
 import {
-  ACCESS_LEVELS, TEXT_FORMATS, XANO_TYPES, physicalTypeOf,
-  type XanoColumn, type XanoField, type XanoType,
+  ACCESS_LEVELS, TEXT_FORMATS, VALIDATED_TYPES, VALIDATOR_NAMES, XANO_TYPES, physicalTypeOf,
+  type Validators, type XanoColumn, type XanoField, type XanoType,
 } from '../model/xano-column.js';
 import { StrataError } from '../errors.js';
 import { assertColumnName } from '../names.js';
@@ -42,13 +42,16 @@ export function parseField(input: unknown, prefix: string, typeFromPath?: XanoTy
   const at = (key: string) => prefix + key;
   if (typeof c.name !== 'string' || c.name === '') throw inputError(at('name'), 'a column needs a name');
   try { assertColumnName(c.name); } catch (err) { throw inputError(at('name'), (err as Error).message); }
-  const type = typeFromPath ?? c.type;
-  if (typeof type !== 'string' || !(XANO_TYPES as readonly string[]).includes(type)) {
-    throw inputError(at('type'), `column [${c.name}]: unknown type [${String(type)}]; use one of ${XANO_TYPES.join(', ')}`);
+  const given = typeFromPath ?? c.type;
+  if (typeof given !== 'string' || !(XANO_TYPES as readonly string[]).includes(given)) {
+    throw inputError(at('type'), `column [${c.name}]: unknown type [${String(given)}]; use one of ${XANO_TYPES.join(', ')}`);
   }
+  // The 2026 descriptor has no tableref types: a reference is an int (or uuid) with a tableref_id.
+  const declaredAs = !typeFromPath && (given === 'int' || given === 'uuid') && c.tableref_id != null ? given : undefined;
+  const type: XanoType = declaredAs === 'int' ? 'tableref' : declaredAs === 'uuid' ? 'tablerefuuid' : given as XanoType;
   const field: XanoField & { tablerefId?: number } = {
     name: c.name,
-    type: type as XanoType,
+    type,
     style: oneOf(c.style, ['single', 'list'] as const, 'single', at('style')),
     description: optional(c.description, 'string', '', at('description')),
     nullable: optional(c.nullable, 'boolean', true, at('nullable')),
@@ -56,11 +59,18 @@ export function parseField(input: unknown, prefix: string, typeFromPath?: XanoTy
     access: oneOf(c.access, ACCESS_LEVELS, 'public', at('access')),
     sensitive: optional(c.sensitive, 'boolean', false, at('sensitive')),
   };
+  if (declaredAs) field.declaredAs = declaredAs;
+  if (c.validators != null) field.validators = parseValidators(c.validators, field.type, at('validators'));
   if (field.type === 'text' && c.format != null && c.format !== '') field.format = oneOf(c.format, TEXT_FORMATS, '', at('format'));
   const filterKinds = FILTERS[field.type];
   if (filterKinds && c.filters != null) field.filters = parseFilters(c.filters, filterKinds, at('filters'));
   switch (field.type) {
-    case 'enum': field.values = parseEnumValues(c.values, at('values')); break;
+    case 'enum': {
+      const { values, labels } = parseEnumValues(c.values, at('values'));
+      field.values = values;
+      if (labels) field.valueLabels = labels;
+      break;
+    }
     case 'vector': {
       const size = (c.vector as { size?: unknown } | undefined)?.size ?? 3;
       if (typeof size !== 'number' || !Number.isInteger(size) || size < 2 || size > 10000) throw inputError(at('vector.size'), `column [${c.name}]: vector.size must be an integer from 2 to 10000`);
@@ -175,11 +185,34 @@ function parseFilters(input: unknown, kinds: Record<string, string>, param: stri
   return out;
 }
 
-/** Enum values as strings: POST sends strings, PUT /schema objects ({value} or {label, value}). */
-function parseEnumValues(input: unknown, param: string): string[] {
+/** Enum values: POST sends strings, PUT /schema objects ({value} or {value, label}); labels are kept by value. */
+function parseEnumValues(input: unknown, param: string): { values: string[]; labels?: Record<string, string> } {
   if (!Array.isArray(input) || input.length === 0) throw inputError(param, 'an enum column needs values (a non-empty list)');
-  const values = input.map((v) => (typeof v === 'object' && v !== null && 'value' in v ? (v as { value: unknown }).value : v));
-  if (!values.every((v): v is string => typeof v === 'string')) throw inputError(param, 'enum values must be strings');
+  const values: string[] = [];
+  const labels: Record<string, string> = {};
+  for (const item of input) {
+    const entry: { value: unknown; label?: unknown } = typeof item === 'object' && item !== null && 'value' in item ? item : { value: item };
+    if (typeof entry.value !== 'string') throw inputError(param, 'enum values must be strings');
+    if (entry.label != null && typeof entry.label !== 'string') throw inputError(param, `the label of enum value [${entry.value}] must be a string`);
+    values.push(entry.value);
+    if (typeof entry.label === 'string') labels[entry.value] = entry.label;
+  }
   if (new Set(values).size !== values.length) throw inputError(param, 'enum values must be unique');
-  return values;
+  return Object.keys(labels).length > 0 ? { values, labels } : { values };
+}
+
+/** `validators: {trim, lower}`: booleans; turning one on needs a type whose values they normalise. */
+function parseValidators(input: unknown, type: XanoType, param: string): Validators {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw inputError(param, `${param} must be an object`);
+  const out: Validators = {};
+  for (const [key, value] of Object.entries(input as Record<string, unknown>)) {
+    if (!(VALIDATOR_NAMES as readonly string[]).includes(key)) throw inputError(`${param}.${key}`, `unknown validator [${key}]; use ${VALIDATOR_NAMES.join(', ')}`);
+    if (value === null) continue;
+    if (typeof value !== 'boolean') throw inputError(`${param}.${key}`, `validator ${key} must be true or false`);
+    out[key as keyof Validators] = value;
+  }
+  if ((out.trim || out.lower) && !VALIDATED_TYPES.includes(type)) {
+    throw inputError(param, `validators trim and lower apply to ${VALIDATED_TYPES.join(' and ')} columns, not ${type}`);
+  }
+  return out;
 }

@@ -5,7 +5,9 @@ import type { MigrationOp } from './migration-ops.js';
 import { migrateWithMeta } from './migrate-with-meta.js';
 import { xanoColumnDefinition } from './xano-column-input.js';
 import { replacement } from './xano-column-replace.js';
-import { describeColumn, describeSchema, findDefinition, type XanoDescriptor } from './xano-column-output.js';
+import { describeColumn, describeSchema, findDefinition, orderedColumns, type XanoDescriptor } from './xano-column-output.js';
+import type { TableMeta } from '../model/table-meta.js';
+import { isDeepStrictEqual } from 'node:util';
 import { schemaColumns, tablesById, type XanoTableService } from './xano-tables.js';
 
 /**
@@ -57,7 +59,9 @@ export class XanoSchemaService {
       }
     }
     // The same schema changes nothing, not even the table's updated_at.
-    if (ops.length > 0) await migrateWithMeta(this.databases, ctx, ops, table.name, touch);
+    const order = wanted.map((c) => c.name);
+    const reordered = !isDeepStrictEqual(orderedColumns(table).map((c) => c.name), order);
+    if (ops.length > 0 || reordered) await migrateWithMeta(this.databases, ctx, ops, table.name, (meta) => ({ ...touch(meta), columnOrder: order }));
     return this.describe(ctx, tableId);
   }
 
@@ -66,7 +70,9 @@ export class XanoSchemaService {
     if (oldName === 'id') throw idColumn('old_name');
     if (newName === 'id') throw new StrataError('BAD_REQUEST', 'id is the table\'s own id column', { param: 'new_name' });
     if (!findDefinition(table.definitions, oldName.split('.'))) throw new StrataError('NOT_FOUND', `column [${oldName}] not found in table [${table.name}]`, { param: 'old_name' });
-    await migrateWithMeta(this.databases, ctx, [{ renameColumn: { table: table.name, oldName, newName } }], table.name, touch);
+    // A renamed column keeps its place in the order PUT …/schema gave.
+    const renamed = (meta: TableMeta | undefined) => ({ ...touch(meta), ...(meta?.columnOrder ? { columnOrder: meta.columnOrder.map((n) => (n === oldName ? newName : n)) } : {}) });
+    await migrateWithMeta(this.databases, ctx, [{ renameColumn: { table: table.name, oldName, newName } }], table.name, renamed);
   }
 
   async remove(ctx: BranchContext, tableId: number, name: string): Promise<void> {

@@ -5,6 +5,8 @@ import { literal } from '../openapi.js';
 import type { AuthLimits } from '../rate-limits.js';
 import { accountRoutes } from './account-routes.js';
 import { authRoutes } from './auth-routes.js';
+import { branchRoutes } from './branch-routes.js';
+import { builderRoutes } from './builder-routes.js';
 import { contentBulkRoutes } from './content-bulk-routes.js';
 import { contentRoutes } from './content-routes.js';
 import { fileLibraryRoutes } from './file-library-routes.js';
@@ -29,6 +31,9 @@ import { metaChangeRoutes } from '../ops/change-routes.js';
 export async function registerMetaApi(app: FastifyInstance, strata: Strata, access: { limits: AuthLimits; instances: InstanceDirectory }): Promise<void> {
   await app.register(async (meta) => {
     registerXanoErrors(meta);
+    // XanoScript bodies (the 2026 API's code objects): read as text, so a route can answer
+    // them in the envelope (a JSON body schema refuses one as an input error), never a 415.
+    meta.addContentTypeParser('text/x-xanoscript', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     await meta.register(authRoutes(strata, access.limits));
     // Access management and the Master Metadata API's instance calls (access-routes in the docs).
     await meta.register(instanceRoutes(access.instances));
@@ -36,7 +41,10 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata, acce
     await meta.register(tokenRoutes(strata));
     await meta.register(memberRoutes(strata));
     await meta.register(workspaceRoutes(strata));
+    await meta.register(branchRoutes(strata));
     await meta.register(datasourceRoutes(strata));
+    // `/table/trigger` is a static path there: the router prefers it to `/table/{table_id}`.
+    await meta.register(builderRoutes(strata));
     await meta.register(tableRoutes(strata));
     await meta.register(schemaRoutes(strata));
     await meta.register(indexRoutes(strata));

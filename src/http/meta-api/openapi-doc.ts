@@ -3,6 +3,7 @@ import { literal } from '../openapi.js';
 import { contentExamples } from './content-openapi.js';
 import { META_PREFIX } from './params.js';
 import { accessExamples } from './access-docs.js';
+import { builderExamples } from './builder-docs.js';
 
 /**
  * The Metadata API's OpenAPI document (Swagger UI at /api:meta, JSON at
@@ -30,7 +31,7 @@ const common = {
 const ok = (description: string, example: unknown) => ({ 200: { description, type: Array.isArray(example) ? 'array' : 'object', ...(example === null ? { nullable: true } : {}), example }, ...common });
 const body = (example: unknown) => ({ body: { type: 'object', additionalProperties: true, example } });
 
-const workspace = { id: 1, name: 'shop', description: 'The shop\'s data', branch: 'v1' };
+const workspace = { id: 1, name: 'shop', description: 'The shop\'s data', branch: 'v1', swagger: true, documentation: { require_token: false } };
 const table = {
   id: 3, created_at: '2026-01-31 12:00:00+0000', updated_at: '2026-01-31 12:05:00+0000', name: 'products', description: 'What we sell',
   docs: '', guid: 'YE1fwVhQ-enRlc6Sb42Gqru58-0', auth: false, tag: ['catalog'], autocomplete: [{ name: 'name' }],
@@ -60,6 +61,16 @@ const indexExamples = {
   [`DELETE ${TBL}/index/:index_id`]: { summary: 'Delete an index', response: ok('Deleted', {}) },
 };
 
+const xanoBranch = { created_at: '2026-01-31 12:00:00+0000', label: 'dev', live: false, backup: false, description: 'Work in progress', color: '#ebc346' };
+const branchExamples = {
+  [`GET ${WS}/branch`]: { summary: 'The workspace\'s branches (v1 first)', description: '`v1` is the default branch: branch main with its data sources. Another branch is a Strata branch of its own (`xano~<label>`), made as a copy of its source\'s schema without records; `?branch=<label>` on table, schema, index and content calls works on it (empty: the live branch). Data sources belong to v1.', response: ok('Branches', [{ ...xanoBranch, label: 'v1', live: true, description: '' }, xanoBranch]) },
+  [`POST ${WS}/branch`]: { summary: 'Create a branch (a copy of `source_branch`\'s schema, default v1)', ...body({ label: 'dev', source_branch: 'v1', description: 'Work in progress', color: '#ebc346' }), response: ok('The branch', xanoBranch) },
+  [`GET ${WS}/branch/:branch_label`]: { summary: 'A branch', response: ok('The branch', xanoBranch) },
+  [`PUT ${WS}/branch/:branch_label`]: { summary: 'Relabel or describe a branch (not v1)', description: 'Partial. A new label keeps the Strata branch behind it.', ...body({ label: 'development', description: 'Renamed' }), response: ok('The branch', { ...xanoBranch, label: 'development', description: 'Renamed' }) },
+  [`DELETE ${WS}/branch/:branch_label`]: { summary: 'Delete a branch (its Strata branch and records)', description: 'Neither v1 (the default branch) nor the live branch can be deleted.', response: ok('Deleted', {}) },
+  [`POST ${WS}/branch/:branch_label/live`]: { summary: 'Set a branch live', description: 'Calls without `?branch=` then work on it, and the workspace reports it as its `branch`.', response: ok('The branch', { ...xanoBranch, live: true }) },
+};
+
 const examples: Record<string, Record<string, unknown>> = {
   [`GET ${PREFIX}/auth/me`]: { summary: 'The account behind the token', response: ok('The account', { id: 'acc_cq38hb2o6r4pdmcccsc0', name: 'Owner', email: 'owner@example.com', extras: { token: { id: 'tok_…', name: 'deploy' }, owner: true } }) },
   [`GET ${PREFIX}/workspace`]: { summary: 'List workspaces (one per database)', response: ok('Workspaces', [workspace]) },
@@ -67,7 +78,7 @@ const examples: Record<string, Record<string, unknown>> = {
   [`GET ${WS}`]: { summary: 'A workspace', response: ok('The workspace', workspace) },
   [`PUT ${WS}`]: { summary: 'Rename or describe a workspace (Strata extension)', description: 'Strata extension: partial; a new name renames the database too (the data API then finds it under the new name).', ...body({ description: 'Shop data, v2' }), response: ok('The workspace', workspace) },
   [`DELETE ${WS}`]: { summary: 'Delete a workspace (Strata extension)', description: 'Strata extension: deletes the database, every data source and all of their records.', response: ok('Deleted', {}) },
-  [`GET ${WS}/branch`]: { summary: 'The workspace\'s branches', description: 'Strata has no code branches: every workspace has one branch, `v1`, which is live. Data lives in data sources.', response: ok('Branches', [{ created_at: '2026-01-31 12:00:00+0000', label: 'v1', live: true, backup: false }]) },
+  ...branchExamples,
   [`GET ${WS}/datasource`]: { summary: 'List data sources (`live` is branch main)', response: ok('Data sources', [{ label: 'live', color: '#008000' }, { label: 'test', color: '#ebc346' }]) },
   [`POST ${WS}/datasource`]: { summary: 'Create a data source', description: 'Creates the branch of the same name, with live\'s tables and no records.', ...body({ label: 'test', color: '#ebc346' }), response: ok('The data source', { label: 'test', color: '#ebc346' }) },
   [`PUT ${WS}/datasource/:label`]: { summary: 'Change a data source\'s colour', ...body({ color: '#ff0000' }), response: ok('The data source', { label: 'test', color: '#ff0000' }) },
@@ -127,6 +138,7 @@ export const metaApiDocs = (version: string): ApiDocs => ({
     { name: 'instance', description: 'The Master Metadata API: the instances this account can use' },
     { name: 'access', description: 'Personal access tokens, accounts and workspace members' },
     { name: 'workspace', description: 'Workspaces (databases), branches and data sources' },
+    { name: 'function builder', description: 'API groups and endpoints, functions, tasks, table triggers, multidocs: Strata has no function builder, so lists are empty pages and creating one is refused' },
     { name: 'table', description: 'Tables of a workspace\'s data source (the `x-data-source` header, default `live`)' },
     { name: 'table / schema', description: 'A table\'s columns, in Xano\'s 25 types' },
     { name: 'table / index', description: 'A table\'s indexes: btree and unique (real SQL indexes), search (the engine\'s full-text search), spatial and vector (where the engine has them)' },
@@ -135,12 +147,13 @@ export const metaApiDocs = (version: string): ApiDocs => ({
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
-  tagFor: (url) => (url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
+  tagFor: (url) => (/\/(apigroup|function|task|multidoc)\b|\/table\/trigger\b/.test(url) ? 'function builder' : url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
     : url.includes('/instance') ? 'instance' : /\/(token|account|member)\b/.test(url) ? 'access' : /\/file\b/.test(url) ? 'file' : 'workspace'),
   examples: {
     ...examples,
     ...contentExamples(ok, TBL),
     ...fileExamples,
+    ...builderExamples(PREFIX, ok),
     ...accessExamples(PREFIX, ok, body),
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']
       .map((type) => [`POST ${TBL}/schema/type/${type}`, { summary: `Add a ${type} column`, response: ok('The new column\'s name', { name: 'status' }) }])),

@@ -12,6 +12,7 @@ const Id = (description: string) => Type.Integer({ minimum: 1, maximum: Number.M
 export const WorkspaceParams = Type.Object({ workspace_id: Id('The workspace id (its database\'s id)') });
 export const TableParams = Type.Object({ workspace_id: Id('The workspace id'), table_id: Id('The table id') });
 export const ColumnParams = Type.Object({ workspace_id: Id('The workspace id'), table_id: Id('The table id'), schema_name: Type.String({ minLength: 1, description: 'The column name (`group.name` for an object\'s field)' }) });
+export const BranchLabelParams = Type.Object({ workspace_id: Id('The workspace id'), branch_label: Type.String({ minLength: 1, maxLength: 255, description: 'The branch label (`v1` is the default branch)' }) });
 export const LabelParams = Type.Object({ workspace_id: Id('The workspace id'), label: Type.String({ minLength: 1, maxLength: 255, description: 'The data source label (`live` is branch main)' }) });
 
 /** Xano's meta-object paging: `{curPage, nextPage, prevPage, items}`. */
@@ -32,13 +33,19 @@ export async function liveBranch(strata: Strata, workspaceId: number): Promise<B
 
 /** The `x-data-source` header the table, schema, index and content endpoints honour. */
 export const DataSourceHeader = Type.Object({
-  'x-data-source': Type.Optional(Type.String({ minLength: 1, maxLength: 255, default: LIVE, description: 'The data source (`live` is branch main; another label is the branch of that name)' })),
+  // No schema default: a default would be written into the request's headers, and request
+  // history would show a header the client never sent.
+  'x-data-source': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'The data source (default `live`, branch main; another label is the branch of that name)' })),
 });
 
-/** The branch a request works on: the workspace's data source named by `x-data-source` (default live). */
+/**
+ * The Strata branch a request works on: the Xano branch `?branch=` names (empty: the live
+ * one; tools send it on every call), and on v1 the data source `x-data-source` names (default live).
+ */
 export function sourceBranch(strata: Strata, request: FastifyRequest): Promise<BranchContext> {
   const header = request.headers['x-data-source'];
-  return strata.workspaces.dataSourceBranch(guardedWorkspace(request), typeof header === 'string' ? header : LIVE);
+  const branch = (request.query as Record<string, unknown> | undefined)?.branch;
+  return strata.xanoBranches.resolve(guardedWorkspace(request), typeof branch === 'string' && branch !== '' ? branch : undefined, typeof header === 'string' ? header : LIVE);
 }
 
 /**
