@@ -158,7 +158,7 @@ describeInBrowser('console: records grid', () => {
     // While the user reads the confirmation, r3 is deleted elsewhere.
     expect((await suite.server.request('DELETE', '/db/shop:main/tables/atomic/data/r3')).status).toBe(200);
     await confirm.getByRole('button', { name: 'Delete 3 records' }).click();
-    await expect.poll(() => confirm.getByRole('alert').textContent()).toBe('Nothing was deleted: operation 2: record [r3] not found (400)');
+    await expect.poll(() => confirm.getByRole('alert').textContent()).toBe('Nothing was deleted: operation 2: table [atomic]: no rows deleted (400)');
     expect((await record(suite.server, 'atomic', 'r2')).status).toBe(200);
     expect((await record(suite.server, 'atomic', 'r5')).status).toBe(200);
     await confirm.getByRole('button', { name: 'Cancel' }).click();
