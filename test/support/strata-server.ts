@@ -86,7 +86,10 @@ export async function startStrata(
       return { status: response.status, bytes: Buffer.from(await response.arrayBuffer()), headers: response.headers };
     },
     async close() {
-      await app.close();
+      // A client socket a test left open (a kept-alive or half-drained upload connection) must
+      // not hold the suite's teardown: after a grace period, end whatever is still connected.
+      const force = setTimeout(() => app.server.closeAllConnections(), 5_000);
+      await app.close().finally(() => clearTimeout(force));
       await strata.close();
       await cleanup();
     },

@@ -28,6 +28,11 @@ export function requestedFields(record: Fields, columns: string[]): Fields {
       const value = source[parts[i]!];
       if (i === parts.length - 1) {
         merge(target, parts[i]!, isRecord(value) ? withoutMeta(value) : value);
+      } else if (!isRecord(value) && parts[i] !== 'xata') {
+        // An object column or a file the projection already cut to what was named: kept whole,
+        // and by reference (a file's base64Content is filled into that object before sending).
+        merge(target, parts[i]!, value);
+        break;
       } else {
         target = (isObject(target[parts[i]!]) ? target[parts[i]!] : (target[parts[i]!] = {})) as Fields;
         source = value;
