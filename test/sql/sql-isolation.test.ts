@@ -165,7 +165,8 @@ describeEachEngine('SQL over HTTP: isolation and refusals', (engine) => {
     expect((await s.request('GET', '/db/iso:main/tables/people/data/p1')).body.name).toBe('Pat');
   });
 
-  it.runIf(engine.name === 'postgres')('on PostgreSQL, the branch role can read its branch tables and nothing else', async () => {
+  // PostgreSQL only (SQLite has no roles): declared only there, so no skipped test is counted.
+  if (engine.name === 'postgres') it('on PostgreSQL, the branch role can read its branch tables and nothing else', async () => {
     expect((await sql('SELECT count(*) FROM people')).status).toBe(200);
     const client = new pg.Client({ connectionString: s.config.databaseUrl });
     await client.connect();
