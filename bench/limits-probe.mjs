@@ -1,5 +1,5 @@
 /**
- * What a request at each request limit (src/core/request-limits.ts) costs: the core and storage
+ * What a request at each request limit (src/kernel/request-limits.ts) costs: the core and storage
  * in-process, without HTTP, one request at a time, on a table of ROWS rows. These are the
  * worst cases a single request may ask for; each should cost well under 100–200 ms on SQLite,
  * which runs on the event loop (every other request waits meanwhile).
@@ -12,8 +12,8 @@
 import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
 
 const dist = path.resolve(process.env.PROBE_DIST ?? 'dist');
-const { Strata } = await import(path.join(dist, 'core/strata.js'));
-const { REQUEST_LIMITS: L } = await import(path.join(dist, 'core/request-limits.js'));
+const { openStrata } = await import(path.join(dist, 'open-strata.js'));
+const { REQUEST_LIMITS: L } = await import(path.join(dist, 'kernel/request-limits.js'));
 const { xataRecordFormat: format } = await import(path.join(dist, 'http/data-api/xata-record-format.js'));
 const rows = Number(process.env.ROWS ?? 10_000);
 const runs = Number(process.env.RUNS ?? 5);
@@ -21,7 +21,7 @@ const scale = Number(process.env.LIMIT_SCALE ?? 1);
 for (const key of Object.keys(L)) L[key] = Math.round(L[key] * scale);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lprobe-'));
-const strata = await Strata.open({ dataDir: dir, databaseUrl: process.env.PGURL });
+const strata = await openStrata({ dataDir: dir, databaseUrl: process.env.PGURL });
 const COLUMNS = [{ name: 'name', type: 'string' }, { name: 'n', type: 'int' }, { name: 'tags', type: 'multiple' }, { name: 'born', type: 'datetime' }];
 try {
   await strata.databases.create('probe');

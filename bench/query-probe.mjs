@@ -11,12 +11,12 @@ import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path'
 import { BRANCH, COLUMNS, DB, TABLE, codeOf, idOf, rowValues } from './data.js';
 
 const dist = path.resolve(process.env.PROBE_DIST ?? 'dist');
-const { Strata } = await import(path.join(dist, 'core/strata.js'));
+const { openStrata } = await import(path.join(dist, 'open-strata.js'));
 const { xataRecordFormat: format } = await import(path.join(dist, 'http/data-api/xata-record-format.js'));
 const rows = Number(process.env.ROWS ?? 20_000);
 const queries = Number(process.env.QUERIES ?? 5000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qprobe-'));
-const strata = await Strata.open({ dataDir: dir, databaseUrl: process.env.PGURL });
+const strata = await openStrata({ dataDir: dir, databaseUrl: process.env.PGURL });
 try {
   await strata.databases.create(DB);
   const ctx = await strata.databases.resolve(DB, BRANCH);

@@ -1,8 +1,8 @@
 import fs from 'node:fs'; import os from 'node:os'; import path from 'node:path';
-import { Strata } from '../dist/core/strata.js';
 import { xataRecordFormat as format } from '../dist/http/data-api/xata-record-format.js';
+import { openStrata } from '../dist/open-strata.js';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sprof-'));
-const strata = await Strata.open({ dataDir: dir, databaseUrl: process.env.PGURL });
+const strata = await openStrata({ dataDir: dir, databaseUrl: process.env.PGURL });
 await strata.databases.create('bench');
 const ctx = await strata.databases.resolve('bench', 'main');
 await strata.schema.createTable(ctx, 'items', [{ name: 'name', type: 'string' }, { name: 'age', type: 'int' }]);

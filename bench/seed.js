@@ -5,8 +5,8 @@
  * process while no Strata server is running. Prints one JSON line: {rows, ms}.
  */
 import path from 'node:path';
-import { Strata } from '../dist/core/strata.js';
 import { BRANCH, COLUMNS, DB, TABLE, idOf, rowValues } from './data.js';
+import { openStrata } from '../dist/open-strata.js';
 
 const rows = Number(process.env.BENCH_ROWS ?? 100_000);
 const batch = Number(process.env.BENCH_SEED_BATCH ?? 1000);
@@ -14,7 +14,7 @@ const databaseUrl = process.env.DATABASE_URL?.trim() || undefined;
 const dataDir = path.resolve(process.env.DATA_DIR ?? './data');
 
 const started = performance.now();
-const strata = await Strata.open({ dataDir, databaseUrl });
+const strata = await openStrata({ dataDir, databaseUrl });
 try {
   const ctx = await strata.databases.resolve(DB, BRANCH);
   const { table } = await strata.records.table(ctx, TABLE);

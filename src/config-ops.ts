@@ -1,4 +1,4 @@
-import { ConfigError, integer } from './config.js';
+import { ConfigError, integer } from './config-values.js';
 
 /** Operations settings: request history, change streams, shutdown. Validated with the rest at start. */
 export interface OpsConfig {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { loadOpsConfig, type OpsConfig } from './config-ops.js';
+import { ConfigError, integer } from './config-values.js';
 import type { AccessOptions } from './http/access-options.js';
 import { loadAccessConfig } from './config-access.js';
 import type { PgTimeouts } from './storage/postgres/postgres-connections.js';
@@ -26,17 +27,8 @@ export interface Config {
   trustProxy: boolean | string;
 }
 
-export class ConfigError extends Error {}
-
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-export function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
-  return value;
-}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;

@@ -1,8 +1,9 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { ConfigError } from './config-values.js';
 import { bootstrapOwner } from './core/bootstrap.js';
-import { Strata } from './core/strata.js';
 import { buildServer } from './http/server.js';
 import { claimDataDir } from './storage/sqlite/server-lock.js';
+import { openStrata } from './open-strata.js';
 
 /** `npm start`: validate configuration, open storage, create the owner on first start, serve. */
 async function main(): Promise<void> {
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   // SQLite: one server per DATA_DIR (PostgreSQL nodes share their database by design).
   // Held until exit (a collected handle would close it and drop the lock).
   const releaseDataDir = config.databaseUrl ? undefined : claimDataDir(config.dataDir);
-  const strata = await Strata.open(config);
+  const strata = await openStrata(config);
   const first = await bootstrapOwner(strata, config.ownerEmail);
   const app = await buildServer(strata, {
     instanceName: config.instanceName, bodyLimit: config.bodyLimit, logLevel: config.logLevel, access: config.access, trustProxy: config.trustProxy,

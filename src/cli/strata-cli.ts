@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
-import { StrataError } from '../core/errors.js';
-import { Strata } from '../core/strata.js';
+import { loadConfig } from '../config.js';
+import { ConfigError } from '../config-values.js';
+import { StrataError } from '../kernel/errors.js';
 import { accountCommand, memberCommand, tokenCommand, UsageError } from './access-commands.js';
 import { filesCommand } from './files-commands.js';
+import { openStrata } from '../open-strata.js';
 
 export { UsageError };
 
@@ -45,7 +46,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   });
   const handler = { account: accountCommand, token: tokenCommand, member: memberCommand, files: filesCommand }[group];
   if (!handler) throw new UsageError(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`);
-  const strata = await Strata.open(loadConfig());
+  const strata = await openStrata(loadConfig());
   try {
     await handler(strata, command, values, out);
     return 0;

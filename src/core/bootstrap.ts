@@ -1,4 +1,4 @@
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 import { randomSecret } from './ids.js';
 import type { Strata } from './strata.js';
 

@@ -1,10 +1,10 @@
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 import { assertBranchName, assertDatabaseName } from './names.js';
-import { BranchSchema } from './model/table-model.js';
+import { BranchSchema } from '../kernel/model/table-model.js';
 import type { AccountAccess } from './auth/account-access.js';
 import { deleteBlobs, type FileSettings } from './files/file-effects.js';
 import { collectBlobKeys } from './files/file-references.js';
-import type { BranchReader, BranchRow, BranchStore, DatabaseRow, Storage } from '../storage/storage.js';
+import type { BranchReader, BranchRow, BranchStore, DatabaseRow, Storage } from './ports/storage.js';
 
 /** A resolved `{db}:{branch}`: the rows, the storage, and the (cached) schema. */
 export interface BranchContext {

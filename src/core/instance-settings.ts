@@ -1,4 +1,4 @@
-import type { SystemStore } from '../storage/storage.js';
+import type { SystemStore } from './ports/storage.js';
 
 /** Instance-wide settings documents (e.g. Xata's workspace settings), stored as given and merged on update. */
 export class InstanceSettings {

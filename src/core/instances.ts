@@ -1,4 +1,4 @@
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 /**
  * The Master Metadata API's instances: this deployment, plus any other instances of a fleet

@@ -1,4 +1,4 @@
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 /**
  * Name rules from the Xata contract. Identifiers that pass these checks are still always

@@ -1,7 +1,6 @@
-import type { Storage } from '../storage/storage.js';
+import type { Storage } from './ports/storage.js';
 import { FileService } from './files/file-service.js';
 import { FileUrls } from './files/file-urls.js';
-import { openStorage, type StorageConfig } from '../storage/open-storage.js';
 import { AccountService } from './auth/accounts.js';
 import { AccountSetup } from './auth/account-setup.js';
 import { TokenService } from './auth/tokens.js';
@@ -100,10 +99,6 @@ export class Strata {
     const quota = new WorkspaceQuota(storage.system, this.ops.workspaceQuotaBytes);
     this.databases.files = { blobs: storage.blobs, maxBytes: this.ops.fileMaxBytes, quota, library: { find: (db, ref) => storage.system.findWorkspaceFile(db, ref) } };
     this.fileLibrary = new FileLibrary(storage.system, storage.blobs, this.ops.fileMaxBytes, quota, (db, ids, limit) => libraryUsage(this.databases, storage.system, db, ids, limit));
-  }
-
-  static async open(config: StorageConfig & { ops?: Partial<OpsConfig> }, historyTiming?: Partial<RecorderTiming>): Promise<Strata> {
-    return new Strata(await openStorage(config), config.ops, historyTiming);
   }
 
   /** Whether storage answers (readiness). */

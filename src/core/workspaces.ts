@@ -1,8 +1,8 @@
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 import type { BranchContext, DatabaseService } from './databases.js';
 import type { AccountAccess } from './auth/account-access.js';
 import type { InstanceSettings } from './instance-settings.js';
-import type { BranchRow, DatabaseRow } from '../storage/storage.js';
+import type { BranchRow, DatabaseRow } from './ports/storage.js';
 
 /**
  * Workspaces and data sources as the Metadata API sees them: a workspace IS the database of

@@ -1,5 +1,5 @@
 import type { BranchContext, DatabaseService } from './databases.js';
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 import type { InstanceSettings } from './instance-settings.js';
 import { assertBranchName } from './names.js';
 import {

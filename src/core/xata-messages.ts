@@ -1,4 +1,4 @@
-import { StrataError } from './errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 /**
  * The errors whose words are Xata's: clients (the official SDK's own tests among them) match

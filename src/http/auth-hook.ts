@@ -4,7 +4,7 @@ import { allows, scopeBit, type Scope } from '../core/auth/scopes.js';
 import { csrfToken } from '../core/auth/sessions.js';
 import { canonicalId } from '../core/ids.js';
 import type { Actor } from '../core/auth/tokens.js';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 import type { Strata } from '../core/strata.js';
 import { AuthLimits } from './rate-limits.js';
 import { workspaceParamOf, type RouteAccess, type WorkspaceParam } from './route-access.js';

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 import { markRetryable } from './retry-after.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 /**
  * Ajv's type coercion turns a query-string or path value such as `1e999` or `Infinity` into

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Strata } from '../core/strata.js';
 import { isPublic } from './route-access.js';
-import { storageFull } from '../storage/storage-full.js';
+import { storageFull } from '../core/ports/storage-full.js';
 
 /** Liveness and readiness: the only data-free routes that need no token; probes call by address, so any Host. */
 export const healthRoutes = (strata: Strata): FastifyPluginAsync => async (app) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

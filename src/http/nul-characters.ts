@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 /**
  * PostgreSQL stores no NUL character in text, and a lookup with one fails inside the driver;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, preValidationHookHandler } from 'fastify';
 import { canonicalId } from '../core/ids.js';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 
 /**
  * Path parameters that name an object by number (`workspace_id`, `table_id`, `file_id`) have

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 import { MemoryRateCounters } from '../core/auth/memory-rate-counters.js';
-import type { RateCounters, RateWindow } from '../core/auth/rate-counters.js';
+import type { RateCounters, RateWindow } from '../core/ports/rate-counters.js';
 
 export interface Limit { limit: number; windowMs: number }
 

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { StrataError } from '../core/errors.js';
+import type { StrataError } from '../kernel/errors.js';
 
 /**
  * Storage unavailable (503) tells clients when to come back: a few seconds, the time the

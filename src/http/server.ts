@@ -31,7 +31,7 @@ import { fileUploadUrlRoutes } from './files/file-upload-url-routes.js';
 import { registerFileContentFill } from './files/file-content-fill.js';
 import { registerOps } from './ops/register-ops.js';
 import { registerConsole } from './console/console-routes.js';
-import { REQUEST_LIMITS, limitExceeded } from '../core/request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../kernel/request-limits.js';
 import { jsonTextFault } from '../core/json-depth.js';
 import { nulRefused, refuseNulInUrls } from './nul-characters.js';
 import { refuseInfiniteNumbers } from './finite-numbers.js';

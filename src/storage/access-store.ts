@@ -1,6 +1,6 @@
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../kernel/errors.js';
 import { sql, type Kysely } from 'kysely';
-import type { AccountRow, MembershipRow, SessionRow, TokenRow } from './storage.js';
+import type { AccountRow, MembershipRow, SessionRow, TokenRow } from '../core/ports/storage.js';
 
 /**
  * Who may do what: workspace memberships, console sessions, and the token and account

@@ -1,16 +1,16 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
-import type { LeafColumn } from '../core/model/column-types.js';
-import { TableModel, type TableRecord } from '../core/model/table-model.js';
-import type { PlanField, SelectPlan } from '../core/query/select-plan.js';
+import type { LeafColumn } from '../kernel/model/column-types.js';
+import { TableModel, type TableRecord } from '../kernel/model/table-model.js';
+import type { PlanField, SelectPlan } from '../kernel/plans/select-plan.js';
 import { FilterSql } from './filter-sql.js';
 import { checkBoundParameters, memoisedSelect, selectShape, selectSql, type CompiledSelect } from './select-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
-import type { BranchTx, MigrationRow, PlanRow, SqlRows, SqlRun, WriteValue } from './storage.js';
+import type { BranchTx, MigrationRow, PlanRow, SqlRows, SqlRun, WriteValue } from '../core/ports/storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
-import type { GroupPlan, NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
+import type { GroupPlan, NearestPlan, NearestResult } from '../kernel/plans/group-plan.js';
 import { runGroupPlan } from './group-sql.js';
 import { runNearestPlan } from './vector-sql.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../kernel/lru-cache.js';
 
 /**
  * Compiled write statements of every branch in the process, keyed by table model (a schema
@@ -20,12 +20,13 @@ import { LruCache } from './lru-cache.js';
 export const WRITE_STATEMENTS_KEPT = 1000;
 const writeStatements = new LruCache<string, string>(WRITE_STATEMENTS_KEPT);
 export const keptWriteStatements = (): number => writeStatements.size;
-import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
+import type { SearchHits, SearchPlan, TermToExpand } from '../kernel/plans/search-plan.js';
 import { SearchIndexSql } from './search-index-sql.js';
 import { runSearch } from './search-sql.js';
 import { TableIndexSql } from './index-sql.js';
-import type { TableIndex } from '../core/model/table-index.js';
-import { ChangeLogSql, type ChangeInput, type ChangeRow } from './change-log-sql.js';
+import type { TableIndex } from '../kernel/model/table-index.js';
+import { ChangeLogSql } from './change-log-sql.js';
+import type { ChangeInput, ChangeRow } from '../core/ports/change-log.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id

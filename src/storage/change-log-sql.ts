@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { BranchSqlOptions } from './branch-sql.js';
+import type { ChangeInput, ChangeRow } from '../core/ports/change-log.js';
 
 /**
  * The branch's change log: every committed record write as a row with a sequence number.
@@ -11,9 +12,6 @@ import type { BranchSqlOptions } from './branch-sql.js';
 export const CHANGES_TABLE = '_strata_changes';
 export const CHANGE_HEAD_TABLE = '_strata_change_head';
 
-export type ChangeOp = 'insert' | 'update' | 'delete';
-export interface ChangeInput { at: number; table: string; recordId: string; op: ChangeOp; version: number | null; record: string | null }
-export interface ChangeRow extends ChangeInput { seq: number }
 
 const PRUNE_EVERY = 1000;
 

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { CompareOp, FieldRef, Filter, JsonTest, PatternPart } from '../core/query/filter-ast.js';
-import type { PlanField } from '../core/query/select-plan.js';
+import type { CompareOp, FieldRef, Filter, JsonTest, PatternPart } from '../kernel/plans/filter-ast.js';
+import type { PlanField } from '../kernel/plans/select-plan.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 /**

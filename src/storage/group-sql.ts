@@ -1,10 +1,10 @@
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
-import { groupKeyColumn, type GroupKey, type GroupOrder, type GroupPlan, type Measure } from '../core/analytics/group-plan.js';
-import type { PlanField } from '../core/query/select-plan.js';
+import { groupKeyColumn, type GroupKey, type GroupPlan, type Measure } from '../kernel/plans/group-plan.js';
+import type { PlanField } from '../kernel/plans/select-plan.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
 import type { BranchSqlOptions } from './branch-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
-import type { PlanRow } from './storage.js';
+import type { PlanRow } from '../core/ports/storage.js';
 
 /**
  * A GroupPlan → one SQL statement for both engines:

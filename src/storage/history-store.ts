@@ -1,49 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 
+import type { HistoryField, HistoryQuery, HistoryRow, HistoryStore } from '../core/ports/history-store.js';
+
 /**
  * Request history rows, one Kysely implementation for both engines. On SQLite the table
  * lives in its own file (`history.db`), so recording never competes with data writes for a
  * writer; on PostgreSQL it is `strata.request_history`.
  */
-export interface HistoryRow {
-  workspaceId: number;
-  /** Epoch milliseconds. */
-  createdAt: number;
-  durationMs: number;
-  status: number;
-  verb: string;
-  uri: string;
-  branch: string | null;
-  tokenId: string | null;
-  clientIp: string | null;
-  /** JSON texts, already redacted and capped. */
-  input: string | null;
-  requestHeaders: string;
-  responseHeaders: string;
-  responseSize: number;
-  output: string | null;
-}
-
-export type HistoryField = 'id' | 'created_at' | 'duration' | 'status' | 'verb' | 'uri' | 'branch' | 'token_id';
-export type HistoryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'not in' | 'like';
-export interface HistoryCondition { field: HistoryField; op: HistoryOp; value: unknown }
-
-export interface HistoryQuery {
-  workspaceId: number;
-  where: HistoryCondition[];
-  sort: Array<{ field: HistoryField; desc: boolean }>;
-  offset: number;
-  limit: number;
-  includeOutput: boolean;
-}
-
-export interface HistoryStore {
-  insert(rows: HistoryRow[]): Promise<void>;
-  search(query: HistoryQuery): Promise<Array<HistoryRow & { id: number }>>;
-  /** Deletes entries older than `before` and, per workspace, all but the newest `keep`; answers how many went. */
-  prune(opts: { before: number; keep: number }): Promise<number>;
-}
-
 const COLUMNS: Record<HistoryField, string> = {
   id: 'id', created_at: 'created_at', duration: 'duration_ms', status: 'status', verb: 'verb', uri: 'uri', branch: 'branch', token_id: 'token_id',
 };

@@ -1,6 +1,6 @@
-import type { LeafColumn } from '../core/model/column-types.js';
-import type { SearchLanguage, VectorOp } from '../core/model/table-index.js';
-import type { TableModel } from '../core/model/table-model.js';
+import type { LeafColumn } from '../kernel/model/column-types.js';
+import type { SearchLanguage, VectorOp } from '../kernel/model/table-index.js';
+import type { TableModel } from '../kernel/model/table-model.js';
 import type { SearchContext } from './search-dialect.js';
 
 /** A column of a Metadata API search index and its priority (higher ranks first). */

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import { StrataError } from '../core/errors.js';
-import type { TableIndex } from '../core/model/table-index.js';
-import type { LeafColumn } from '../core/model/column-types.js';
-import type { TableModel } from '../core/model/table-model.js';
+import { StrataError } from '../kernel/errors.js';
+import type { TableIndex } from '../kernel/model/table-index.js';
+import type { LeafColumn } from '../kernel/model/column-types.js';
+import type { TableModel } from '../kernel/model/table-model.js';
 import type { BranchSqlOptions } from './branch-sql.js';
 import type { SearchContext } from './search-dialect.js';
 

@@ -1,4 +1,4 @@
-import type { Storage } from './storage.js';
+import type { Storage } from '../core/ports/storage.js';
 import { openSqliteStorage } from './sqlite/sqlite-engine.js';
 import { openPostgresStorage } from './postgres/postgres-engine.js';
 import type { PgTimeouts } from './postgres/postgres-connections.js';

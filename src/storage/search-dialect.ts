@@ -1,7 +1,7 @@
 import type { Kysely, RawBuilder } from 'kysely';
-import type { LeafColumn } from '../core/model/column-types.js';
-import type { TableModel } from '../core/model/table-model.js';
-import type { SearchPlan, TermToExpand } from '../core/search/search-plan.js';
+import type { LeafColumn } from '../kernel/model/column-types.js';
+import type { TableModel } from '../kernel/model/table-model.js';
+import type { SearchPlan, TermToExpand } from '../kernel/plans/search-plan.js';
 
 /** What an engine's search code works with: the connection (or transaction) and this branch's names. */
 export interface SearchContext {

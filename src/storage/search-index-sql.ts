@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { LeafColumn } from '../core/model/column-types.js';
-import type { TableModel } from '../core/model/table-model.js';
-import { MAX_EXPANSIONS, nearestTerms } from '../core/search/fuzzy.js';
-import type { TermToExpand } from '../core/search/search-plan.js';
-import { isSearchable, searchableLeaves } from '../core/search/search-text.js';
+import type { LeafColumn } from '../kernel/model/column-types.js';
+import type { TableModel } from '../kernel/model/table-model.js';
+import { MAX_EXPANSIONS, nearestTerms } from '../kernel/text/fuzzy.js';
+import type { TermToExpand } from '../kernel/plans/search-plan.js';
+import { isSearchable, searchableLeaves } from '../kernel/text/search-text.js';
 import type { BranchSqlOptions } from './branch-sql.js';
 import { sameColumns, type SearchContext } from './search-dialect.js';
 

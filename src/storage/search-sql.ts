@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { PlanField } from '../core/query/select-plan.js';
-import { TOTAL_COUNT_LIMIT, type NumericModifier, type ScoreBooster, type SearchHits, type SearchPlan } from '../core/search/search-plan.js';
-import { searchableLeaves } from '../core/search/search-text.js';
+import type { PlanField } from '../kernel/plans/select-plan.js';
+import { TOTAL_COUNT_LIMIT, type NumericModifier, type ScoreBooster, type SearchHits, type SearchPlan } from '../kernel/plans/search-plan.js';
+import { searchableLeaves } from '../kernel/text/search-text.js';
 import type { BranchSqlOptions } from './branch-sql.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
 import type { SearchDialect } from './search-dialect.js';

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import { deletionKeys } from '../core/search/fuzzy.js';
-import type { TermToExpand } from '../core/search/search-plan.js';
+import { deletionKeys } from '../kernel/text/fuzzy.js';
+import type { TermToExpand } from '../kernel/plans/search-plan.js';
 import type { SearchContext } from './search-dialect.js';
 
 /**

@@ -1,8 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { TableModel } from '../core/model/table-model.js';
-import type { SelectPlan, SortKey } from '../core/query/select-plan.js';
+import type { TableModel } from '../kernel/model/table-model.js';
+import type { SelectPlan, SortKey } from '../kernel/plans/select-plan.js';
 import { FilterSql, fieldKey, fieldSql } from './filter-sql.js';
-import { LruCache } from './lru-cache.js';
+import { LruCache } from '../kernel/lru-cache.js';
 
 /**
  * A select plan's SQL, and its memo: the text is compiled once per plan *shape* (fields,

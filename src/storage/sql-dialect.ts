@@ -1,9 +1,9 @@
 import type { Kysely, RawBuilder } from 'kysely';
-import type { JsonStep, PatternPart } from '../core/query/filter-ast.js';
-import type { LeafColumn } from '../core/model/column-types.js';
-import type { IdKind } from '../core/model/table-model.js';
-import type { StrataError } from '../core/errors.js';
-import type { CalendarUnit, SimilarityFunction } from '../core/analytics/group-plan.js';
+import type { JsonStep, PatternPart } from '../kernel/plans/filter-ast.js';
+import type { LeafColumn } from '../kernel/model/column-types.js';
+import type { IdKind } from '../kernel/model/table-model.js';
+import type { StrataError } from '../kernel/errors.js';
+import type { CalendarUnit, SimilarityFunction } from '../kernel/plans/group-plan.js';
 import type { SearchDialect } from './search-dialect.js';
 import type { IndexDialect } from './index-dialect.js';
 

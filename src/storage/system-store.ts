@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { AccountRow, BranchRow, DatabaseRow, MembershipRow, SystemStore, TokenRow, WorkspaceFileQuery, WorkspaceFileRow } from './storage.js';
+import type { AccountRow, BranchRow, DatabaseRow, MembershipRow, SystemStore, TokenRow, WorkspaceFileQuery, WorkspaceFileRow } from '../core/ports/storage.js';
 import type { ArrayQuery } from './array-query.js';
 import { createAccessTables, KyselyAccessStore, membershipsJson, parseMemberships, type AccessTables } from './access-store.js';
 
@@ -55,10 +55,6 @@ export async function createSystemTables(db: Kysely<any>, engine: 'sqlite' | 'po
 
 const toAccount = (r: SystemTables['accounts']): AccountRow => ({
   id: r.id, email: r.email, name: r.name, passwordHash: r.password_hash, isOwner: Number(r.is_owner) === 1, createdAt: r.created_at,
-});
-const toToken = (r: SystemTables['tokens']): TokenRow => ({
-  id: r.id, accountId: r.account_id, name: r.name, hash: r.hash, scopes: Number(r.scopes), createdAt: r.created_at,
-  lastUsedAt: r.last_used_at, expiresAt: r.expires_at, revokedAt: r.revoked_at,
 });
 const toWorkspaceFile = (r: SystemTables['workspace_files']): WorkspaceFileRow => ({
   id: Number(r.id), databaseId: Number(r.database_id), createdAt: r.created_at, name: r.name, size: Number(r.size),

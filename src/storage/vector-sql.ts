@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
-import { and, type Filter } from '../core/query/filter-ast.js';
-import type { NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
+import { and, type Filter } from '../kernel/plans/filter-ast.js';
+import type { NearestPlan, NearestResult } from '../kernel/plans/group-plan.js';
 import { FilterSql, fieldSql } from './filter-sql.js';
 import type { GroupSqlTarget } from './group-sql.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeEachEngine, sqliteEngine, type EngineUnderTest } from '../support/engines.js';
 import { cli, cliAsync, ROOT, startServer } from '../support/processes.js';
-import { Strata } from '../../src/core/strata.js';
+import { openStrata } from '../../src/open-strata.js';
 
 describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -54,7 +54,7 @@ describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
 
   it('accounts take --role; tokens are listed and revoked; members are listed, added and removed', async () => {
     const config = await provision();
-    const strata = await Strata.open(config);
+    const strata = await openStrata(config);
     try { await strata.databases.create('app'); } finally { await strata.close(); }
     expect(cli(['account', 'create', '--email', 'boss@b.co', '--password', 'long-enough'], config).stdout).toContain('(instance owner)');
     expect(cli(['account', 'create', '--email', 'ed@b.co', '--password', 'long-enough', '--role', 'editor', '--workspace', 'app'], config).stdout)
@@ -94,7 +94,7 @@ describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
     const make = (email: string, name: string) => cli(['token', 'create', '--email', email, '--name', name], config).stdout.trim();
     const pats = [make('pat@b.co', 'a'), make('pat@b.co', 'b')];
     const boss = make('boss@b.co', 'keep');
-    let strata = await Strata.open(config);
+    let strata = await openStrata(config);
     let session: string;
     try { session = (await strata.sessions.open((await strata.accounts.findByEmail('pat@b.co'))!.id)).secret; } finally { await strata.close(); }
     expect(cli(['token', 'revoke', '--email', 'pat@b.co'], config)).toMatchObject({ status: 2, stderr: expect.stringContaining('--id or --all') });
@@ -102,14 +102,14 @@ describeEachEngine('CLI and first start', (engine: EngineUnderTest) => {
     expect(cli(['token', 'revoke', '--email', 'pat@b.co', '--all'], config).stdout).toBe('revoked 2 tokens of pat@b.co\n');
     expect(cli(['token', 'list', '--email', 'pat@b.co'], config).stdout).not.toContain('\tactive\t');
     const late = make('pat@b.co', 'c');
-    strata = await Strata.open(config);
+    strata = await openStrata(config);
     try {
       for (const secret of pats) expect(await strata.tokens.authenticate(secret)).toBeUndefined();
       expect(await strata.tokens.authenticate(late)).toBeDefined();
       expect(await strata.sessions.authenticate(session)).toBeDefined();
     } finally { await strata.close(); }
     expect(cli(['account', 'sign-out', '--email', 'pat@b.co'], config).stdout).toBe('signed pat@b.co out everywhere: console sessions ended, 1 token revoked\n');
-    strata = await Strata.open(config);
+    strata = await openStrata(config);
     try {
       expect(await strata.tokens.authenticate(late)).toBeUndefined();
       expect(await strata.sessions.authenticate(session)).toBeUndefined();

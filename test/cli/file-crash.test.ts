@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describeEachEngine, type EngineUnderTest } from '../support/engines.js';
 import { cli, startServer } from '../support/processes.js';
-import { Strata } from '../../src/core/strata.js';
+import { openStrata } from '../../src/open-strata.js';
 
 /**
  * A real crash in the middle of a file upload: the real server (`node dist/main.js`) is
@@ -37,7 +37,7 @@ describeEachEngine('a crash during an upload, then files gc', (engine: EngineUnd
     expect(created.status).toBe(201);
 
     // An observer of the same storage (as the CLI is): which blobs exist, how many bytes a blob has on the server.
-    const observer = await Strata.open(config);
+    const observer = await openStrata(config);
     const pgClient = config.databaseUrl ? new pg.Client({ connectionString: config.databaseUrl }) : undefined;
     await pgClient?.connect();
     const blobs = async () => { const out = new Map<string, number>(); for await (const b of observer.storage.blobs.list()) out.set(b.key, b.size); return out; };

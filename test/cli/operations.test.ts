@@ -5,7 +5,7 @@ import { describeEachEngine, sqliteEngine, type EngineUnderTest } from '../suppo
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { openSse } from '../support/sse.js';
 import { scopeBit } from '../../src/core/auth/scopes.js';
-import { Strata } from '../../src/core/strata.js';
+import { openStrata } from '../../src/open-strata.js';
 
 /** Operations: /metrics, configuration checks, and graceful shutdown of the real server (npm start). */
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -113,7 +113,7 @@ describeEachEngine('graceful shutdown', (engine: EngineUnderTest) => {
       // Every JSON log line carries its level and time; request lines their request id.
       for (const line of output.split('\n').filter((l) => l.startsWith('{'))) expect(JSON.parse(line)).toMatchObject({ level: expect.any(Number), time: expect.any(Number) });
       // The history queued at SIGTERM was written: all 22 requests to the workspace are there.
-      const strata = await Strata.open(config);
+      const strata = await openStrata(config);
       try {
         const ws = (await strata.databases.get('down')).id;
         const entries = await strata.history.search({ workspaceId: ws, where: [], sort: [], offset: 0, limit: 100, includeOutput: false });

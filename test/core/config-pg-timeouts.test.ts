@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { ConfigError } from '../../src/config-values.js';
 
 /** The timeouts towards PostgreSQL: defaults, and a clear error at start for a bad value. */
 describe('PostgreSQL timeouts in the configuration', () => {

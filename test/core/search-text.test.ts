@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { allowedEdits, editDistance, MAX_EXPANSIONS, nearestTerms, prefixEditDistance } from '../../src/core/search/fuzzy.js';
+import { allowedEdits, editDistance, MAX_EXPANSIONS, nearestTerms, prefixEditDistance } from '../../src/kernel/text/fuzzy.js';
 import { highlightText, termMatcher } from '../../src/core/search/highlight.js';
-import { queryWords, tokenize } from '../../src/core/search/search-text.js';
+import { queryWords, tokenize } from '../../src/kernel/text/search-text.js';
 
 /** The engine-independent pieces of search: words, edit distances, expansions, highlight fragments. */
 describe('search words', () => {

@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
-import { percentileKey, xataPercentile } from '../../src/core/analytics/percentile.js';
+import { percentileKey, xataPercentile } from '../../src/kernel/percentile.js';
 import { expectError } from '../support/data-api-errors.js';
 
 /**
  * Analytics over real HTTP on every engine: POST /tables/{t}/summarize, /aggregate and
  * /vectorSearch against one seeded table, with the exact numbers each must answer.
  */
-type Res = Awaited<ReturnType<RunningStrata['request']>>;
 
 const BRANCH = '/db/shop:main';
 const SALES = `${BRANCH}/tables/sales`;

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postgresEngine } from '../support/engines.js';
 import { startServer } from '../support/processes.js';
-import { Strata } from '../../src/core/strata.js';
+import { openStrata } from '../../src/open-strata.js';
 
 /**
  * Two Strata server processes sharing one PostgreSQL database count rate limits once: failed
@@ -32,7 +32,7 @@ describe.skipIf(!inject('postgresAvailable'))('[postgres] rate limits across nod
     const provisioned = await postgresEngine.provision();
     cleanup = provisioned.cleanup;
     databaseUrl = provisioned.config.databaseUrl!;
-    const strata = await Strata.open(provisioned.config);
+    const strata = await openStrata(provisioned.config);
     try {
       const account = await strata.accounts.create({ email: 'owner@test.local', password: 'password-1' });
       good = (await strata.tokens.create(account, { name: 'good' })).secret;

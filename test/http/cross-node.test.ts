@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { postgresEngine } from '../support/engines.js';
 import { startServer } from '../support/processes.js';
-import { Strata } from '../../src/core/strata.js';
+import { openStrata } from '../../src/open-strata.js';
 
 /**
  * Two Strata server processes sharing one PostgreSQL database: a revocation or a role change
@@ -24,7 +24,7 @@ describe.skipIf(!inject('postgresAvailable'))('[postgres] access across nodes', 
   beforeAll(async () => {
     const provisioned = await postgresEngine.provision();
     cleanup = provisioned.cleanup;
-    const strata = await Strata.open(provisioned.config);
+    const strata = await openStrata(provisioned.config);
     try {
       const ownerAccount = await strata.accounts.create({ email: 'owner@test.local', password: 'password-1' });
       owner = (await strata.tokens.create(ownerAccount, { name: 'owner' })).secret;

@@ -3,7 +3,7 @@ import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { metaClient } from '../support/xano.js';
 import { collectGarbage } from '../../src/core/files/file-gc.js';
-import { newBlobKey } from '../../src/storage/blobs/blob-store.js';
+import { newBlobKey } from '../../src/core/ports/blob-store.js';
 
 /**
  * `files gc` with more blobs and rows than one page (a page of 4 here): candidates are taken a

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describeEachEngine } from '../support/engines.js';
 import { blobCount, startStrata, type RunningStrata } from '../support/strata-server.js';
 import { collectGarbage } from '../../src/core/files/file-gc.js';
-import { newBlobKey } from '../../src/storage/blobs/blob-store.js';
+import { newBlobKey } from '../../src/core/ports/blob-store.js';
 
 /**
  * Files over real HTTP on every engine: inline base64 in record writes, the binary endpoints,

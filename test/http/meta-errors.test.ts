@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, StrataError, type ErrorCode } from '../../src/core/errors.js';
+import { ErrorCodes, StrataError, type ErrorCode } from '../../src/kernel/errors.js';
 import { registerXanoErrors } from '../../src/http/meta-api/xano-errors.js';
 
 /**

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { PROJECTIONS_KEPT, keptProjections } from '../../src/core/records/projection.js';
-import { REQUEST_LIMITS } from '../../src/core/request-limits.js';
+import { REQUEST_LIMITS } from '../../src/kernel/request-limits.js';
 import { expectError } from '../support/data-api-errors.js';
 
 /**

@@ -12,7 +12,6 @@ import { expectError } from '../support/data-api-errors.js';
  * numeric operators and every error the contract names.
  */
 
-type Res = Awaited<ReturnType<RunningStrata['request']>>;
 
 const DB = 'app';
 const BRANCH = `/db/${DB}:main`;

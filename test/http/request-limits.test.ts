@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
 import { expectXanoError, metaClient } from '../support/xano.js';
-import { REQUEST_LIMITS as L } from '../../src/core/request-limits.js';
+import { REQUEST_LIMITS as L } from '../../src/kernel/request-limits.js';
 import { expectError } from '../support/data-api-errors.js';
 
 /**
@@ -11,7 +11,6 @@ import { expectError } from '../support/data-api-errors.js';
  * numbers, NUL in text) are 4xx in each face's envelope. After every case the server still
  * answers /health.
  */
-type Res = Awaited<ReturnType<RunningStrata['request']>>;
 const B = '/db/lim:main';
 
 /** `{"$not": {"$not": … {"name": "x"} …}}` as JSON text, `depth` operators deep (JSON.stringify would overflow the stack). */

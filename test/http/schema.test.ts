@@ -7,7 +7,6 @@ import { expectError } from '../support/data-api-errors.js';
  * Every database, branch, table, column and migration endpoint over real HTTP, with its
  * error cases. Each test works in a database of its own, so tests do not depend on each other.
  */
-type Response = Awaited<ReturnType<RunningStrata['request']>>;
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 const MIGRATION_ID = /^mig_[0-9a-v]{20}$/;

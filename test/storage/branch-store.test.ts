@@ -5,10 +5,10 @@ import {
   branchSnapshot, gate, inspector, leafOf, migrate, newBranch, openEngine, readAll, readOne, schemaOf, sleep, sqliteBranchFile, tableOf, valuesOf,
   type OpenedStorage,
 } from './fixtures.js';
-import type { WriteValue } from '../../src/storage/storage.js';
-import type { ColumnDefinition, LeafColumn } from '../../src/core/model/column-types.js';
-import { TableModel, type TableRecord } from '../../src/core/model/table-model.js';
-import { StrataError } from '../../src/core/errors.js';
+import type { WriteValue } from '../../src/core/ports/storage.js';
+import type { ColumnDefinition, LeafColumn } from '../../src/kernel/model/column-types.js';
+import { TableModel, type TableRecord } from '../../src/kernel/model/table-model.js';
+import { StrataError } from '../../src/kernel/errors.js';
 import { buildProjection } from '../../src/core/records/projection.js';
 import { applyMigration } from '../../src/core/schema/apply-migration.js';
 import { sqliteDialect } from '../../src/storage/sqlite/sqlite-dialect.js';

@@ -4,13 +4,13 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import type { EngineUnderTest } from '../support/engines.js';
 import { openStorage } from '../../src/storage/open-storage.js';
-import type { BranchReader, BranchStore, Storage } from '../../src/storage/storage.js';
+import type { BranchReader, BranchStore, Storage } from '../../src/core/ports/storage.js';
 import { applyMigration } from '../../src/core/schema/apply-migration.js';
 import type { MigrationOp } from '../../src/core/schema/migration-ops.js';
-import { BranchSchema, TableModel, type IdKind } from '../../src/core/model/table-model.js';
-import type { LeafColumn } from '../../src/core/model/column-types.js';
+import { BranchSchema, TableModel, type IdKind } from '../../src/kernel/model/table-model.js';
+import type { LeafColumn } from '../../src/kernel/model/column-types.js';
 import { buildProjection } from '../../src/core/records/projection.js';
-import type { Filter } from '../../src/core/query/select-plan.js';
+import type { Filter } from '../../src/kernel/plans/select-plan.js';
 
 /**
  * Shared helpers of the storage conformance suite: a private storage per suite, a fresh

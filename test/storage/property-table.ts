@@ -2,10 +2,10 @@ import { afterAll, beforeAll } from 'vitest';
 import type { EngineUnderTest } from '../support/engines.js';
 import type { Row } from '../support/filter-eval.js';
 import { FieldPaths } from '../../src/core/query/field-paths.js';
-import { BranchSchema, type TableModel } from '../../src/core/model/table-model.js';
-import type { Filter } from '../../src/core/query/filter-ast.js';
-import type { SortKey } from '../../src/core/query/select-plan.js';
-import type { BranchStore } from '../../src/storage/storage.js';
+import { BranchSchema, type TableModel } from '../../src/kernel/model/table-model.js';
+import type { Filter } from '../../src/kernel/plans/filter-ast.js';
+import type { SortKey } from '../../src/kernel/plans/select-plan.js';
+import type { BranchStore } from '../../src/core/ports/storage.js';
 import { migrate, newBranch, openEngine, tableOf, valuesOf, type OpenedStorage } from './fixtures.js';
 
 /**

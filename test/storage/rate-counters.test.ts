@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { openEngine, uniqueName, type OpenedStorage } from './fixtures.js';
 import { MemoryRateCounters } from '../../src/core/auth/memory-rate-counters.js';
-import type { RateCounters } from '../../src/core/auth/rate-counters.js';
+import type { RateCounters } from '../../src/core/ports/rate-counters.js';
 
 /**
  * The rate-limit counters each engine's server uses (PostgreSQL's shared table; SQLite's one

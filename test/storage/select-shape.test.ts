@@ -2,23 +2,22 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql,
 } from 'kysely';
 import { describeEachEngine } from '../support/engines.js';
 import { usePropertyTable } from './property-table.js';
 import { filterArb, sortArb } from './filter-arbitraries.js';
-import { BranchSchema, TableModel } from '../../src/core/model/table-model.js';
+import { BranchSchema } from '../../src/kernel/model/table-model.js';
 import { FieldPaths } from '../../src/core/query/field-paths.js';
 import { parseXataFilter } from '../../src/core/query/xata-filter.js';
 import { parseXataSort } from '../../src/core/query/xata-sort.js';
-import type { SelectPlan } from '../../src/core/query/select-plan.js';
-import type { Filter } from '../../src/core/query/filter-ast.js';
+import type { SelectPlan } from '../../src/kernel/plans/select-plan.js';
+import type { Filter } from '../../src/kernel/plans/filter-ast.js';
 import { FilterSql } from '../../src/storage/filter-sql.js';
 import { SELECT_SHAPES_KEPT, keptSelects, selectShape, selectSql } from '../../src/storage/select-sql.js';
-import { LruCache } from '../../src/storage/lru-cache.js';
+import { LruCache } from '../../src/kernel/lru-cache.js';
 import { sqliteDialect } from '../../src/storage/sqlite/sqlite-dialect.js';
 import { postgresDialect } from '../../src/storage/postgres/postgres-dialect.js';
-import { sql } from 'kysely';
 
 /**
  * Selects are compiled once per shape and re-bound (storage/select-sql.ts). The shape key must

@@ -8,7 +8,7 @@ import { sqliteEngine } from '../support/engines.js';
 import { migrate, newBranch, openEngine, readAll, sqliteBranchFile, tableOf, valuesOf, type OpenedStorage } from './fixtures.js';
 import { openSqlite, type SqliteHandle } from '../../src/storage/sqlite/sqlite-connection.js';
 import { openStorage } from '../../src/storage/open-storage.js';
-import type { BranchStore } from '../../src/storage/storage.js';
+import type { BranchStore } from '../../src/core/ports/storage.js';
 
 /**
  * SQLite only: the connection settings Strata relies on, a WAL that stays bounded under
@@ -164,7 +164,7 @@ describe('[sqlite] storage: durability across a process crash', () => {
 
   beforeAll(() => {
     // The child runs the compiled storage, which test/support/global-setup.ts builds once per run.
-    for (const f of ['storage/open-storage.js', 'core/model/table-model.js']) {
+    for (const f of ['storage/open-storage.js', 'kernel/model/table-model.js']) {
       if (!fs.existsSync(path.join(DIST, f))) throw new Error(`the build did not produce dist/${f}`);
     }
   });
@@ -184,7 +184,7 @@ describe('[sqlite] storage: durability across a process crash', () => {
     const N = 300;
     const script = `
       const { openStorage } = await import(${JSON.stringify(pathToFileURL(path.join(DIST, 'storage/open-storage.js')).href)});
-      const { TableModel } = await import(${JSON.stringify(pathToFileURL(path.join(DIST, 'core/model/table-model.js')).href)});
+      const { TableModel } = await import(${JSON.stringify(pathToFileURL(path.join(DIST, 'kernel/model/table-model.js')).href)});
       const storage = await openStorage({ dataDir: process.env.DATA_DIR });
       const store = await storage.branch(Number(process.env.BRANCH_ID));
       const { tables } = await store.loadCatalog();

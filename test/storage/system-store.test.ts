@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { openEngine, uniqueName, type OpenedStorage } from './fixtures.js';
-import type { AccountRow, SystemStore, TokenRow } from '../../src/storage/storage.js';
-import { StrataError } from '../../src/core/errors.js';
+import type { AccountRow, SystemStore, TokenRow } from '../../src/core/ports/storage.js';
+import { StrataError } from '../../src/kernel/errors.js';
 import { sqliteDialect } from '../../src/storage/sqlite/sqlite-dialect.js';
 import { postgresDialect } from '../../src/storage/postgres/postgres-dialect.js';
 

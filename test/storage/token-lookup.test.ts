@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
-import { Strata } from '../../src/core/strata.js';
+import { openStrata } from '../../src/open-strata.js';
 
 /**
  * The token lookup runs on every request and may be served from memory (SQLite), but a change
@@ -15,7 +15,7 @@ describeEachEngine('storage: token lookups see outside changes immediately', (en
 
   async function setup() {
     const { config, cleanup } = await engine.provision();
-    const strata = await Strata.open(config);
+    const strata = await openStrata(config);
     cleanups.push(cleanup, () => strata.close());
     const account = await strata.accounts.create({ email: 'a@b.co', password: 'password-1' });
     const { secret, token } = await strata.tokens.create(account, { name: 't' });

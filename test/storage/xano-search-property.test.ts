@@ -4,7 +4,7 @@ import { describeEachEngine } from '../support/engines.js';
 import { usePropertyTable } from './property-table.js';
 import { evaluate, type Row } from '../support/filter-eval.js';
 import { parseXanoSearch } from '../../src/core/query/xano-search.js';
-import type { Filter } from '../../src/core/query/filter-ast.js';
+import type { Filter } from '../../src/kernel/plans/filter-ast.js';
 
 /**
  * Property tests of the Metadata API's search formats: random rows and random chains of

@@ -1,4 +1,4 @@
-import type { FieldRef, Filter, JsonStep, JsonTest, PatternPart } from '../../src/core/query/filter-ast.js';
+import type { FieldRef, Filter, JsonStep, JsonTest, PatternPart } from '../../src/kernel/plans/filter-ast.js';
 import { sameJson } from '../../src/storage/sqlite/sqlite-json-functions.js';
 
 /**

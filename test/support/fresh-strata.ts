@@ -1,7 +1,7 @@
-import { Strata } from '../../src/core/strata.js';
 import { bootstrapOwner } from '../../src/core/bootstrap.js';
 import type { EngineUnderTest } from './engines.js';
 import { startStrata, type RunningStrata } from './strata-server.js';
+import { openStrata } from '../../src/open-strata.js';
 
 /**
  * A Strata as `npm start` leaves it on first start: the generated owner (`owner@strata.local`,
@@ -10,7 +10,7 @@ import { startStrata, type RunningStrata } from './strata-server.js';
  */
 export async function startFreshStrata(engine: EngineUnderTest): Promise<{ server: RunningStrata; first: { email: string; password: string; token: string } }> {
   const provisioned = await engine.provision();
-  const strata = await Strata.open(provisioned.config);
+  const strata = await openStrata(provisioned.config);
   let first;
   try {
     first = await bootstrapOwner(strata, 'owner@strata.local');

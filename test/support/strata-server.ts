@@ -6,8 +6,9 @@ import type { EngineUnderTest } from './engines.js';
 import type { OpsConfig } from '../../src/config-ops.js';
 import type { RecorderTiming } from '../../src/core/history/history-recorder.js';
 import type { AccessOptions } from '../../src/http/access-options.js';
-import type { AccountRow } from '../../src/storage/storage.js';
+import type { AccountRow } from '../../src/core/ports/storage.js';
 import type { PgTimeouts } from '../../src/storage/postgres/postgres-connections.js';
+import { openStrata } from '../../src/open-strata.js';
 
 export interface RunningStrata {
   url: string;
@@ -39,7 +40,7 @@ export async function startStrata(
   } = {},
 ): Promise<RunningStrata> {
   const { config, cleanup } = options.provisioned ?? await engine.provision();
-  const strata = await Strata.open({ ...config, ops: options.ops, pgTimeouts: options.pgTimeouts }, options.historyTiming);
+  const strata = await openStrata({ ...config, ops: options.ops, pgTimeouts: options.pgTimeouts }, options.historyTiming);
   // A second node over the same storage (options.provisioned) finds the owner already there.
   const account = (await strata.storage.system.findAccountByEmail('owner@test.local')) ?? await strata.accounts.create({ email: 'owner@test.local', password: 'owner-password', name: 'Owner' });
   const { secret } = await strata.tokens.create(account, { name: 'test', expiresAt: null });

@@ -4,7 +4,7 @@
  * `PUT …/schema`). The API checks everything; the form only shapes numbers and lists.
  */
 // The server's own list (a module with no runtime dependencies), so the picker cannot drift from the API.
-import { XANO_TYPES, type XanoType } from '../../../src/core/model/xano-column';
+import { XANO_TYPES, type XanoType } from '../../../src/kernel/model/xano-column';
 
 export { XANO_TYPES, type XanoType };
 

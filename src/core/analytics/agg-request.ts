@@ -1,10 +1,10 @@
-import { badRequest } from '../errors.js';
-import type { Filter } from '../query/filter-ast.js';
+import { badRequest } from '../../kernel/errors.js';
+import type { Filter } from '../../kernel/plans/filter-ast.js';
 import type { FieldPaths } from '../query/field-paths.js';
-import type { PlanField } from '../query/select-plan.js';
+import type { PlanField } from '../../kernel/plans/select-plan.js';
 import { parseXataFilter } from '../query/xata-filter.js';
 import type { FilterBudget } from '../query/filter-budget.js';
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 import { parseDateBucketing, type DateBucketing } from './date-buckets.js';
 import { expectType, NUMERIC, resolveTyped, type FieldType } from './field-types.js';
 

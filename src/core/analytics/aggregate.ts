@@ -1,11 +1,11 @@
-import { badRequest } from '../errors.js';
-import type { TableModel } from '../model/table-model.js';
-import { and, type Filter } from '../query/filter-ast.js';
-import type { PlanField, PlanJoin } from '../query/select-plan.js';
-import type { BranchReader } from '../../storage/storage.js';
+import { badRequest } from '../../kernel/errors.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { and, type Filter } from '../../kernel/plans/filter-ast.js';
+import type { PlanField, PlanJoin } from '../../kernel/plans/select-plan.js';
+import type { BranchReader } from '../ports/storage.js';
 import { isBucket, type AggMap, type AggNode, type BucketNode, type MetricNode } from './agg-request.js';
-import type { GroupKey, GroupOrder, GroupPlan, Measure } from './group-plan.js';
-import { percentileKey } from './percentile.js';
+import type { GroupKey, GroupOrder, GroupPlan, Measure } from '../../kernel/plans/group-plan.js';
+import { percentileKey } from '../../kernel/percentile.js';
 
 /**
  * Runs an aggregation tree in SQL. Each bucket aggregation is one grouped query, keyed by

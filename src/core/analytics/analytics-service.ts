@@ -1,8 +1,8 @@
 import type { BranchContext } from '../databases.js';
-import { StrataError } from '../errors.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
 import { FieldPaths } from '../query/field-paths.js';
-import { TRUE } from '../query/filter-ast.js';
+import { TRUE } from '../../kernel/plans/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
 import { FilterBudget } from '../query/filter-budget.js';
 import type { RecordFormat } from '../records/projection.js';

@@ -1,6 +1,6 @@
-import { badRequest } from '../errors.js';
-import type { PlanField } from '../query/select-plan.js';
-import type { GroupKey } from './group-plan.js';
+import { badRequest } from '../../kernel/errors.js';
+import type { PlanField } from '../../kernel/plans/select-plan.js';
+import type { GroupKey } from '../../kernel/plans/group-plan.js';
 
 /**
  * Date histogram buckets: a fixed `interval` ("90m", "1d") or a `calendarInterval` (minute …

@@ -1,6 +1,6 @@
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 import type { FieldPaths, ResolvedField } from '../query/field-paths.js';
-import type { PlanField } from '../query/select-plan.js';
+import type { PlanField } from '../../kernel/plans/select-plan.js';
 
 /** What a column path holds, for the type rules of summaries and aggregations. */
 export type FieldType = 'string' | 'text' | 'email' | 'int' | 'float' | 'bool' | 'datetime' | 'multiple' | 'link' | 'json' | 'vector' | 'file' | 'file[]' | 'id';

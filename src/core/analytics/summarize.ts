@@ -1,15 +1,15 @@
-import { badRequest, StrataError } from '../errors.js';
-import type { ColumnType, LeafColumn } from '../model/column-types.js';
-import { TableModel, type BranchSchema } from '../model/table-model.js';
+import { badRequest, StrataError } from '../../kernel/errors.js';
+import type { ColumnType, LeafColumn } from '../../kernel/model/column-types.js';
+import { TableModel, type BranchSchema } from '../../kernel/model/table-model.js';
 import type { RecordFormat } from '../records/projection.js';
 import { FieldPaths, linkPrefix, type PathResolver } from '../query/field-paths.js';
-import type { Filter } from '../query/filter-ast.js';
+import type { Filter } from '../../kernel/plans/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
 import { FilterBudget } from '../query/filter-budget.js';
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
-import type { BranchReader } from '../../storage/storage.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
+import type { BranchReader } from '../ports/storage.js';
 import { expectType, NUMERIC, resolveTyped, type FieldType, type TypedField } from './field-types.js';
-import { groupKeyColumn, type GroupOrder, type Measure } from './group-plan.js';
+import { groupKeyColumn, type GroupOrder, type Measure } from '../../kernel/plans/group-plan.js';
 
 /**
  * `POST /tables/{t}/summarize`: group by `columns` (link sub-columns and nulls included),

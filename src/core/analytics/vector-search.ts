@@ -1,10 +1,10 @@
-import { badRequest } from '../errors.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
+import { badRequest } from '../../kernel/errors.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
 import { FieldPaths } from '../query/field-paths.js';
 import { parseXataFilter } from '../query/xata-filter.js';
-import type { BranchReader } from '../../storage/storage.js';
-import type { SimilarityFunction } from './group-plan.js';
+import type { BranchReader } from '../ports/storage.js';
+import type { SimilarityFunction } from '../../kernel/plans/group-plan.js';
 import { columnNotFound } from '../xata-messages.js';
 
 /**

@@ -1,5 +1,5 @@
-import { StrataError } from '../errors.js';
-import type { AccountRow, SystemStore } from '../../storage/storage.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { AccountRow, SystemStore } from '../ports/storage.js';
 import { assertPassword, parseEmail } from './accounts.js';
 import { hashPassword } from './passwords.js';
 

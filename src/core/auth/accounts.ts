@@ -1,6 +1,6 @@
-import { StrataError, badRequest, notFound } from '../errors.js';
+import { StrataError, badRequest, notFound } from '../../kernel/errors.js';
 import { newAccountId } from '../ids.js';
-import type { AccountRow, SystemStore } from '../../storage/storage.js';
+import type { AccountRow, SystemStore } from '../ports/storage.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;

@@ -1,5 +1,5 @@
-import { StrataError } from '../errors.js';
-import type { DatabaseRow, SystemStore } from '../../storage/storage.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { DatabaseRow, SystemStore } from '../ports/storage.js';
 import type { AccountAccess } from './account-access.js';
 import { FULL_ACCESS } from './scopes.js';
 import type { Role } from './roles.js';

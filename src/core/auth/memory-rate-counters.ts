@@ -1,4 +1,4 @@
-import type { RateCounters, RateWindow } from './rate-counters.js';
+import type { RateCounters, RateWindow } from '../ports/rate-counters.js';
 
 /**
  * Fixed-window counters in this process's memory: right when this process is the only server

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 import { FULL_ACCESS, READ_ONLY, SCOPE_ACTIONS, scopeBit, type ScopeObject } from './scopes.js';
 
 /**

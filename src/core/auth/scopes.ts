@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 
 /**
  * Token scopes: Create/Read/Update/Delete over four objects, packed in 16 bits so that

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { randomSecret } from '../ids.js';
-import type { SystemStore } from '../../storage/storage.js';
+import type { SystemStore } from '../ports/storage.js';
 import { FULL_ACCESS } from './scopes.js';
 import { sha256Hex, toAccess, type Actor } from './tokens.js';
 

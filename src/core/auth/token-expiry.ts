@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 
 /** Token lifetimes: 7 days unless asked, from 1 hour up to never. */
 export const DEFAULT_TOKEN_TTL_MS = 7 * 86_400_000;

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
-import { StrataError, badRequest } from '../errors.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
 import { newTokenId, randomSecret } from '../ids.js';
-import type { AccountRow, MembershipRow, SystemStore, TokenRow } from '../../storage/storage.js';
+import type { AccountRow, MembershipRow, SystemStore, TokenRow } from '../ports/storage.js';
 import { AccountAccess, INSTANCE_OWNER_ACCESS, type Membership } from './account-access.js';
 import { FULL_ACCESS } from './scopes.js';
 import { DEFAULT_TOKEN_TTL_MS } from './token-expiry.js';

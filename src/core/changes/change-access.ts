@@ -1,6 +1,6 @@
 import { allows } from '../auth/scopes.js';
 import type { Actor } from '../auth/tokens.js';
-import type { ChangeRow } from '../../storage/change-log-sql.js';
+import type { ChangeRow } from '../ports/change-log.js';
 
 /** Where an event happened, for access decisions. */
 export interface ChangeScope { databaseId: number; databaseName: string; branchName: string }

@@ -1,6 +1,6 @@
-import type { ChangeInput, ChangeOp } from '../../storage/change-log-sql.js';
-import type { BranchTx } from '../../storage/storage.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
+import type { ChangeInput, ChangeOp } from '../ports/change-log.js';
+import type { BranchTx } from '../ports/storage.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
 import { readRecord, type RecordKey } from '../records/record-write.js';
 import { changeRecordFormat } from './change-format.js';
 

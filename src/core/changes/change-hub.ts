@@ -1,5 +1,5 @@
-import type { ChangeRow } from '../../storage/change-log-sql.js';
-import type { BranchStore, Storage } from '../../storage/storage.js';
+import type { ChangeRow } from '../ports/change-log.js';
+import type { BranchStore, Storage } from '../ports/storage.js';
 import type { ChangeSink } from '../databases.js';
 import { ChangeSubscription, type ChangeOutput } from './change-subscription.js';
 

@@ -1,5 +1,5 @@
-import type { ChangeRow } from '../../storage/change-log-sql.js';
-import type { BranchStore } from '../../storage/storage.js';
+import type { ChangeRow } from '../ports/change-log.js';
+import type { BranchStore } from '../ports/storage.js';
 
 /** Where a subscription's events go (the HTTP layer's SSE writer). */
 export interface ChangeOutput {

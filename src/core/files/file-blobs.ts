@@ -1,5 +1,5 @@
-import { newBlobKey } from '../../storage/blobs/blob-store.js';
-import { StrataError } from '../errors.js';
+import { newBlobKey } from '../ports/blob-store.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { FileEffects } from './file-effects.js';
 import { contradicts, imageSize, sniffMediaType } from './file-sniff.js';
 

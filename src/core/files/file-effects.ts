@@ -1,6 +1,6 @@
-import type { BlobStore } from '../../storage/blobs/blob-store.js';
+import type { BlobStore } from '../ports/blob-store.js';
 import { REFERENCE_PAGE_ROWS } from './file-references.js';
-import type { WorkspaceFileRow } from '../../storage/storage.js';
+import type { WorkspaceFileRow } from '../ports/storage.js';
 import type { BlobOwner, WorkspaceQuota } from './workspace-quota.js';
 
 /** Where a branch's files go and how large one may be (from the instance's configuration). */

@@ -1,6 +1,6 @@
-import { isFileType, type LeafColumn } from '../model/column-types.js';
-import type { TableModel } from '../model/table-model.js';
-import { StrataError } from '../errors.js';
+import { isFileType, type LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /**
  * The fields of a file (Xata's FileResponse) a `columns` projection can name: `photo.name`,

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { BlobStore } from '../../storage/blobs/blob-store.js';
-import { newBlobKey } from '../../storage/blobs/blob-store.js';
-import type { SystemStore, WorkspaceFileQuery, WorkspaceFileRow } from '../../storage/storage.js';
-import { StrataError } from '../errors.js';
+import type { BlobStore } from '../ports/blob-store.js';
+import { newBlobKey } from '../ports/blob-store.js';
+import type { SystemStore, WorkspaceFileQuery, WorkspaceFileRow } from '../ports/storage.js';
+import { StrataError } from '../../kernel/errors.js';
 import { sanitizeFileName } from './file-object.js';
 import { contradicts, sniffMediaType } from './file-sniff.js';
 import type { LibraryUse } from './library-usage.js';

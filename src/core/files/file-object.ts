@@ -1,5 +1,5 @@
-import { invalidValue } from '../errors.js';
-import type { LeafColumn } from '../model/column-types.js';
+import { invalidValue } from '../../kernel/errors.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
 
 /**
  * A file column's stored value: the metadata of one file (`file`) or of up to 50 (`file[]`),
@@ -49,7 +49,6 @@ const INPUT_KEYS = new Set(['id', 'name', 'mediaType', 'base64Content', 'enableP
  */
 export function sanitizeFileName(raw: string): string {
   const last = raw.split(/[/\\]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
   const clean = last.replace(/[\u0000-\u001f\u007f"]/g, '').trim();
   return clean === '.' || clean === '..' ? '' : clean.slice(0, 1024);
 }

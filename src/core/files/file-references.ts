@@ -1,6 +1,6 @@
-import type { LeafColumn } from '../model/column-types.js';
-import type { TableModel } from '../model/table-model.js';
-import type { BranchReader, SystemStore } from '../../storage/storage.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import type { BranchReader, SystemStore } from '../ports/storage.js';
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { blobKeysOf, fileLeaves } from './file-write.js';
 

@@ -1,7 +1,7 @@
-import { isFileType, type LeafColumn } from '../model/column-types.js';
-import type { TableModel } from '../model/table-model.js';
+import { isFileType, type LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
 import type { BranchContext } from '../databases.js';
-import { StrataError, badRequest } from '../errors.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
 import { recordNotFound, storageId, tableIn, type RecordKey, type WriteScope } from '../records/record-write.js';
 import { runWrite } from '../records/write-transaction.js';
 import { DEFAULT_SIGNED_URL_TIMEOUT, checkMediaType, sanitizeFileName, type StoredFile } from './file-object.js';

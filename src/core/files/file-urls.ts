@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { StrataError } from '../errors.js';
-import type { SystemStore } from '../../storage/storage.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { SystemStore } from '../ports/storage.js';
 
 /**
  * Access ids and signed URLs of `GET /file/{accessId}`.

@@ -1,8 +1,8 @@
 import { Xid } from 'xid-ts';
-import { isFileType, type LeafColumn } from '../model/column-types.js';
-import type { TableModel } from '../model/table-model.js';
-import { StrataError } from '../errors.js';
-import type { BranchReader, WriteValue } from '../../storage/storage.js';
+import { isFileType, type LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { BranchReader, WriteValue } from '../ports/storage.js';
 import type { RecordKey, WriteScope } from '../records/record-write.js';
 import { DEFAULT_SIGNED_URL_TIMEOUT, PendingFile, type StoredFile } from './file-object.js';
 import { bufferBody, storeContent } from './file-blobs.js';

@@ -1,9 +1,8 @@
-import type { LeafColumn } from '../model/column-types.js';
-import { FILE_TYPES } from '../model/xano-column.js';
-import type { TableModel } from '../model/table-model.js';
-import type { WorkspaceFileRow } from '../../storage/storage.js';
-import type { WriteValue } from '../../storage/storage.js';
-import { StrataError } from '../errors.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import { FILE_TYPES } from '../../kernel/model/xano-column.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import type { WorkspaceFileRow, WriteValue } from '../ports/storage.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /**
  * Xano's image, video, audio and attachment columns holding files of the workspace's library.

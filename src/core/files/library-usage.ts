@@ -1,5 +1,5 @@
 import type { DatabaseService } from '../databases.js';
-import type { SystemStore } from '../../storage/storage.js';
+import type { SystemStore } from '../ports/storage.js';
 import { isLibraryRef, libraryFileLeaves } from './library-refs.js';
 import { everyTable, rowPages } from './file-references.js';
 

@@ -1,6 +1,6 @@
-import type { BlobStore, PutResult } from '../../storage/blobs/blob-store.js';
-import type { SystemStore } from '../../storage/storage.js';
-import { StrataError } from '../errors.js';
+import type { BlobStore, PutResult } from '../ports/blob-store.js';
+import type { SystemStore } from '../ports/storage.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /** The workspace a blob is written for: its quota, and its name for the message. */
 export interface BlobOwner { id: number; name: string }

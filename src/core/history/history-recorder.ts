@@ -1,4 +1,4 @@
-import type { HistoryRow, HistoryStore } from '../../storage/history-store.js';
+import type { HistoryRow, HistoryStore } from '../ports/history-store.js';
 import type { HistoryConfig } from '../../config-ops.js';
 import { headerLines, redactValue, type SecretKeys } from './redact.js';
 import type { SecretColumnSource } from './secret-columns.js';

@@ -1,6 +1,6 @@
 import type { HistoryConfig } from '../../config-ops.js';
-import type { HistoryQuery, HistoryRow } from '../../storage/history-store.js';
-import type { Storage } from '../../storage/storage.js';
+import type { HistoryQuery, HistoryRow } from '../ports/history-store.js';
+import type { Storage } from '../ports/storage.js';
 import { HistoryRecorder, type RecorderTiming } from './history-recorder.js';
 import type { SecretColumnSource } from './secret-columns.js';
 

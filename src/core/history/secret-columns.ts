@@ -1,7 +1,7 @@
-import type { BranchSchema } from '../model/table-model.js';
-import type { XanoColumn, XanoField } from '../model/xano-column.js';
+import type { BranchSchema } from '../../kernel/model/table-model.js';
+import type { XanoColumn, XanoField } from '../../kernel/model/xano-column.js';
 import type { DatabaseService } from '../databases.js';
-import { StrataError } from '../errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { SecretKeys } from './redact.js';
 
 /**

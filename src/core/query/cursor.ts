@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 
 /**
  * Query cursors: self-contained (the query they continue, and the sort keys of the page's

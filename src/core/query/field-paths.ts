@@ -1,8 +1,8 @@
-import type { LeafColumn } from '../model/column-types.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
-import { StrataError } from '../errors.js';
-import type { ColumnRef, SystemField } from './filter-ast.js';
-import type { PlanJoin } from './select-plan.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { ColumnRef, SystemField } from '../../kernel/plans/filter-ast.js';
+import type { PlanJoin } from '../../kernel/plans/select-plan.js';
 import { columnNotFound } from '../xata-messages.js';
 
 const SYSTEM_PATHS: Record<string, SystemField> = {

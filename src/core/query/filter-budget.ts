@@ -1,4 +1,4 @@
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 
 /**
  * What one request's filters may hold (core/request-limits.ts), counted while a filter

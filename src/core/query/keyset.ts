@@ -1,5 +1,5 @@
-import { and, not, or, type Filter } from './filter-ast.js';
-import type { SortKey } from './select-plan.js';
+import { and, not, or, type Filter } from '../../kernel/plans/filter-ast.js';
+import type { SortKey } from '../../kernel/plans/select-plan.js';
 
 /**
  * Keyset conditions: the rows strictly after (or before) a position in a total order,

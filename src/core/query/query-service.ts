@@ -1,14 +1,14 @@
 import type { BranchContext } from '../databases.js';
-import { badRequest } from '../errors.js';
-import type { SystemStore } from '../../storage/storage.js';
+import { badRequest } from '../../kernel/errors.js';
+import type { SystemStore } from '../ports/storage.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
 import { CursorCodec, type CursorPayload } from './cursor.js';
 import { FieldPaths } from './field-paths.js';
-import { and, TRUE, type Filter } from './filter-ast.js';
+import { and, TRUE, type Filter } from '../../kernel/plans/filter-ast.js';
 import { reversed, withNullOrder } from './sort-keys.js';
 import { keysetAfter, keysetBefore } from './keyset.js';
 import { attachReverseLink, isReverseLinkRequest, parseReverseLink } from './reverse-links.js';
-import type { PlanField, SelectPlan, SortKey } from './select-plan.js';
+import type { PlanField, SelectPlan, SortKey } from '../../kernel/plans/select-plan.js';
 import { parseXataFilter } from './xata-filter.js';
 import { parseXataSort } from './xata-sort.js';
 import { pageOffsetTooLarge, pageSizeTooLarge, tableNotFound } from '../xata-messages.js';

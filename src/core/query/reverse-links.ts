@@ -1,11 +1,11 @@
-import type { LeafColumn } from '../model/column-types.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
-import { badRequest } from '../errors.js';
-import type { BranchReader } from '../../storage/storage.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
+import { badRequest } from '../../kernel/errors.js';
+import type { BranchReader } from '../ports/storage.js';
 import { buildProjection, materialize, type Projection, type RecordFormat } from '../records/projection.js';
 import { FieldPaths } from './field-paths.js';
 import { parseXataSort } from './xata-sort.js';
-import type { SortKey } from './select-plan.js';
+import type { SortKey } from '../../kernel/plans/select-plan.js';
 
 /**
  * Reverse links in a `columns` projection: `{"name": "<-posts.author", "columns": [...],

@@ -1,5 +1,5 @@
-import { requiredFields, type Filter } from './filter-ast.js';
-import type { PlanField, SortKey } from './select-plan.js';
+import { requiredFields, type Filter } from '../../kernel/plans/filter-ast.js';
+import type { PlanField, SortKey } from '../../kernel/plans/select-plan.js';
 
 /** Sort keys: their reversal (for `before` pages) and which of them can never be missing. */
 export function reversed(key: SortKey): SortKey {

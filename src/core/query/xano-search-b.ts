@@ -1,4 +1,4 @@
-import type { Filter } from './filter-ast.js';
+import type { Filter } from '../../kernel/plans/filter-ast.js';
 import type { FieldPaths } from './field-paths.js';
 import { chain, condition, parseOp, searchError, searchTarget, timestampOf } from './xano-search-ops.js';
 import type { FilterBudget } from './filter-budget.js';

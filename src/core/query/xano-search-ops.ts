@@ -1,6 +1,7 @@
-import { StrataError } from '../errors.js';
-import { hasNul, parseDatetime } from '../model/values.js';
-import { and, not, or, parseWildcards, TRUE, type FieldRef, type Filter } from './filter-ast.js';
+import { StrataError } from '../../kernel/errors.js';
+import { hasNul } from '../values/values.js';
+import { parseDatetime } from '../values/datetime-text.js';
+import { and, not, or, parseWildcards, TRUE, type FieldRef, type Filter } from '../../kernel/plans/filter-ast.js';
 import type { FieldPaths, ResolvedField } from './field-paths.js';
 import type { FilterBudget } from './filter-budget.js';
 

@@ -1,11 +1,11 @@
-import { TRUE, type Filter } from './filter-ast.js';
+import { TRUE, type Filter } from '../../kernel/plans/filter-ast.js';
 import type { FieldPaths } from './field-paths.js';
-import type { SortKey } from './select-plan.js';
+import type { SortKey } from '../../kernel/plans/select-plan.js';
 import { parseXanoSearchA } from './xano-search-a.js';
 import { isXanoSearchB, parseXanoSearchB } from './xano-search-b.js';
 import { searchError } from './xano-search-ops.js';
 import { FilterBudget } from './filter-budget.js';
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 
 /**
  * The Metadata API's `search` and `sort` (POST …/content/search, search/patch, search/delete)

@@ -1,6 +1,7 @@
-import { badRequest } from '../errors.js';
-import { hasNul, parseDatetime } from '../model/values.js';
-import { and, literalPattern, negate, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from './filter-ast.js';
+import { badRequest } from '../../kernel/errors.js';
+import { hasNul } from '../values/values.js';
+import { parseDatetime } from '../values/datetime-text.js';
+import { and, literalPattern, negate, not, or, parseWildcards, type ColumnRef, type FieldRef, type Filter } from '../../kernel/plans/filter-ast.js';
 import { jsonExists, jsonPredicate, splitJsonPath } from './xata-json-filter.js';
 import type { PathResolver, ResolvedField } from './field-paths.js';
 import { FilterBudget } from './filter-budget.js';

@@ -1,8 +1,8 @@
-import { badRequest } from '../errors.js';
-import { hasNul } from '../model/values.js';
+import { badRequest } from '../../kernel/errors.js';
+import { hasNul } from '../values/values.js';
 import { jsonTextFault } from '../json-depth.js';
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
-import { and, literalPattern, negate, not, or, parseWildcards, type ColumnRef, type Filter, type JsonStep, type JsonTest } from './filter-ast.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
+import { and, literalPattern, negate, not, or, parseWildcards, type ColumnRef, type Filter, type JsonStep, type JsonTest } from '../../kernel/plans/filter-ast.js';
 import type { FilterBudget } from './filter-budget.js';
 
 /**

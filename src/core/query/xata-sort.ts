@@ -1,7 +1,7 @@
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 import type { FieldPaths } from './field-paths.js';
-import type { SortKey } from './select-plan.js';
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
+import type { SortKey } from '../../kernel/plans/select-plan.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 
 /**
  * Xata's `sort`: `{"col": "asc"|"desc"}`, an array of those or of bare column names (asc),

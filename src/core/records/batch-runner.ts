@@ -1,5 +1,5 @@
-import type { BranchSchema } from '../model/table-model.js';
-import { StrataError, badRequest } from '../errors.js';
+import type { BranchSchema } from '../../kernel/model/table-model.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
 import type { BranchContext } from '../databases.js';
 import type { WriteScope } from './record-write.js';
 import { runWrite } from './write-transaction.js';

@@ -1,4 +1,4 @@
-import { badRequest } from '../errors.js';
+import { badRequest } from '../../kernel/errors.js';
 import type { BranchContext } from '../databases.js';
 import { parseRecordInput } from './record-input.js';
 import { createRecord, readWritten, tableIn, type ReadOptions } from './record-write.js';

@@ -1,9 +1,9 @@
-import type { LeafColumn } from '../model/column-types.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
-import type { PlanField, PlanJoin, SelectPlan, SystemField } from '../query/select-plan.js';
-import { StrataError } from '../errors.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
+import type { PlanField, PlanJoin, SelectPlan, SystemField } from '../../kernel/plans/select-plan.js';
+import { StrataError } from '../../kernel/errors.js';
 import { linkPrefix } from '../query/field-paths.js';
-import { LruCache } from '../../storage/lru-cache.js';
+import { LruCache } from '../../kernel/lru-cache.js';
 import { columnNotFound } from '../xata-messages.js';
 import { DEFAULT_FILE_FIELDS, fileFieldOf, type FileField, type FileSelection } from '../files/file-fields.js';
 

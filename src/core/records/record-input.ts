@@ -1,10 +1,10 @@
-import type { LeafColumn } from '../model/column-types.js';
-import type { TableModel } from '../model/table-model.js';
-import { badRequest, invalidValue } from '../errors.js';
-import { coerceValue } from '../model/values.js';
-import { refusesNull } from '../model/xano-column.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { badRequest, invalidValue } from '../../kernel/errors.js';
+import { coerceValue } from '../values/values.js';
+import { refusesNull } from '../../kernel/model/xano-column.js';
 import { hashPassword } from '../auth/passwords.js';
-import type { WriteValue } from '../../storage/storage.js';
+import type { WriteValue } from '../ports/storage.js';
 import { columnNotFound } from '../xata-messages.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { BranchSchema, TableModel } from '../model/table-model.js';
-import type { BranchReader } from '../../storage/storage.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
+import type { BranchReader } from '../ports/storage.js';
 import type { BranchContext } from '../databases.js';
 import { parseRecordInput } from './record-input.js';
 import {

@@ -1,5 +1,5 @@
-import type { BranchSchema, TableModel } from '../model/table-model.js';
-import { badRequest, StrataError } from '../errors.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
+import { badRequest, StrataError } from '../../kernel/errors.js';
 import { allows, type ScopeAction } from '../auth/scopes.js';
 import { assertRecordId } from '../names.js';
 import { buildProjection } from './projection.js';

@@ -1,5 +1,5 @@
-import type { TableModel } from '../model/table-model.js';
-import { StrataError } from '../errors.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { BranchContext } from '../databases.js';
 import type { RecordKey, WriteScope } from './record-write.js';
 import { ChangeCollector } from '../changes/change-collector.js';

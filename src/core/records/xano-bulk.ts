@@ -1,6 +1,6 @@
-import type { TableModel } from '../model/table-model.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
 import type { BranchContext } from '../databases.js';
-import { badRequest, StrataError } from '../errors.js';
+import { badRequest, StrataError } from '../../kernel/errors.js';
 import { MAX_BATCH_SIZE, runBatch } from './batch-runner.js';
 import { parseRecordInput, type ParsedInput } from './record-input.js';
 import { createRecord, deleteRecord, newRecordKey, patchRecord, storageId, type RecordKey, type WriteScope } from './record-write.js';

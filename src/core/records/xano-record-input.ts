@@ -1,5 +1,5 @@
-import type { TableModel } from '../model/table-model.js';
-import { badRequest } from '../errors.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { badRequest } from '../../kernel/errors.js';
 
 /**
  * A record body in Xano's dialect → the body the shared write rules read (record-input.ts).

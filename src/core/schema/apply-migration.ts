@@ -1,10 +1,10 @@
-import { flattenColumns, isFileType, xataView, type ColumnDefinition, type LeafColumn } from '../model/column-types.js';
-import { TableModel, type IdKind, type TableRecord } from '../model/table-model.js';
-import { StrataError, badRequest } from '../errors.js';
+import { flattenColumns, isFileType, xataView, type ColumnDefinition, type LeafColumn } from '../../kernel/model/column-types.js';
+import { TableModel, type IdKind, type TableRecord } from '../../kernel/model/table-model.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
 import { newMigrationId } from '../ids.js';
 import { assertColumnName, assertColumnPathLength, assertTableName } from '../names.js';
-import { defaultFor } from '../model/values.js';
-import type { BranchTx } from '../../storage/storage.js';
+import { defaultFor } from '../values/values.js';
+import type { BranchTx } from '../ports/storage.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
 import { dropIndexesUsing, dropTableIndexes, renameIndexFields } from './index-follow.js';

@@ -1,8 +1,8 @@
-import { isColumnType, isFileType, normalizeColumn, flattenColumns, type ColumnDefinition, type ColumnType } from '../model/column-types.js';
-import { StrataError } from '../errors.js';
+import { isColumnType, isFileType, normalizeColumn, flattenColumns, type ColumnDefinition, type ColumnType } from '../../kernel/model/column-types.js';
+import { StrataError } from '../../kernel/errors.js';
 import { assertColumnName, assertColumnPathLength } from '../names.js';
-import { parseDefault } from '../model/values.js';
-import { XANO_TYPES, storesXanoType, type XanoColumn } from '../model/xano-column.js';
+import { parseDefault } from '../values/values.js';
+import { XANO_TYPES, storesXanoType, type XanoColumn } from '../../kernel/model/xano-column.js';
 
 const invalid = (message: string) => new StrataError('INVALID_SCHEMA', message);
 

@@ -1,4 +1,4 @@
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 
 /**
  * The columns one table may have (core/request-limits.ts: columnsPerTable), counted as leaf

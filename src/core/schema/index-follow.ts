@@ -1,6 +1,6 @@
-import type { BranchTx } from '../../storage/storage.js';
-import { usesColumn } from '../model/table-index.js';
-import { TableModel, type TableRecord } from '../model/table-model.js';
+import type { BranchTx } from '../ports/storage.js';
+import { usesColumn } from '../../kernel/model/table-index.js';
+import { TableModel, type TableRecord } from '../../kernel/model/table-model.js';
 
 /**
  * How a table's Metadata API indexes follow schema changes, inside the migration's

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { StrataError } from '../errors.js';
-import { isSearchable } from '../search/search-text.js';
-import type { TableModel } from '../model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import { isSearchable } from '../../kernel/text/search-text.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
 import {
   INDEX_TYPES, SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS,
   type IndexType, type SearchLanguage, type TableIndex, type VectorOp,
-} from '../model/table-index.js';
+} from '../../kernel/model/table-index.js';
 
 /**
  * Xano index bodies → index definitions, checked against the table: every field a column of

@@ -1,8 +1,8 @@
 import type { BranchContext, DatabaseService } from '../databases.js';
-import { StrataError } from '../errors.js';
-import { TableModel, type IdKind } from '../model/table-model.js';
-import type { BranchTx } from '../../storage/storage.js';
-import type { TableMeta } from '../model/table-meta.js';
+import { StrataError } from '../../kernel/errors.js';
+import { TableModel, type IdKind } from '../../kernel/model/table-model.js';
+import type { BranchTx } from '../ports/storage.js';
+import type { TableMeta } from '../../kernel/model/table-meta.js';
 import { applyMigration } from './apply-migration.js';
 import { releaseAfterCommit } from '../files/file-effects.js';
 import type { MigrationOp } from './migration-ops.js';

@@ -1,4 +1,4 @@
-import type { ColumnDefinition } from '../model/column-types.js';
+import type { ColumnDefinition } from '../../kernel/model/column-types.js';
 
 /** Schema edits in Xata's MigrationOp shape: the one vocabulary every schema change is expressed in. */
 export type MigrationOp =

@@ -1,5 +1,5 @@
-import { flattenColumns, normalizeColumn, xataView, type ColumnDefinition } from '../model/column-types.js';
-import { StrataError } from '../errors.js';
+import { flattenColumns, normalizeColumn, xataView, type ColumnDefinition } from '../../kernel/model/column-types.js';
+import { StrataError } from '../../kernel/errors.js';
 import { physicalShape } from './apply-migration.js';
 import type { MigrationOp } from './migration-ops.js';
 import type { SchemaTable } from './schema-replay.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { xataView, type ColumnDefinition } from '../model/column-types.js';
-import { StrataError } from '../errors.js';
-import type { MigrationRow } from '../../storage/storage.js';
+import { xataView, type ColumnDefinition } from '../../kernel/model/column-types.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { MigrationRow } from '../ports/storage.js';
 import type { MigrationOp } from './migration-ops.js';
 
 /** One entry of Xata's schema history (`Commit`). */

@@ -1,5 +1,5 @@
-import { StrataError, badRequest } from '../errors.js';
-import type { MigrationRow } from '../../storage/storage.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
+import type { MigrationRow } from '../ports/storage.js';
 import type { MigrationOp } from './migration-ops.js';
 
 /** A migration as `xata push` sends it (Xata's MigrationObject). */

@@ -1,5 +1,5 @@
-import type { ColumnDefinition } from '../model/column-types.js';
-import { StrataError, badRequest } from '../errors.js';
+import type { ColumnDefinition } from '../../kernel/model/column-types.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
 import { assertTableName } from '../names.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp } from './migration-ops.js';

@@ -1,6 +1,6 @@
-import type { ColumnDefinition } from '../model/column-types.js';
-import type { TableModel } from '../model/table-model.js';
-import { StrataError, badRequest } from '../errors.js';
+import type { ColumnDefinition } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { StrataError, badRequest } from '../../kernel/errors.js';
 import { assertTableName } from '../names.js';
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { applyMigration } from './apply-migration.js';
@@ -8,7 +8,7 @@ import { releaseAfterCommit } from '../files/file-effects.js';
 import { validateColumn } from './column-definition.js';
 import type { MigrationOp, MigrationResult } from './migration-ops.js';
 import { assertColumnsPerTable, inputLeafCount } from './column-limit.js';
-import type { BranchTx } from '../../storage/storage.js';
+import type { BranchTx } from '../ports/storage.js';
 import { compareSchemas, diffTable } from './schema-compare.js';
 import { historyPage, type HistoryPage, type HistoryRequest } from './schema-history.js';
 import { migrationsToApply } from './schema-push.js';

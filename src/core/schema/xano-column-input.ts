@@ -1,10 +1,10 @@
-import type { ColumnDefinition } from '../model/column-types.js';
-import type { IdKind } from '../model/table-model.js';
+import type { ColumnDefinition } from '../../kernel/model/column-types.js';
+import type { IdKind } from '../../kernel/model/table-model.js';
 import {
   ACCESS_LEVELS, TEXT_FORMATS, VALIDATED_TYPES, VALIDATOR_NAMES, XANO_TYPES, physicalTypeOf,
   type Validators, type XanoColumn, type XanoField, type XanoType,
-} from '../model/xano-column.js';
-import { StrataError } from '../errors.js';
+} from '../../kernel/model/xano-column.js';
+import { StrataError } from '../../kernel/errors.js';
 import { assertColumnName } from '../names.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { ColumnDefinition } from '../model/column-types.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
-import { xanoTypeOfPhysical, type XanoColumn, type XanoField } from '../model/xano-column.js';
+import type { ColumnDefinition } from '../../kernel/model/column-types.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
+import { xanoTypeOfPhysical, type XanoColumn, type XanoField } from '../../kernel/model/xano-column.js';
 
 /**
  * Columns as the Metadata API describes them (`GET …/schema`): Xano's descriptor, `id`

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
-import { StrataError } from '../errors.js';
-import { isFileType, type ColumnDefinition } from '../model/column-types.js';
-import type { BranchSchema } from '../model/table-model.js';
-import { xanoTypeOfPhysical } from '../model/xano-column.js';
+import { StrataError } from '../../kernel/errors.js';
+import { isFileType, type ColumnDefinition } from '../../kernel/model/column-types.js';
+import type { BranchSchema } from '../../kernel/model/table-model.js';
+import { xanoTypeOfPhysical } from '../../kernel/model/xano-column.js';
 import { describeColumn } from './xano-column-output.js';
 
 /**

@@ -1,8 +1,8 @@
-import type { BranchTx } from '../../storage/storage.js';
+import type { BranchTx } from '../ports/storage.js';
 import type { BranchContext, DatabaseService } from '../databases.js';
-import { StrataError } from '../errors.js';
-import { PRIMARY_INDEX, sameIndex, type IndexType, type TableIndex } from '../model/table-index.js';
-import { TableModel } from '../model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import { PRIMARY_INDEX, sameIndex, type IndexType, type TableIndex } from '../../kernel/model/table-index.js';
+import { TableModel } from '../../kernel/model/table-model.js';
 import { newIndexId, parseIndex } from './index-input.js';
 import type { XanoTableService } from './xano-tables.js';
 

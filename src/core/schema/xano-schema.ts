@@ -1,12 +1,12 @@
 import type { BranchContext, DatabaseService } from '../databases.js';
-import { StrataError } from '../errors.js';
-import type { XanoType } from '../model/xano-column.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { XanoType } from '../../kernel/model/xano-column.js';
 import type { MigrationOp } from './migration-ops.js';
 import { migrateWithMeta } from './migrate-with-meta.js';
 import { xanoColumnDefinition } from './xano-column-input.js';
 import { replacement } from './xano-column-replace.js';
 import { describeColumn, describeSchema, findDefinition, orderedColumns, type XanoDescriptor } from './xano-column-output.js';
-import type { TableMeta } from '../model/table-meta.js';
+import type { TableMeta } from '../../kernel/model/table-meta.js';
 import { isDeepStrictEqual } from 'node:util';
 import { schemaColumns, tablesById, type XanoTableService } from './xano-tables.js';
 

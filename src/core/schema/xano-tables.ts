@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { BranchContext, DatabaseService } from '../databases.js';
-import { StrataError } from '../errors.js';
-import type { ColumnDefinition } from '../model/column-types.js';
-import type { TableMeta } from '../model/table-meta.js';
-import type { IdKind, TableModel } from '../model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import type { ColumnDefinition } from '../../kernel/model/column-types.js';
+import type { TableMeta } from '../../kernel/model/table-meta.js';
+import type { IdKind, TableModel } from '../../kernel/model/table-model.js';
 import { assertTableName } from '../names.js';
 import { applyMigration } from './apply-migration.js';
 import { releaseAfterCommit } from '../files/file-effects.js';

@@ -1,5 +1,5 @@
-import { tokenize, type Token } from './search-text.js';
-import type { SearchTerm } from './search-plan.js';
+import { tokenize, type Token } from '../../kernel/text/search-text.js';
+import type { SearchTerm } from '../../kernel/plans/search-plan.js';
 
 /**
  * `xata.highlight`: for each matched column, the matching words marked `<em>…</em>` in their

@@ -1,9 +1,9 @@
-import { badRequest } from '../errors.js';
-import { parseDatetime } from '../model/values.js';
+import { badRequest } from '../../kernel/errors.js';
+import { parseDatetime } from '../values/datetime-text.js';
 import type { FieldPaths, ResolvedField } from '../query/field-paths.js';
-import { and, TRUE, type Filter } from '../query/filter-ast.js';
+import { and, TRUE, type Filter } from '../../kernel/plans/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
-import type { NumericModifier, ScoreBooster } from './search-plan.js';
+import type { NumericModifier, ScoreBooster } from '../../kernel/plans/search-plan.js';
 
 /**
  * Xata's `boosters`: valueBooster, numericBooster and dateBooster, each with an optional

@@ -1,12 +1,12 @@
-import { badRequest, StrataError } from '../errors.js';
-import type { LeafColumn } from '../model/column-types.js';
-import type { BranchSchema, TableModel } from '../model/table-model.js';
+import { badRequest, StrataError } from '../../kernel/errors.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
 import { FieldPaths } from '../query/field-paths.js';
-import { TRUE, type Filter } from '../query/filter-ast.js';
+import { TRUE, type Filter } from '../../kernel/plans/filter-ast.js';
 import { parseXataFilter } from '../query/xata-filter.js';
 import { parseBoosters } from './search-boosters.js';
-import type { ScoreBooster, SearchTarget } from './search-plan.js';
-import { isSearchable, MAX_QUERY_TERMS, queryWords, searchableLeaves } from './search-text.js';
+import type { ScoreBooster, SearchTarget } from '../../kernel/plans/search-plan.js';
+import { isSearchable, MAX_QUERY_TERMS, queryWords, searchableLeaves } from '../../kernel/text/search-text.js';
 import { pageOffsetTooLarge, pageSizeTooLarge } from '../xata-messages.js';
 
 /**

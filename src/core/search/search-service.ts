@@ -1,12 +1,12 @@
 import type { BranchContext } from '../databases.js';
-import { badRequest } from '../errors.js';
-import { TableModel, type BranchSchema } from '../model/table-model.js';
+import { badRequest } from '../../kernel/errors.js';
+import { TableModel, type BranchSchema } from '../../kernel/model/table-model.js';
 import { buildProjection, materialize, type RecordFormat } from '../records/projection.js';
-import { allowedEdits } from './fuzzy.js';
+import { allowedEdits } from '../../kernel/text/fuzzy.js';
 import { highlightRecord, termMatcher } from './highlight.js';
-import { TOTAL_COUNT_LIMIT, type SearchPlan, type SearchTerm } from './search-plan.js';
+import { TOTAL_COUNT_LIMIT, type SearchPlan, type SearchTerm } from '../../kernel/plans/search-plan.js';
 import { parseSearchOptions, parseTableSearch, type SearchOptions, type SearchOptionsInput, type TableSearch, type TableSearchInput } from './search-request.js';
-import { searchableLeaves } from './search-text.js';
+import { searchableLeaves } from '../../kernel/text/search-text.js';
 import { tableNotFound } from '../xata-messages.js';
 
 export type TableSearchBody = SearchOptionsInput & TableSearchInput;

@@ -1,9 +1,9 @@
-import type { BranchSchema } from '../model/table-model.js';
-import { invalidSql, type SqlNode } from './sql-parse.js';
+import type { BranchSchema } from '../../kernel/model/table-model.js';
+import { invalidSql, type SqlNode } from '../../kernel/sql/sql-parse.js';
 import {
   ALLOWED_CASTS, ALLOWED_EXPR_KINDS, ALLOWED_FUNCTIONS, ALLOWED_NODES, ALLOWED_OPERATORS, ALLOWED_SUBLINKS,
   isHiddenColumn, nodeName, refusedStatement,
-} from './sql-subset.js';
+} from '../../kernel/sql/sql-subset.js';
 
 /**
  * What a statement is and what it touches, decided from its parse tree: the kind (which

@@ -1,10 +1,10 @@
 import type { BranchContext } from '../databases.js';
-import { StrataError } from '../errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { allows, type ScopeAction } from '../auth/scopes.js';
 import { runWrite } from '../records/write-transaction.js';
-import type { SqlRows } from '../../storage/storage.js';
+import type { SqlRows } from '../ports/storage.js';
 import { analyseStatement, type SqlAnalysis, type SqlKind } from './sql-analysis.js';
-import { invalidSql, parseStatement } from './sql-parse.js';
+import { invalidSql, parseStatement } from '../../kernel/sql/sql-parse.js';
 import { runSqlWrite, type SqlBounds } from './sql-write.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { LeafColumn } from '../model/column-types.js';
-import { invalidValue } from '../errors.js';
-import { invalidSql, type SqlNode } from './sql-parse.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import { invalidValue } from '../../kernel/errors.js';
+import { invalidSql, type SqlNode } from '../../kernel/sql/sql-parse.js';
 
 /**
  * Values an INSERT or UPDATE writes: constants and parameters only (so the record API's

@@ -1,11 +1,11 @@
-import type { TableModel } from '../model/table-model.js';
-import { isFileType } from '../model/column-types.js';
-import { StrataError } from '../errors.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import { isFileType } from '../../kernel/model/column-types.js';
+import { StrataError } from '../../kernel/errors.js';
 import { parseRecordInput } from '../records/record-input.js';
 import { createRecord, deleteRecord, patchRecord, tableIn, type RecordKey, type WriteScope } from '../records/record-write.js';
-import type { SqlRows } from '../../storage/storage.js';
+import type { SqlRows } from '../ports/storage.js';
 import type { SqlAnalysis } from './sql-analysis.js';
-import { invalidSql, type SqlNode } from './sql-parse.js';
+import { invalidSql, type SqlNode } from '../../kernel/sql/sql-parse.js';
 import { columnValue, literalOf } from './sql-values.js';
 
 /**

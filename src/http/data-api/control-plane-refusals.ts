@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { needs, type RouteAccess } from '../route-access.js';
 
 /**

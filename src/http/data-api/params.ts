@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { assertBranchName, assertDatabaseName } from '../../core/names.js';
 import type { BranchContext } from '../../core/databases.js';
 import type { Strata } from '../../core/strata.js';

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { flattenColumns, type ColumnDefinition } from '../../core/model/column-types.js';
-import { StrataError } from '../../core/errors.js';
+import { flattenColumns, type ColumnDefinition } from '../../kernel/model/column-types.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { ColumnParams, NameBody, resolveBranch, TableParams } from './params.js';

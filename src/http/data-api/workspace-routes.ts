@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { instanceOwners, needs } from '../route-access.js';
 import { bodyIsOptional } from './params.js';

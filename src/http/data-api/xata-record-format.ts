@@ -1,4 +1,4 @@
-import type { LeafColumn } from '../../core/model/column-types.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
 import type { RecordFormat, ValueOwner } from '../../core/records/projection.js';
 import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
 import { pickFileFields, type FileSelection } from '../../core/files/file-fields.js';

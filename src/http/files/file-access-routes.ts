@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { FilePlace, LibraryPlace } from '../../core/files/file-urls.js';
 import { isPublic } from '../route-access.js';
 import { sendFile, type SendableFile } from './file-send.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { BlobStore } from '../../storage/blobs/blob-store.js';
+import type { BlobStore } from '../../core/ports/blob-store.js';
 import type { StoredFile } from '../../core/files/file-object.js';
-import { REQUEST_LIMITS, limitExceeded } from '../../core/request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 
 /**
  * `base64Content` in answers (`columns: ['photo.base64Content']`). Records are materialised

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { BlobStore } from '../../storage/blobs/blob-store.js';
+import type { BlobStore } from '../../core/ports/blob-store.js';
 import type { StoredFile } from '../../core/files/file-object.js';
 import { essence, showsInline } from './passive-media.js';
 

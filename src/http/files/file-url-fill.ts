@@ -7,11 +7,11 @@ import { pickFileFields } from '../../core/files/file-fields.js';
 import type { FileSigner } from '../../core/files/file-urls.js';
 import { xataRecordFormatWith } from '../data-api/xata-record-format.js';
 import { LIBRARY_SIGNED_URL_TTL } from '../../core/files/file-library.js';
-import type { WorkspaceFileRow } from '../../storage/storage.js';
+import type { WorkspaceFileRow } from '../../core/ports/storage.js';
 import { answerBase } from '../answer-base.js';
 import { contentFill } from './file-content-fill.js';
 import { allows } from '../../core/auth/scopes.js';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /** This server's base URL for file URLs: the public URL, or as the client reached it (answer-base.ts). */
 export const baseUrl: (request: FastifyRequest) => string = answerBase;

@@ -3,7 +3,7 @@ import type { Strata } from '../../core/strata.js';
 import type { BranchContext } from '../../core/databases.js';
 import type { FileTarget, PutOptions } from '../../core/files/file-service.js';
 import type { StoredFile } from '../../core/files/file-object.js';
-import { tooLarge } from '../../storage/blobs/blob-store.js';
+import { tooLarge } from '../../core/ports/blob-store.js';
 
 /**
  * Routes whose body is a file's raw bytes (the binary file endpoints, upload URLs): bodies

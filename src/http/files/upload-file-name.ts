@@ -1,4 +1,4 @@
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /**
  * The file name a binary upload gives in its `Content-Disposition` request header (a Strata

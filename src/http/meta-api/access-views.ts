@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { formatScopes } from '../../core/auth/scopes.js';
 import { ROLE_MASKS } from '../../core/auth/roles.js';
 import type { Member } from '../../core/auth/members.js';
-import type { AccountRow, TokenRow } from '../../storage/storage.js';
+import type { AccountRow, TokenRow } from '../../core/ports/storage.js';
 import { xanoTime } from './params.js';
 
 /** How accounts, tokens and members look in the Metadata API (never a secret or a hash). */

@@ -1,5 +1,5 @@
 import { Type, type TSchema } from 'typebox';
-import { ACCESS_LEVELS, TEXT_FORMATS, XANO_TYPES, type XanoType } from '../../core/model/xano-column.js';
+import { ACCESS_LEVELS, TEXT_FORMATS, XANO_TYPES, type XanoType } from '../../kernel/model/xano-column.js';
 
 /**
  * Request bodies of `POST …/schema/type/{type}`, one per Xano type, as Xano's Swagger

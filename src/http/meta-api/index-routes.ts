@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
-import { SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS } from '../../core/model/table-index.js';
+import { SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS } from '../../kernel/model/table-index.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { DataSourceHeader, sourceBranch, TableParams } from './params.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { MultipartFile, MultipartValue } from '@fastify/multipart';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { LIBRARY_FILE_TYPES, type LibraryContent, type LibraryFileMeta, type LibraryFileType } from '../../core/files/file-library.js';
 
 /**

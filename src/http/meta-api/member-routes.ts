@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES } from '../../core/auth/roles.js';
 import { parseScopes } from '../../core/auth/scopes.js';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { fullAccess, needs } from '../route-access.js';
 import { ScopesText, memberView } from './access-views.js';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { BranchContext } from '../../core/databases.js';
 import type { Strata } from '../../core/strata.js';
 import { LIVE } from '../../core/workspaces.js';

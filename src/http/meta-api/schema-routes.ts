@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { XANO_TYPES } from '../../core/model/xano-column.js';
+import { XANO_TYPES } from '../../kernel/model/xano-column.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { columnBody, STORED_AS } from './column-bodies.js';

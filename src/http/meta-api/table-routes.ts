@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { PageNumber } from '../page-number.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { TableModel } from '../../core/model/table-model.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
 import { updatedAt } from '../../core/schema/xano-tables.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';

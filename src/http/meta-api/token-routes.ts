@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { parseScopes } from '../../core/auth/scopes.js';
 import { parseExpiry } from '../../core/auth/token-expiry.js';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { anyToken, fullAccess } from '../route-access.js';
 import { ScopesText, tokenView } from './access-views.js';

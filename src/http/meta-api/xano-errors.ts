@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { BatchFailure } from '../../core/records/batch-runner.js';
 import { logServerError } from '../error-handler.js';
 import { markRetryable } from '../retry-after.js';

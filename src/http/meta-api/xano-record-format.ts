@@ -3,7 +3,7 @@ import type { RecordFormat } from '../../core/records/projection.js';
 import type { Strata } from '../../core/strata.js';
 import type { BranchContext } from '../../core/databases.js';
 import { fileOutput, type StoredFile } from '../../core/files/file-object.js';
-import { FILE_TYPES } from '../../core/model/xano-column.js';
+import { FILE_TYPES } from '../../kernel/model/xano-column.js';
 import { isLibraryRef, type LibraryFileRef } from '../../core/files/library-refs.js';
 import { baseUrl, libraryFileUrl } from '../files/file-url-fill.js';
 

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { mayReceive } from '../../core/changes/change-access.js';
 import type { ChangeSubscription } from '../../core/changes/change-subscription.js';
 import type { BranchContext } from '../../core/databases.js';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { tableIn } from '../../core/records/record-write.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';

@@ -1,7 +1,7 @@
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 
 const badRequest = (message: string, param: string) => new StrataError('BAD_REQUEST', message, { param });
-import type { HistoryCondition, HistoryField, HistoryOp, HistoryQuery } from '../../storage/history-store.js';
+import type { HistoryCondition, HistoryField, HistoryOp, HistoryQuery } from '../../core/ports/history-store.js';
 
 /**
  * The request-history filters: the GET endpoint's query parameters and the search body's

@@ -3,7 +3,7 @@ import { PageNumber } from '../page-number.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Strata } from '../../core/strata.js';
-import type { HistoryCondition, HistoryRow } from '../../storage/history-store.js';
+import type { HistoryCondition, HistoryRow } from '../../core/ports/history-store.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional } from '../data-api/params.js';
 import { metaPage, WorkspaceParams, xanoTime, guardedWorkspace } from '../meta-api/params.js';

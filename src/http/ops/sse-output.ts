@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ChangeRow } from '../../storage/change-log-sql.js';
+import type { ChangeRow } from '../../core/ports/change-log.js';
 import type { ChangeOutput } from '../../core/changes/change-subscription.js';
 
 /**

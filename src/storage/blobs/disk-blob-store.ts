@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { isOutOfSpace, storageFull, type StorageFullness } from '../storage-full.js';
-import { isBlobKey, UploadMeter, type BlobInfo, type BlobStore, type PutResult } from './blob-store.js';
+import { isOutOfSpace, storageFull, type StorageFullness } from '../../core/ports/storage-full.js';
+import { isBlobKey, UploadMeter, type BlobInfo, type BlobStore, type PutResult } from '../../core/ports/blob-store.js';
 
 /**
  * Blobs as files under DATA_DIR/blobs/<first two hex digits>/<key>. An upload goes to

@@ -1,5 +1,5 @@
-import type { SystemStore } from '../storage.js';
-import type { BlobInfo, BlobStore, PutResult } from './blob-store.js';
+import type { SystemStore } from '../../core/ports/storage.js';
+import type { BlobInfo, BlobStore, PutResult } from '../../core/ports/blob-store.js';
 
 /**
  * A blob store that keeps the workspace quota's ledger (SystemStore's blob usage): a blob

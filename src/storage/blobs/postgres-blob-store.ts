@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { UploadMeter, type BlobInfo, type BlobStore, type PutResult } from './blob-store.js';
+import { UploadMeter, type BlobInfo, type BlobStore, type PutResult } from '../../core/ports/blob-store.js';
 
 /**
  * Blobs in PostgreSQL itself, so every node of a deployment sees the same files with nothing

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import type { LeafColumn } from '../../core/model/column-types.js';
-import type { IdKind } from '../../core/model/table-model.js';
-import { StrataError } from '../../core/errors.js';
-import { limitExceeded } from '../../core/request-limits.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { IdKind } from '../../kernel/model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import { limitExceeded } from '../../kernel/request-limits.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
 import { postgresSearch } from './postgres-search.js';

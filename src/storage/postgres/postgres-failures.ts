@@ -1,4 +1,4 @@
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /**
  * Failures of the database connection itself (as opposed to a statement's error): the server

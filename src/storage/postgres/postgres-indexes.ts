@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { SearchContext } from '../search-dialect.js';
 import type { IndexDialect, WeightedLeaf } from '../index-dialect.js';
 import { document, ensureArrayText } from './postgres-search.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RateCounters, RateWindow } from '../../core/auth/rate-counters.js';
+import type { RateCounters, RateWindow } from '../../core/ports/rate-counters.js';
 
 /**
  * Rate-limit counters in `strata.rate_counters`, shared by every node on the database: one

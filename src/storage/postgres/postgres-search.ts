@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { LeafColumn } from '../../core/model/column-types.js';
-import type { TableModel } from '../../core/model/table-model.js';
-import type { SearchTerm, TermToExpand } from '../../core/search/search-plan.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
+import type { SearchTerm } from '../../kernel/plans/search-plan.js';
 import { sameColumns, type SearchContext, type SearchDialect } from '../search-dialect.js';
 import { candidateWords, KEYS, MAX_KEYED_LENGTH, WORDS } from '../search-words-sql.js';
 

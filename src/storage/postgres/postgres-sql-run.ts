@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
-import type { SqlRows, SqlRun } from '../storage.js';
+import type { SqlRows, SqlRun } from '../../core/ports/storage.js';
 import { compileSelect, type CompiledSelect } from '../sql/sql-compile.js';
 import { quoteId } from '../sql/sql-expression.js';
 import { typeOfValues } from '../sql/sql-output.js';
 import { driverParams } from '../sql/sql-params.js';
-import { invalidSql } from '../../core/sql/sql-parse.js';
-import { StrataError } from '../../core/errors.js';
+import { invalidSql } from '../../kernel/sql/sql-parse.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /**
  * SQL statements on PostgreSQL, with the engine enforcing the isolation the analyser decided:

@@ -1,6 +1,6 @@
-import type { BranchSchema } from '../../core/model/table-model.js';
-import { invalidSql, type SqlNode } from '../../core/sql/sql-parse.js';
-import { StrataError } from '../../core/errors.js';
+import type { BranchSchema } from '../../kernel/model/table-model.js';
+import { invalidSql, type SqlNode } from '../../kernel/sql/sql-parse.js';
+import { StrataError } from '../../kernel/errors.js';
 import { tableColumns, type OutputColumn } from './sql-output.js';
 import { ExpressionSql, quoteId, type Scope } from './sql-expression.js';
 

@@ -1,5 +1,5 @@
-import { invalidSql, type SqlNode } from '../../core/sql/sql-parse.js';
-import { ALLOWED_CASTS, ALLOWED_FUNCTIONS, ALLOWED_OPERATORS } from '../../core/sql/sql-subset.js';
+import { invalidSql, type SqlNode } from '../../kernel/sql/sql-parse.js';
+import { ALLOWED_CASTS, ALLOWED_FUNCTIONS, ALLOWED_OPERATORS } from '../../kernel/sql/sql-subset.js';
 import { castOutput, type OutputColumn, type ValueKind } from './sql-output.js';
 
 /**

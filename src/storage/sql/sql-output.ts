@@ -1,5 +1,5 @@
-import type { LeafColumn } from '../../core/model/column-types.js';
-import type { TableModel } from '../../core/model/table-model.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { TableModel } from '../../kernel/model/table-model.js';
 
 /**
  * What a compiled SQL statement answers, column by column: the name (PostgreSQL's rules),

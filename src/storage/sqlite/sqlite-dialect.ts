@@ -1,15 +1,15 @@
 import { sql } from 'kysely';
-import type { LeafColumn } from '../../core/model/column-types.js';
-import type { IdKind } from '../../core/model/table-model.js';
-import { StrataError } from '../../core/errors.js';
-import { limitExceeded } from '../../core/request-limits.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { IdKind } from '../../kernel/model/table-model.js';
+import { StrataError } from '../../kernel/errors.js';
+import { limitExceeded } from '../../kernel/request-limits.js';
 import type { SqlDialect } from '../sql-dialect.js';
 import { likePattern } from '../filter-sql.js';
-import type { PatternPart } from '../../core/query/filter-ast.js';
+import type { PatternPart } from '../../kernel/plans/filter-ast.js';
 import { sqliteSearch } from './sqlite-search.js';
 import { sqliteIndexes } from './sqlite-indexes.js';
 import { notUnique } from '../index-sql.js';
-import { isOutOfSpace, storageFull } from '../storage-full.js';
+import { isOutOfSpace, storageFull } from '../../core/ports/storage-full.js';
 
 /** Xata patterns as GLOB patterns (case-sensitive, unlike SQLite's LIKE): `*` `?` `[` are bracketed. */
 function globPattern(parts: PatternPart[]): string {

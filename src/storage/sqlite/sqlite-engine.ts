@@ -5,12 +5,12 @@ import { sql, type Kysely } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
 import { createSystemTables, KyselySystemStore } from '../system-store.js';
 import { MeteredBlobStore } from '../blobs/metered-blob-store.js';
-import type { BranchStore, BranchTx, Storage } from '../storage.js';
+import type { BranchStore, BranchTx, Storage } from '../../core/ports/storage.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 import { AsyncMutex } from '../async-mutex.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
-import { StorageFullness, type SpacePart } from '../storage-full.js';
+import { StorageFullness, type SpacePart } from '../../core/ports/storage-full.js';
 import { sqliteSqlRunner } from './sqlite-sql-run.js';
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import type { IndexDialect } from '../index-dialect.js';
 import { createFts, dropFts, TOKENIZE, type FtsNames } from './sqlite-search.js';
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { percentileOfSorted } from '../../core/analytics/percentile.js';
+import { percentileOfSorted } from '../../kernel/percentile.js';
 
 /**
  * `strata_percentile(value, q)`: the aggregate the dialect's `percentile` stands for

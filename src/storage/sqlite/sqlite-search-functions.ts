@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { deletionKeys } from '../../core/search/fuzzy.js';
-import { tokenize } from '../../core/search/search-text.js';
+import { deletionKeys } from '../../kernel/text/fuzzy.js';
+import { tokenize } from '../../kernel/text/search-text.js';
 import { MAX_KEYED_LENGTH } from '../search-words-sql.js';
 
 /**

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { LeafColumn } from '../../core/model/column-types.js';
-import type { SearchTerm } from '../../core/search/search-plan.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { SearchTerm } from '../../kernel/plans/search-plan.js';
 import { sameColumns, type SearchContext, type SearchDialect } from '../search-dialect.js';
 import { candidateWords, KEYS, WORDS } from '../search-words-sql.js';
 

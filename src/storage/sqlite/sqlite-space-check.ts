@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { isOutOfSpace, storageFull } from '../storage-full.js';
+import { isOutOfSpace, storageFull } from '../../core/ports/storage-full.js';
 
 /** Hears of a file's writes: refused for want of space, or committed. */
 export interface SpaceMeter { refused(): void; wrote(): void }

@@ -1,10 +1,10 @@
 import type { SqliteHandle } from './sqlite-connection.js';
-import type { SqlRows, SqlRun } from '../storage.js';
+import type { SqlRows, SqlRun } from '../../core/ports/storage.js';
 import { compileSelect } from '../sql/sql-compile.js';
 import { quoteId } from '../sql/sql-expression.js';
 import { fromSqlite, typeOfValues } from '../sql/sql-output.js';
 import { driverParams } from '../sql/sql-params.js';
-import { invalidSql } from '../../core/sql/sql-parse.js';
+import { invalidSql } from '../../kernel/sql/sql-parse.js';
 
 /**
  * SQL statements on SQLite: compiled from PostgreSQL's tree (storage/sql/), run on a

@@ -1,4 +1,4 @@
-import type { GEO_TYPES } from './xano-column.js';
+import type { GEO_TYPES } from '../../kernel/model/xano-column.js';
 
 /**
  * GeoJSON geometries (RFC 7946) for the six Xano geo types. Positions are [longitude,

@@ -1,7 +1,7 @@
 import type { LeafColumn } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
-import type { Filter } from '../query/filter-ast.js';
-import type { PlanField, PlanJoin } from '../query/select-plan.js';
+import type { Filter } from './filter-ast.js';
+import type { PlanField, PlanJoin } from './select-plan.js';
 
 /**
  * A storage-neutral full-text search of one table: which words, in which columns with which

@@ -1,4 +1,4 @@
-import { StrataError } from '../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /** An engine's or a disk's "no space left": SQLite's SQLITE_FULL, the file system's ENOSPC. */
 export function isOutOfSpace(err: unknown): boolean {

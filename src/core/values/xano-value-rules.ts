@@ -1,13 +1,13 @@
-import { StrataError } from '../errors.js';
+import { StrataError } from '../../kernel/errors.js';
 import { isValidRecordId } from '../names.js';
-import type { LeafColumn } from './column-types.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
 import { fileMetadataProblem } from './file-metadata.js';
 import { geoJsonProblem } from './geojson.js';
-import { parseDatetime } from './values.js';
+import { parseDatetime } from './datetime-text.js';
 import {
   FILE_TYPES, GEO_TYPES, refusesNull,
   type NumberFilters, type PasswordFilters, type TextFilters, type Validators, type XanoColumn,
-} from './xano-column.js';
+} from '../../kernel/model/xano-column.js';
 
 /**
  * The value rules of Xano column types, applied after the physical type's own check

@@ -1,6 +1,6 @@
 import type { LeafColumn } from '../model/column-types.js';
 import type { TableModel } from '../model/table-model.js';
-import type { Filter, PlanField, PlanJoin } from '../query/select-plan.js';
+import type { Filter, PlanField, PlanJoin } from './select-plan.js';
 
 /**
  * Storage-neutral grouped SELECTs and nearest-vector scans. Summaries and aggregations

@@ -1,4 +1,4 @@
-import type { FILE_TYPES } from './xano-column.js';
+import type { FILE_TYPES } from '../../kernel/model/xano-column.js';
 
 /**
  * The file-metadata objects that image, video, audio and attachment columns hold (Xano's

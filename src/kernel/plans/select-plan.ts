@@ -1,5 +1,5 @@
 import type { TableModel } from '../model/table-model.js';
-import type { ColumnRef, Filter, SystemField } from './filter-ast.js';
+import type { ColumnRef, Filter } from './filter-ast.js';
 
 export type { Filter, SystemField } from './filter-ast.js';
 

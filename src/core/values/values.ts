@@ -1,10 +1,11 @@
-import type { LeafColumn } from './column-types.js';
-import { invalidValue } from '../errors.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import { invalidValue } from '../../kernel/errors.js';
 import { isValidRecordId } from '../names.js';
 import { applyXanoRules, normaliseXanoInput } from './xano-value-rules.js';
+import { parseDatetime } from './datetime-text.js';
 import { coerceFileValue } from '../files/file-object.js';
 import { jsonTextFault, jsonValueFault } from '../json-depth.js';
-import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
+import { REQUEST_LIMITS, limitExceeded } from '../../kernel/request-limits.js';
 
 /**
  * Input values → logical values, per column type. Logical values are what storage
@@ -13,22 +14,8 @@ import { REQUEST_LIMITS, limitExceeded } from '../request-limits.js';
  */
 export const MAX_STRING_LENGTH = 2048;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
 const fail = (leaf: LeafColumn, expected: string) => invalidValue(`column [${leaf.path}]: invalid value, expected ${expected}`);
-
-export function parseDatetime(text: string): number | undefined {
-  const m = RFC3339.exec(text);
-  if (!m) return undefined;
-  // Date.parse rolls impossible dates over (2024-02-30 → 2024-03-01); RFC 3339 does not.
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) ? undefined : ms;
-}
 
 /** Text holding NUL, which PostgreSQL refuses in text and jsonb (and SQLite's C strings end at): refused on every engine. */
 export const hasNul = (text: string): boolean => text.includes('\u0000');

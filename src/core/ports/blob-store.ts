@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { StrataError } from '../../core/errors.js';
+import { StrataError } from '../../kernel/errors.js';
 
 /**
  * Where file contents live. Records hold only a file's metadata and its blob key; blobs are

@@ -1,15 +1,14 @@
-import type { TableRecord } from '../core/model/table-model.js';
-import type { LeafColumn } from '../core/model/column-types.js';
-import type { BranchSchema, TableModel } from '../core/model/table-model.js';
-import type { SelectPlan } from '../core/query/select-plan.js';
-import type { GroupPlan, NearestPlan, NearestResult } from '../core/analytics/group-plan.js';
-import type { SearchHits, SearchPlan, TermToExpand } from '../core/search/search-plan.js';
-import type { TableIndex } from '../core/model/table-index.js';
+import type { LeafColumn } from '../../kernel/model/column-types.js';
+import type { BranchSchema, TableModel, TableRecord } from '../../kernel/model/table-model.js';
+import type { SelectPlan } from '../../kernel/plans/select-plan.js';
+import type { GroupPlan, NearestPlan, NearestResult } from '../../kernel/plans/group-plan.js';
+import type { SearchHits, SearchPlan, TermToExpand } from '../../kernel/plans/search-plan.js';
+import type { TableIndex } from '../../kernel/model/table-index.js';
 import type { HistoryStore } from './history-store.js';
-import type { ChangeInput, ChangeRow } from './change-log-sql.js';
-import type { BlobStore } from './blobs/blob-store.js';
+import type { ChangeInput, ChangeRow } from './change-log.js';
+import type { BlobStore } from './blob-store.js';
 import type { StorageFullness } from './storage-full.js';
-import type { RateCounters } from '../core/auth/rate-counters.js';
+import type { RateCounters } from './rate-counters.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
