@@ -34,8 +34,8 @@ export class StrataError extends Error {
   readonly status: number;
   /** The input the error is about (a column, a field), for faces that name it (Xano's payload.param). */
   readonly param: string | undefined;
-  constructor(code: ErrorCode, message: string, options: { param?: string } = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, options: { param?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'StrataError';
     this.code = code;
     this.status = ErrorCodes[code];

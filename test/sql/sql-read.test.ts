@@ -97,4 +97,20 @@ describeEachEngine('SQL over HTTP: reads', (engine) => {
     expect(res.body.rows).toHaveLength(1000);
     expect(res.body.warning).toMatch(/cut to its first 1000 rows/);
   });
+
+  it('a repeated statement follows schema changes (parsed, compiled and prepared once per schema)', async () => {
+    await s.request('PUT', '/db/sqlr:main/tables/notes', { columns: [{ name: 'body', type: 'string' }] });
+    await s.request('PUT', '/db/sqlr:main/tables/notes/data/n1', { body: 'one' });
+    const star = 'SELECT * FROM notes WHERE id = $1';
+    const named = 'SELECT id, body FROM notes WHERE id = $1';
+    for (let i = 0; i < 2; i++) expect((await sql(star, ['n1'])).body.records[0]).not.toHaveProperty('stars');
+    expect((await sql(named, ['n1'])).body.records).toEqual([{ id: 'n1', body: 'one' }]);
+    expect((await s.request('POST', '/db/sqlr:main/tables/notes/columns', { name: 'stars', type: 'int' })).status).toBe(200);
+    expect((await sql(star, ['n1'])).body.records[0]).toHaveProperty('stars', null);
+    expect((await s.request('DELETE', '/db/sqlr:main/tables/notes/columns/body')).status).toBe(200);
+    const gone = await sql(named, ['n1']);
+    expect(gone.status).toBe(400);
+    expect(gone.body.message).toMatch(/body/);
+    expect(Object.keys((await sql(star, ['n1'])).body.records[0])).not.toContain('body');
+  });
 });

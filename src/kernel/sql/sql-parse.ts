@@ -1,5 +1,6 @@
 import { loadModule, parseSync } from 'libpg-query';
 import { StrataError } from '../errors.js';
+import { LruCache } from '../lru-cache.js';
 
 /**
  * PostgreSQL's own grammar (libpg-query: the server's parser compiled to WASM), so a
@@ -18,8 +19,17 @@ export function sqlParserReady(): Promise<void> {
 
 export const invalidSql = (message: string) => new StrataError('BAD_REQUEST', `invalid SQL: ${message}`);
 
+/**
+ * Parsed trees by statement text: apps send the same few statements with new parameters, so
+ * each text is parsed once. The trees are frozen because every request that sends the text
+ * shares one (and later stages cache their own work per tree, see sql-compile.ts).
+ */
+const parsed = new LruCache<string, SqlNode>(500);
+
 /** One statement's AST (`{SelectStmt: …}`); empty input or several statements are refused. */
 export async function parseStatement(text: string): Promise<SqlNode> {
+  const cached = parsed.get(text);
+  if (cached) return cached;
   await sqlParserReady();
   let result: { stmts?: Array<{ stmt: SqlNode }> };
   try {
@@ -30,5 +40,15 @@ export async function parseStatement(text: string): Promise<SqlNode> {
   const stmts = result.stmts ?? [];
   if (stmts.length === 0) throw invalidSql('the statement is empty');
   if (stmts.length > 1) throw invalidSql(`one statement per request (this text holds ${stmts.length}); use /sql/batch for several`);
-  return stmts[0]!.stmt;
+  const stmt = deepFreeze(stmts[0]!.stmt);
+  parsed.set(text, stmt);
+  return stmt;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }

@@ -28,7 +28,7 @@ export function unavailable(err: unknown): StrataError | undefined {
     : code === '53300' ? 'the database has no connections to spare' // too_many_connections
     : code.startsWith('08') ? 'the database connection failed' // connection_exception
     : code === '' ? PG_MESSAGES.find(([pattern]) => pattern.test(message))?.[1] : undefined;
-  return reason ? new StrataError('UNAVAILABLE', `storage is unavailable: ${reason}`) : undefined;
+  return reason ? new StrataError('UNAVAILABLE', `storage is unavailable: ${reason}`, { cause: err }) : undefined;
 }
 
 /** The error as callers should see it: a connection failure as UNAVAILABLE, anything else unchanged. */

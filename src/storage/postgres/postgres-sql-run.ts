@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import type { SqlRows, SqlRun } from '../../core/ports/storage.js';
-import { compileSelect, type CompiledSelect } from '../sql/sql-compile.js';
+import { compileSelectOnce, type CompiledSelect } from '../sql/sql-compile.js';
 import { quoteId } from '../sql/sql-expression.js';
 import { typeOfValues } from '../sql/sql-output.js';
 import { driverParams } from '../sql/sql-params.js';
@@ -79,24 +79,27 @@ export class PostgresSqlAccess {
   }
 
   compile(run: SqlRun): CompiledSelect {
-    return compileSelect({ dialect: 'postgres', schema: run.schema, tableSql: (t) => `${quoteId(this.schema)}.${quoteId(t)}` }, run.select);
+    return compileSelectOnce({ dialect: 'postgres', schema: run.schema, tableSql: (t) => `${quoteId(this.schema)}.${quoteId(t)}` }, run.select);
   }
 
-  /** A read outside any write: its own READ ONLY transaction on a pooled connection. */
+  /**
+   * A read outside any write: its own READ ONLY transaction on a pooled connection, in three
+   * round trips (the socket writes are most of this path's cost): the transaction's setup as
+   * one simple query (its values are Strata's own, escaped as literals), the cursor with the
+   * client's parameters, then the rows and the commit together.
+   */
   async read(run: SqlRun): Promise<SqlRows> {
     const compiled = this.compile(run);
     for (let attempt = 1; ; attempt++) {
       const role = await this.roleFor(tablesOf(run));
       const client = await this.pool.connect();
       try {
-        await client.query('BEGIN READ ONLY');
-        await this.enter(client, role, run.timeoutMs);
+        await client.query(`BEGIN READ ONLY; SET LOCAL ROLE ${quoteId(role)}; ${this.settings(client, run.timeoutMs)}`);
         await client.query({ text: `DECLARE strata_sql NO SCROLL CURSOR FOR ${compiled.text}`, values: driverParams(run.params, 'postgres') });
-        const fetched = await client.query({ text: `FETCH ${run.maxRows + 1} FROM strata_sql`, rowMode: 'array', types: answerTypes });
-        await client.query('COMMIT');
-        const truncated = fetched.rows.length > run.maxRows;
-        const rows = (fetched.rows as unknown[][]).slice(0, run.maxRows).map(answerRow);
-        const columns = compiled.columns.map((c, i) => ({ name: c.name, type: OID_NAMES[fetched.fields[i]?.dataTypeID ?? 0] ?? c.type ?? typeOfValues(rows, i) }));
+        const [fetched] = await client.query({ text: `FETCH ${run.maxRows + 1} FROM strata_sql; COMMIT`, rowMode: 'array', types: answerTypes }) as unknown as [pg.QueryResult];
+        const truncated = fetched!.rows.length > run.maxRows;
+        const rows = (fetched!.rows as unknown[][]).slice(0, run.maxRows).map(answerRow);
+        const columns = compiled.columns.map((c, i) => ({ name: c.name, type: OID_NAMES[fetched!.fields[i]?.dataTypeID ?? 0] ?? c.type ?? typeOfValues(rows, i) }));
         return { columns, rows, truncated };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -130,9 +133,9 @@ export class PostgresSqlAccess {
     return { columns: compiled.columns.map((c, i) => ({ name: c.name, type: c.type ?? typeOfValues(rows, i) })), rows, truncated: result.rows.length > run.maxRows };
   }
 
-  private async enter(client: pg.PoolClient, role: string, timeoutMs: number): Promise<void> {
-    await client.query(`SET LOCAL ROLE ${quoteId(role)}`);
-    await client.query("SELECT set_config('search_path', $1, true), set_config('statement_timeout', $2, true)", [quoteId(this.schema), String(timeoutMs)]);
+  /** The branch's search path and the statement's time limit, LOCAL to the transaction. */
+  private settings(client: pg.PoolClient, timeoutMs: number): string {
+    return `SELECT set_config('search_path', ${client.escapeLiteral(quoteId(this.schema))}, true), set_config('statement_timeout', ${client.escapeLiteral(String(timeoutMs))}, true)`;
   }
 }
 
@@ -169,9 +172,12 @@ const answerValue = (value: unknown): unknown => (value instanceof Date ? value.
 
 /** PostgreSQL's complaints about a statement (syntax, types, names, timeouts) are a 400 with its words. */
 function engineError(err: unknown): unknown {
-  const code = (err as { code?: string }).code;
-  if (typeof code !== 'string' || code.length !== 5) return err;
-  if (code === '57014') return new StrataError('BAD_REQUEST', 'invalid SQL: the statement ran past its time limit (statement_timeout) and was cancelled');
+  // The pool's guard calls a statement timeout UNAVAILABLE (503 elsewhere); here the limit is
+  // the SQL API's own, set by the read, so running past it is the statement's fault.
+  const cause = err instanceof StrataError && err.code === 'UNAVAILABLE' ? err.cause : err;
+  const code = (cause as { code?: string } | undefined)?.code;
+  if (code === '57014') return invalidSql('the statement ran past its time limit (statement_timeout) and was cancelled');
+  if (err !== cause || typeof code !== 'string' || code.length !== 5) return err;
   if (['42', '22', '21', '2F', '0A', '25'].includes(code.slice(0, 2)) || code === '42501') return invalidSql(String((err as Error).message));
   return err;
 }

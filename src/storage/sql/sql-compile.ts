@@ -21,6 +21,22 @@ export interface CompileTarget {
 
 export interface CompiledSelect { text: string; columns: OutputColumn[] }
 
+/**
+ * Compiled statements by parsed tree (parse trees are shared per statement text, see
+ * sql-parse.ts) and schema (a new BranchSchema object after every migration), so a repeated
+ * statement is compiled once per schema; both keys are weak, nothing outlives its tree.
+ */
+const compiledByTree = new WeakMap<SqlNode, WeakMap<BranchSchema, CompiledSelect>>();
+
+/** Compiles once per tree and schema (one target per schema: a BranchSchema belongs to one branch of one engine). */
+export function compileSelectOnce(target: CompileTarget, select: SqlNode): CompiledSelect {
+  let bySchema = compiledByTree.get(select);
+  if (!bySchema) compiledByTree.set(select, bySchema = new WeakMap());
+  let compiled = bySchema.get(target.schema);
+  if (!compiled) bySchema.set(target.schema, compiled = compileSelect(target, select));
+  return compiled;
+}
+
 export function compileSelect(target: CompileTarget, select: SqlNode): CompiledSelect {
   try {
     return new SelectCompiler(target).select(select, undefined);

@@ -17,6 +17,8 @@ export interface SqliteHandle {
   kysely: Kysely<any>;
   /** Runs SQL text on a cached statement in raw mode: rows as arrays (the hot read path). */
   arrays(text: string, params: readonly unknown[]): unknown[][];
+  /** The cached raw-mode statement `arrays` runs, for callers that iterate it themselves. */
+  arrayStatement(text: string): Database.Statement;
   /** Runs SQL text that returns no rows on a cached statement; answers the rows changed. */
   run(text: string, params: readonly unknown[]): number;
   clearStatements(): void;
@@ -60,15 +62,16 @@ export function openSqlite(file: string, opts: { readonly?: boolean; synchronous
   const kysely = new Kysely<any>({ dialect: new SqliteDialect({ database: database as any }) });
   // Raw-mode statements live apart: Kysely expects the statements it prepares to return objects.
   const arrayStatements = new Map<string, Database.Statement>();
-  const arrays = (text: string, params: readonly unknown[]): unknown[][] => {
+  const arrayStatement = (text: string): Database.Statement => {
     let statement = arrayStatements.get(text);
     if (!statement) {
       if (arrayStatements.size >= STATEMENT_CACHE_LIMIT) arrayStatements.delete(arrayStatements.keys().next().value!);
       statement = raw.prepare(text).raw(true);
       arrayStatements.set(text, statement);
     }
-    return statement.all(...params) as unknown[][];
+    return statement;
   };
+  const arrays = (text: string, params: readonly unknown[]): unknown[][] => arrayStatement(text).all(...params) as unknown[][];
   const run = (text: string, params: readonly unknown[]): number => database.prepare(text).run(...params).changes;
-  return { raw, kysely, arrays, run, clearStatements: () => { statements.clear(); arrayStatements.clear(); } };
+  return { raw, kysely, arrays, arrayStatement, run, clearStatements: () => { statements.clear(); arrayStatements.clear(); } };
 }

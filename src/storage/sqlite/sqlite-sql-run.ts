@@ -1,6 +1,6 @@
 import type { SqliteHandle } from './sqlite-connection.js';
 import type { SqlRows, SqlRun } from '../../core/ports/storage.js';
-import { compileSelect } from '../sql/sql-compile.js';
+import { compileSelectOnce } from '../sql/sql-compile.js';
 import { quoteId } from '../sql/sql-expression.js';
 import { fromSqlite, typeOfValues } from '../sql/sql-output.js';
 import { driverParams } from '../sql/sql-params.js';
@@ -15,15 +15,16 @@ import { invalidSql } from '../../kernel/sql/sql-parse.js';
  */
 export function sqliteSqlRunner(handle: SqliteHandle): (run: SqlRun) => Promise<SqlRows> {
   return async (run) => {
-    const compiled = compileSelect({ dialect: 'sqlite', schema: run.schema, tableSql: quoteId }, run.select);
+    const compiled = compileSelectOnce({ dialect: 'sqlite', schema: run.schema, tableSql: quoteId }, run.select);
+    // Prepared once per compiled text, on the connection's raw-mode cache (cleared after DDL).
+    // Iteration below is synchronous, so one statement is never iterated twice at a time.
     let statement;
     try {
-      statement = handle.raw.prepare(compiled.text);
+      statement = handle.arrayStatement(compiled.text);
     } catch (err) {
       throw engineError(err);
     }
     if (!statement.readonly) throw invalidSql('the statement would write (only SELECT runs here)');
-    statement.raw(true);
     const rows: unknown[][] = [];
     let truncated = false;
     try {
