@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { sql, type Migration } from 'kysely';
@@ -9,6 +11,7 @@ import { openPostgresStorage } from '../../src/storage/postgres/postgres-engine.
 import type { ExtraMigrations } from '../../src/storage/system-migrations/extra-migrations.js';
 import type { Storage } from '../../src/core/ports/storage.js';
 import { previousReleaseStart } from './previous-release-schema.js';
+import { ROOT } from '../support/processes.js';
 
 /**
  * Strata's own tables are migrated at start (storage/system-migrations): a fresh install gets
@@ -167,6 +170,22 @@ describe.skipIf(!inject('postgresAvailable'))('[postgres] storage: system table 
       expect(await storages[1]!.system.findAccountByEmail('old@example.com')).toMatchObject({ id: 'acc_old' });
     } finally {
       for (const s of storages) await s.close();
+      await cleanup();
+    }
+  });
+
+  it('two processes starting at once on one database (the built code): one migrates, the other finds it done', async () => {
+    const { config, cleanup } = await postgresEngine.provision();
+    try {
+      await previousReleaseStart(config, seed);
+      const node = () => promisify(execFile)(process.execPath, [path.join(ROOT, 'test/support/start-postgres-node.mjs')],
+        { env: { ...process.env, DATABASE_URL: config.databaseUrl }, timeout: 30_000 });
+      const outputs = await Promise.all([node(), node()]);
+      expect(outputs.map((o) => o.stdout.trim())).toEqual(['started', 'started']);
+      expect(await applied(config, 'strata.db', 'kysely_migration')).toEqual(['0001-initial-schema', '0002-test-slow-note']);
+      expect(await rows(config, 'strata.db', `SELECT "key" FROM "settings" WHERE "key" LIKE 'test-migration-ran-%'`)).toHaveLength(1);
+      expect(await hasColumn(config, 'accounts', 'note')).toBe(true);
+    } finally {
       await cleanup();
     }
   });
