@@ -20,10 +20,17 @@ export interface MigrateOptions {
 export async function migrateSystemTables(db: Kysely<any>, set: MigrationSet, opts: MigrateOptions): Promise<void> {
   if (opts.engine === 'sqlite') await sql`BEGIN IMMEDIATE`.execute(db);
   try {
-    // No migration recorded (a failed first migration leaves Kysely's table behind, empty).
-    const recorded = (await hasTable(db, set.table, opts)) && (await countRows(db, set.table, opts)) > 0;
-    const baseline = !recorded && (await hasTable(db, set.marker, opts));
+    // None recorded: a failed first migration leaves Kysely's table behind, empty.
+    const recorded = (await hasTable(db, set.table, opts)) ? await recordedNames(db, set.table, opts) : [];
+    const baseline = recorded.length === 0 && (await hasTable(db, set.marker, opts));
     const migrations = { ...set.migrations(opts.engine, baseline), ...opts.extra };
+    // Up to date, the usual start: skip the Migrator, whose checks introspect every table of the
+    // database (on PostgreSQL every branch's too: ~0.4 s at 1,500 tables, growing with them).
+    const names = Object.keys(migrations);
+    if (recorded.length === names.length && names.every((n) => recorded.includes(n))) {
+      if (opts.engine === 'sqlite') await sql`COMMIT`.execute(db);
+      return;
+    }
     const migrator = new Migrator({
       db,
       provider: { getMigrations: async () => migrations },
@@ -54,8 +61,8 @@ async function hasTable(db: Kysely<any>, name: string, opts: MigrateOptions): Pr
   return r.rows[0]!.found;
 }
 
-async function countRows(db: Kysely<any>, table: string, opts: MigrateOptions): Promise<number> {
+async function recordedNames(db: Kysely<any>, table: string, opts: MigrateOptions): Promise<string[]> {
   const ref = opts.schema ? sql.id(opts.schema, table) : sql.id(table);
-  const r = await sql<{ n: number }>`SELECT count(*) AS "n" FROM ${ref}`.execute(db);
-  return Number(r.rows[0]!.n);
+  const r = await sql<{ name: string }>`SELECT "name" FROM ${ref}`.execute(db);
+  return r.rows.map((row) => row.name);
 }
