@@ -12,20 +12,6 @@ export interface AccessTables {
   sessions: { id: string; account_id: string; created_at: string; expires_at: string };
 }
 
-export async function createAccessTables(db: Kysely<any>): Promise<void> {
-  const statements = [
-    sql`CREATE TABLE IF NOT EXISTS "members" ("account_id" text NOT NULL REFERENCES "accounts"("id") ON DELETE CASCADE,
-      "database_id" bigint NOT NULL REFERENCES "databases"("id") ON DELETE CASCADE, "role" text NOT NULL, "permissions" integer,
-      "created_at" text NOT NULL, PRIMARY KEY ("account_id", "database_id"))`,
-    sql`CREATE INDEX IF NOT EXISTS "members_database" ON "members" ("database_id")`,
-    // `id` is the SHA-256 of the cookie's secret: a stolen copy of the table opens no session.
-    sql`CREATE TABLE IF NOT EXISTS "sessions" ("id" text PRIMARY KEY, "account_id" text NOT NULL REFERENCES "accounts"("id") ON DELETE CASCADE,
-      "created_at" text NOT NULL, "expires_at" text NOT NULL)`,
-    sql`CREATE INDEX IF NOT EXISTS "sessions_account" ON "sessions" ("account_id")`,
-  ];
-  for (const statement of statements) await statement.execute(db);
-}
-
 /**
  * The memberships of the account of the row being selected (`<table>.account_id`), as JSON
  * text `[[database_id, name, role, permissions], …]`, in the same statement as the token

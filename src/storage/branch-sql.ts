@@ -372,9 +372,9 @@ export class BranchSql implements BranchTx {
     return table.idKind === 'int' ? Number(newId) : String(newId);
   }
 
-  async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number> {
+  async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { replace?: boolean }): Promise<number> {
     const params: unknown[] = [];
-    let key = `update:${opts.replace ? 'r' : 'p'}${opts.ifVersion !== undefined ? 'v' : ''}`;
+    let key = `update:${opts.replace ? 'r' : 'p'}`;
     for (const [leaf, write] of values) {
       if (write.kind === 'set') {
         params.push(write.value === null ? null : this.d.encode(leaf, write.value));
@@ -386,7 +386,6 @@ export class BranchSql implements BranchTx {
     }
     const ts = this.d.encodeTimestamp(now);
     params.push(ts, id);
-    if (opts.ifVersion !== undefined) params.push(opts.ifVersion);
     const text = this.writeSql(table, key, () => {
       let p = 0;
       const sets: RawBuilder<unknown>[] = [];
@@ -406,8 +405,7 @@ export class BranchSql implements BranchTx {
       }
       sets.push(sql`"xata_version" = "xata_version" + 1`, sql`"xata_updatedat" = ${params[p++]}`);
       const where = sql`"id" = ${params[p++]}`;
-      const versionCheck = opts.ifVersion !== undefined ? sql` AND "xata_version" = ${params[p++]}` : sql``;
-      return sql`UPDATE ${this.t(table.name)} SET ${sql.join(sets)} WHERE ${where}${versionCheck}`;
+      return sql`UPDATE ${this.t(table.name)} SET ${sql.join(sets)} WHERE ${where}`;
     });
     return this.changedRows(text, params);
   }

@@ -4,7 +4,7 @@ import { sqliteEngine } from '../support/engines.js';
 import { FULL_ACCESS } from '../../src/core/auth/scopes.js';
 import { startStrata } from '../support/strata-server.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, type ConsolePage, visit } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, submitSignIn, type ConsolePage, visit } from '../support/browser.js';
 import { expectNoAxeViolations, expectNoHorizontalOverflow, focusIsVisible, focusedName } from '../support/accessibility.js';
 
 /**
@@ -381,9 +381,7 @@ describeInBrowser('console: accessibility of the first-run setup', () => {
     const c = await openConsole(suite.browser, suite.server.url);
     await c.page.setViewportSize(VIEWPORT);
     await visit(c.page, '/login');
-    await c.page.getByLabel('Email').fill(suite.first.email);
-    await c.page.getByLabel('Password').fill(suite.first.password);
-    await c.page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(c.page, suite.first.email, suite.first.password);
     await c.page.getByRole('form', { name: 'Finish setting up Strata' }).waitFor();
     await check(c.page, 'the first-run setup form', 'Finish setup');
     expectNoConsoleErrors(c);

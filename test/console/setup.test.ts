@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
 import { startFreshStrata } from '../support/fresh-strata.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, submitSignIn, visit } from '../support/browser.js';
 
 describeInBrowser('console: first-run setup', () => {
   const suite = consoleSuite(() => startFreshStrata(sqliteEngine));
@@ -11,9 +11,7 @@ describeInBrowser('console: first-run setup', () => {
     const { page } = c;
     await visit(page, '/');
     await page.waitForURL(/\/login/);
-    await page.getByLabel('Email').fill(suite.first.email);
-    await page.getByLabel('Password').fill(suite.first.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, suite.first.email, suite.first.password);
 
     // Setup comes before anything else: no app frame, whatever the URL.
     const form = page.getByRole('form', { name: 'Finish setting up Strata' });
@@ -49,9 +47,7 @@ describeInBrowser('console: first-run setup', () => {
     const c = await openConsole(suite.browser, suite.server.url, { expectedErrors: [/401/] });
     const { page } = c;
     await visit(page, '/login');
-    await page.getByLabel('Email').fill(suite.first.email);
-    await page.getByLabel('Password').fill(suite.first.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, suite.first.email, suite.first.password);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid email or password');
     expectNoConsoleErrors(c);
     await c.close();

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
 import { sqliteEngine } from '../support/engines.js';
 import { startStrata } from '../support/strata-server.js';
-import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, visit } from '../support/browser.js';
+import { consoleSuite, describeInBrowser, expectNoConsoleErrors, openConsole, signIn, submitSignIn, visit } from '../support/browser.js';
 
 describeInBrowser('console: sign in and out', () => {
   const suite = consoleSuite(async () => ({ server: await startStrata(sqliteEngine) }));
@@ -21,14 +21,11 @@ describeInBrowser('console: sign in and out', () => {
     const { page } = console;
     await visit(page, '/tokens');
     await page.waitForURL(/\/login\?next=%2Ftokens$/);
-    await page.getByLabel('Email').fill('owner@test.local');
-    await page.getByLabel('Password').fill('wrong-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, 'owner@test.local', 'wrong-password');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('invalid email or password');
     await console.screenshot('sign-in');
 
-    await page.getByLabel('Password').fill('owner-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, 'owner@test.local', 'owner-password');
     await page.waitForURL(/\/tokens$/); // back where the user wanted to go
     await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).textContent()).toContain('owner@test.local');
     // The session is an httpOnly cookie scripts cannot read; the CSRF token is readable.

@@ -96,12 +96,22 @@ export async function visit(page: Page, path: string): Promise<void> {
   await page.locator('html[data-session]:not([data-session="checking"])').waitFor({ state: 'attached', timeout: CONSOLE_READY_MS });
 }
 
+/**
+ * Fills and sends the sign-in form once the form says it takes input (`data-ready`, set by the
+ * console), waiting for that as long as a cold load may take rather than the action default.
+ */
+export async function submitSignIn(page: Page, email: string, password: string): Promise<void> {
+  const form = page.locator('form[aria-labelledby="login-title"][data-ready]');
+  await form.waitFor({ timeout: CONSOLE_READY_MS });
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
+}
+
 /** Signs in through the login form and waits for the signed-in frame. */
 export async function signIn(page: Page, email: string, password: string): Promise<void> {
   await visit(page, '/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await submitSignIn(page, email, password);
   await page.locator('html[data-session="signed-in"]').waitFor({ state: 'attached', timeout: CONSOLE_READY_MS });
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
 }

@@ -79,8 +79,10 @@ export function HistoryPage() {
   const oldest = chartEntries.length ? parseXanoTime(chartEntries[chartEntries.length - 1]!.created_at)?.getTime() ?? refreshed : refreshed - 3_600_000;
   const from = range !== undefined ? refreshed - range : Math.min(oldest, refreshed - 3_600_000);
   const items = entries.value?.items ?? [];
+  // Says when the table and the chart both show loaded data (none in flight), for tests and monitors.
+  const ready = id !== undefined && entries.value !== undefined && sample.value !== undefined && !entries.loading && !sample.loading;
   return (
-    <section className="page" aria-labelledby="history-title">
+    <section className="page" aria-labelledby="history-title" data-ready={ready ? 'true' : undefined}>
       <div className="page-header">
         <h1 id="history-title">Request history <span className="muted">of {ws}</span></h1>
         <button type="button" onClick={() => setRefreshed(Date.now())}>Refresh</button>

@@ -19,7 +19,8 @@ export function LoginPage() {
   }
   return (
     <main className="auth-page">
-      <form className="auth-card" onSubmit={submit} aria-labelledby="login-title">
+      {/* data-ready: the form takes input (not waiting on a sign-in); tests and monitors wait for it. */}
+      <form className="auth-card" onSubmit={submit} aria-labelledby="login-title" data-ready={busy ? undefined : 'true'}>
         <h1 id="login-title"><span className="brand-mark" aria-hidden="true">▤</span> Sign in to Strata</h1>
         <label>Email<input type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} /></label>
         <label>Password<input type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} /></label>

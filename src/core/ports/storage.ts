@@ -210,8 +210,11 @@ export interface BranchTx extends BranchReader {
 
   // records
   insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number>;
-  /** Updates a record; `replace` nulls every column not given. Returns the number of rows changed. */
-  updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { ifVersion?: number; replace?: boolean }): Promise<number>;
+  /**
+   * Updates a record; `replace` nulls every column not given. Returns the number of rows changed.
+   * Version checks (`ifVersion`) are the core's: it reads `recordVersion` in the same transaction.
+   */
+  updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { replace?: boolean }): Promise<number>;
   deleteRecord(table: TableModel, id: string | number): Promise<number>;
   /** Deletes every record of the table; `resetIds` restarts an integer id sequence at 1. Returns the number deleted. */
   truncateRecords(table: TableModel, opts: { resetIds: boolean }): Promise<number>;

@@ -10,15 +10,6 @@ import { UploadMeter, type BlobInfo, type BlobStore, type PutResult } from '../.
 export const CHUNK_BYTES = 1024 * 1024;
 const LIST_PAGE = 1000;
 
-export async function createBlobTables(pool: pg.Pool): Promise<void> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS "blobs" ("key" text PRIMARY KEY, "size" bigint NOT NULL DEFAULT 0,
-    "complete" boolean NOT NULL DEFAULT false, "created_at" timestamptz NOT NULL DEFAULT now())`);
-  // STORAGE EXTERNAL: chunks are already-compressed media mostly; skip TOAST's compression attempt.
-  await pool.query(`CREATE TABLE IF NOT EXISTS "blob_chunks" ("key" text NOT NULL REFERENCES "blobs"("key") ON DELETE CASCADE,
-    "seq" integer NOT NULL, "data" bytea NOT NULL, PRIMARY KEY ("key", "seq"))`);
-  await pool.query(`ALTER TABLE "blob_chunks" ALTER COLUMN "data" SET STORAGE EXTERNAL`);
-}
-
 export class PostgresBlobStore implements BlobStore {
   readonly kind = 'postgres';
   constructor(private readonly pool: pg.Pool) {}

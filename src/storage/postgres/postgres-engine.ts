@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { createBlobTables, PostgresBlobStore } from '../blobs/postgres-blob-store.js';
+import { PostgresBlobStore } from '../blobs/postgres-blob-store.js';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, MIGRATIONS_TABLE, type BranchSqlOptions } from '../branch-sql.js';
-import { createSystemTables, KyselySystemStore } from '../system-store.js';
+import { KyselySystemStore } from '../system-store.js';
 import { MeteredBlobStore } from '../blobs/metered-blob-store.js';
 import type { BranchStore, BranchTx, Storage } from '../../core/ports/storage.js';
 import { postgresDialect } from './postgres-dialect.js';
@@ -11,8 +11,11 @@ import type { ArrayQuery } from '../array-query.js';
 import { connectClient, createPool, DEFAULT_PG_TIMEOUTS, type PgTimeouts } from './postgres-connections.js';
 import { startListener } from './postgres-listener.js';
 import { StrataError } from '../../kernel/errors.js';
-import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
-import { createRateCounterTable, PostgresRateCounters } from './postgres-rate-counters.js';
+import { KyselyHistoryStore } from '../history-store.js';
+import { PostgresRateCounters } from './postgres-rate-counters.js';
+import { HISTORY_MIGRATIONS, SYSTEM_MIGRATIONS } from '../system-migrations/system-migration-sets.js';
+import { migrateSystemTables } from '../system-migrations/run-system-migrations.js';
+import type { ExtraMigrations } from '../system-migrations/extra-migrations.js';
 import { PostgresSqlAccess } from './postgres-sql-run.js';
 
 /**
@@ -29,7 +32,7 @@ const branchSchema = (id: number) => `strata_branch_${id}`;
 // int8 as a JS number: ids and counters stay within Number.MAX_SAFE_INTEGER (the core checks).
 pg.types.setTypeParser(20, (v) => Number(v));
 
-export async function openPostgresStorage(connectionString: string, opts: { poolSize?: number; timeouts?: Partial<PgTimeouts> } = {}): Promise<Storage> {
+export async function openPostgresStorage(connectionString: string, opts: { poolSize?: number; timeouts?: Partial<PgTimeouts>; extraMigrations?: ExtraMigrations } = {}): Promise<Storage> {
   const timeouts = { ...DEFAULT_PG_TIMEOUTS, ...opts.timeouts };
   const bootstrap = await connectClient(connectionString, timeouts);
   try {
@@ -39,11 +42,15 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
   }
   const pool = createPool(connectionString, timeouts, { max: opts.poolSize ?? 10, options: `-c search_path=${SYSTEM_SCHEMA}` });
   const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-  // Concurrent first starts of several nodes: serialise table creation with an advisory lock.
+  // Nodes starting at once: the advisory lock lets one migrate the instance's tables; the others then find them done.
   await kysely.connection().execute(async (conn) => {
     await sql`SELECT pg_advisory_lock(727274)`.execute(conn);
-    try { await createSystemTables(conn, 'postgres'); await createHistoryTables(conn, 'postgres'); await createBlobTables(pool); await createRateCounterTable(pool); } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
-  });
+    try {
+      const migrate = { engine: 'postgres', schema: SYSTEM_SCHEMA } as const;
+      await migrateSystemTables(conn, SYSTEM_MIGRATIONS, { ...migrate, extra: opts.extraMigrations?.system });
+      await migrateSystemTables(conn, HISTORY_MIGRATIONS, { ...migrate, extra: opts.extraMigrations?.history });
+    } finally { await sql`SELECT pg_advisory_unlock(727274)`.execute(conn); }
+  }).catch(async (err) => { await kysely.destroy().catch(() => undefined); throw err; });
   const named = namedArrayQuery(pool);
   const arrays = named.query;
   const system = new KyselySystemStore(kysely, kysely, arrays, { engine: 'postgres' });

@@ -18,10 +18,6 @@ const PEEK = `SELECT "count", (extract(epoch FROM "resets_at") * 1000)::float8 F
 const PRUNE = `DELETE FROM "rate_counters" WHERE "resets_at" <= now()`;
 const PRUNE_EVERY_MS = 60_000;
 
-export async function createRateCounterTable(pool: pg.Pool): Promise<void> {
-  await pool.query(`CREATE TABLE IF NOT EXISTS "rate_counters" ("key" text PRIMARY KEY, "resets_at" timestamptz NOT NULL, "count" bigint NOT NULL)`);
-}
-
 export class PostgresRateCounters implements RateCounters {
   private lastPrune = Date.now();
   constructor(private readonly pool: pg.Pool) {}

@@ -3,13 +3,16 @@ import path from 'node:path';
 import { DiskBlobStore } from '../blobs/disk-blob-store.js';
 import { sql, type Kysely } from 'kysely';
 import { BranchSql, catalogDdl, CATALOG_TABLES, type BranchSqlOptions } from '../branch-sql.js';
-import { createSystemTables, KyselySystemStore } from '../system-store.js';
+import { KyselySystemStore } from '../system-store.js';
 import { MeteredBlobStore } from '../blobs/metered-blob-store.js';
 import type { BranchStore, BranchTx, Storage } from '../../core/ports/storage.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 import { AsyncMutex } from '../async-mutex.js';
-import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
+import { KyselyHistoryStore } from '../history-store.js';
+import { HISTORY_MIGRATIONS, SYSTEM_MIGRATIONS } from '../system-migrations/system-migration-sets.js';
+import { migrateSystemTables } from '../system-migrations/run-system-migrations.js';
+import type { ExtraMigrations } from '../system-migrations/extra-migrations.js';
 import { StorageFullness, type SpacePart } from '../../core/ports/storage-full.js';
 import { sqliteSqlRunner } from './sqlite-sql-run.js';
 
@@ -19,20 +22,23 @@ import { sqliteSqlRunner } from './sqlite-sql-run.js';
  * Each file has one writer connection (write transactions are serialised with BEGIN
  * IMMEDIATE) and one read-only connection that sees only committed data.
  */
-export async function openSqliteStorage(dataDir: string, opts: { synchronous?: string } = {}): Promise<Storage> {
+export async function openSqliteStorage(dataDir: string, options: { synchronous?: string; extraMigrations?: ExtraMigrations } = {}): Promise<Storage> {
+  const { extraMigrations, ...opts } = options;
   fs.mkdirSync(path.join(dataDir, 'branches'), { recursive: true });
   const fullness = new StorageFullness();
   // The instance's own files report a refused write as branch files do (507, the same episode).
   const meter = (part: SpacePart) => ({ refused: () => fullness.refused(part), wrote: () => fullness.wrote(part) });
   const systemWriter = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, space: meter('system') });
-  await createSystemTables(systemWriter.kysely, 'sqlite');
+  await migrateSystemTables(systemWriter.kysely, SYSTEM_MIGRATIONS, { engine: 'sqlite', extra: extraMigrations?.system })
+    .catch(async (err) => { await systemWriter.kysely.destroy(); throw err; });
   const systemReader = openSqlite(path.join(dataDir, 'strata.db'), { ...opts, readonly: true });
   // data_version changes when another connection or process (the writer, the CLI) commits.
   const systemVersion = () => systemReader.arrays('PRAGMA data_version', [])[0]![0] as number;
   const system = new KyselySystemStore(systemWriter.kysely, systemReader.kysely, systemReader.arrays, { engine: 'sqlite', changeCounter: systemVersion });
   // Request history in a file of its own: its batched inserts never queue behind data writes.
   const historyWriter = openSqlite(path.join(dataDir, 'history.db'), { ...opts, space: meter('history') });
-  await createHistoryTables(historyWriter.kysely, 'sqlite');
+  await migrateSystemTables(historyWriter.kysely, HISTORY_MIGRATIONS, { engine: 'sqlite', extra: extraMigrations?.history })
+    .catch(async (err) => { await historyWriter.kysely.destroy(); await systemReader.kysely.destroy(); await systemWriter.kysely.destroy(); throw err; });
   const historyReader = openSqlite(path.join(dataDir, 'history.db'), { ...opts, readonly: true });
   const branches = new Map<number, SqliteBranchStore>();
   const branchFile = (id: number) => path.join(dataDir, 'branches', `branch-${id}.db`);
