@@ -139,6 +139,57 @@ describeEachEngine('Metadata API: third-party Xano tools', (engine) => {
     }
   });
 
+  it('the landed issue-17 items, replayed as the tools send them (exact headers, query and body)', async () => {
+    const k = kobCli(true);
+    const x = xanoCli();
+    const col = (name: string, type: string, extra: Record<string, unknown> = {}) => ({ name, type, description: '', nullable: true, default: '', required: false, access: 'public', sensitive: false, style: 'single', ...extra });
+    const t = (await api.ok('POST', `/workspace/${ws}/table`, { name: 'landed' })).id as number;
+    const schema = [col('id', 'int', { nullable: false, required: true }), col('zeta', 'text', { validators: { trim: true, lower: true } }),
+      col('owner', 'int', { tableref_id: notes }), col('stage', 'enum', { values: [{ value: 'todo', label: 'To do' }, { value: 'done' }] }), col('alpha', 'bool')];
+    const steps: Array<{ name: string; method: string; path: string; headers: Headers; body?: unknown; status?: number; check?: (body: any) => void }> = [
+      // kobylinski/xano-cli src/lib/api/tables.ts replaceSchema / getSchema (`?branch=<profile branch>`).
+      { name: 'kob PUT schema', method: 'PUT', path: `/workspace/${ws}/table/${t}/schema?branch=v1`, headers: k, body: { schema },
+        check: (b) => expect(b).toEqual(schema) },
+      { name: 'kob GET schema: order, reference, validators, enum labels', method: 'GET', path: `/workspace/${ws}/table/${t}/schema?branch=v1`, headers: kobCli(false),
+        check: (b) => expect(b).toEqual(schema) },
+      { name: 'kob content create: validators applied', method: 'POST', path: `/workspace/${ws}/table/${t}/content?branch=v1`, headers: k, body: { zeta: '  MiXed ', owner: null, stage: 'todo' },
+        check: (b) => expect(b.zeta).toBe('mixed') },
+      { name: 'kob content create: an enum label is no value', method: 'POST', path: `/workspace/${ws}/table/${t}/content?branch=v1`, headers: k, body: { stage: 'To do' }, status: 400 },
+      // kobylinski/xano-cli src/lib/api/tables.ts addIndex: POST …/index with {fields, type}.
+      { name: 'kob addIndex (POST …/index)', method: 'POST', path: `/workspace/${ws}/table/${t}/index?branch=v1`, headers: k, body: { fields: [{ name: 'zeta', op: 'asc' }], type: 'btree' },
+        check: (b) => expect(b).toEqual({ id: expect.stringMatching(/^[0-9a-f]{8}$/) }) },
+      { name: 'kob addIndex of the primary key', method: 'POST', path: `/workspace/${ws}/table/${t}/index?branch=v1`, headers: k, body: { fields: [{ name: 'id' }], type: 'primary' }, status: 400 },
+      // xano-inc/cli src/commands/workspace/edit: PUT /workspace/{id} with the flags given.
+      { name: 'Xano CLI workspace edit', method: 'PUT', path: `/workspace/${ws}`, headers: x, body: { swagger: false, documentation: { require_token: true } },
+        check: (b) => expect(b).toMatchObject({ swagger: false, documentation: { require_token: true }, branch: 'v1' }) },
+      { name: 'Xano CLI workspace edit, a value it cannot keep', method: 'PUT', path: `/workspace/${ws}`, headers: x, body: { swagger: 'yes' }, status: 400 },
+      // xano-inc/cli src/commands/branch/*: create (label, source_branch, description, color), get, edit, set_live, delete.
+      { name: 'Xano CLI branch create', method: 'POST', path: `/workspace/${ws}/branch`, headers: x, body: { label: 'feature', source_branch: 'v1', description: 'd', color: '#ebc346' },
+        check: (b) => expect(b).toMatchObject({ label: 'feature', live: false, backup: false, description: 'd', color: '#ebc346' }) },
+      { name: 'Xano CLI branch get', method: 'GET', path: `/workspace/${ws}/branch/feature`, headers: x, check: (b) => expect(b.label).toBe('feature') },
+      { name: 'Xano CLI branch edit', method: 'PUT', path: `/workspace/${ws}/branch/feature`, headers: x, body: { label: 'feature2', description: 'e' },
+        check: (b) => expect(b).toMatchObject({ label: 'feature2', description: 'e' }) },
+      { name: 'Xano CLI branch set_live (no body)', method: 'POST', path: `/workspace/${ws}/branch/feature2/live`, headers: { accept: 'application/json', Authorization: `Bearer ${s.token}` },
+        check: (b) => expect(b).toMatchObject({ label: 'feature2', live: true }) },
+      { name: 'Xano CLI branch delete of the live branch', method: 'DELETE', path: `/workspace/${ws}/branch/feature2`, headers: x, status: 400 },
+      { name: 'Xano CLI branch set_live v1', method: 'POST', path: `/workspace/${ws}/branch/v1/live`, headers: { accept: 'application/json', Authorization: `Bearer ${s.token}` } },
+      // api-client.ts deleteBranch: DELETE with Content-Type: application/json and no body.
+      { name: 'Xano CLI branch delete (Content-Type, no body)', method: 'DELETE', path: `/workspace/${ws}/branch/feature2`, headers: x, check: (b) => expect(b).toEqual({}) },
+      // Builder lists: kobylinski's `?branch=&page=1&per_page=100&include_xanoscript=true`, Xano CLI's apigroup list query.
+      { name: 'kob function list', method: 'GET', path: `/workspace/${ws}/function?branch=&page=1&per_page=100&include_xanoscript=true`, headers: kobCli(false),
+        check: (b) => expect(b).toEqual({ curPage: 1, nextPage: null, prevPage: null, items: [] }) },
+      { name: 'Xano CLI apigroup list', method: 'GET', path: `/workspace/${ws}/apigroup?page=1&per_page=50&search=&sort=created_at&order=desc&branch=&include_xanoscript=false`, headers: x,
+        check: (b) => expect(b).toEqual({ curPage: 1, nextPage: null, prevPage: null, items: [] }) },
+      { name: 'Xano CLI apigroup create', method: 'POST', path: `/workspace/${ws}/apigroup?branch=&include_xanoscript=false`, headers: x, body: { name: 'g' }, status: 400 },
+    ];
+    for (const step of steps) {
+      const res = await replay(step.method, step.path, step.headers, step.body);
+      expect({ step: step.name, status: res.status, body: (step.status ?? 200) === 200 ? undefined : res.body?.code },
+        JSON.stringify(res.body)).toEqual({ step: step.name, status: step.status ?? 200, body: (step.status ?? 200) === 200 ? undefined : 'ERROR_CODE_INPUT_ERROR' });
+      step.check?.(res.body);
+    }
+  });
+
   it('request history records only the headers the client sent (no x-data-source it did not send)', async () => {
     const page = await api.ok('POST', `/workspace/${ws}/request_history/search`, { search: [since$(), { 'uri|like': '/table' }], sort: { created_at: 'asc' } });
     const [list, content] = page.items as Entry[];
