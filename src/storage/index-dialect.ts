@@ -1,5 +1,5 @@
 import type { LeafColumn } from '../kernel/model/column-types.js';
-import type { SearchLanguage, VectorOp } from '../kernel/model/table-index.js';
+import type { GinOp, SearchLanguage, VectorOp } from '../kernel/model/table-index.js';
 import type { TableModel } from '../kernel/model/table-model.js';
 import type { SearchContext } from './search-dialect.js';
 
@@ -24,4 +24,6 @@ export interface IndexDialect {
   dropSearch(c: SearchContext, table: TableModel, name: string, id: string): Promise<void>;
   createSpatial(c: SearchContext, table: TableModel, name: string, leaf: LeafColumn): Promise<void>;
   createVector(c: SearchContext, table: TableModel, name: string, leaf: LeafColumn, op: VectorOp): Promise<void>;
+  /** An inverted (GIN) index over a json column's or a text list's elements. */
+  createGin(c: SearchContext, table: TableModel, name: string, leaf: LeafColumn, op: GinOp): Promise<void>;
 }

@@ -52,6 +52,9 @@ export class TableIndexSql {
       case 'vector':
         await this.engine.createVector(this.c, table, name, leaf(index.fields[0]!.name), index.fields[0]!.op);
         break;
+      case 'gin':
+        await this.engine.createGin(this.c, table, name, leaf(index.fields[0]!.name), index.fields[0]!.op);
+        break;
     }
     await this.engine.label?.(this.c, name, index.id);
     this.opts.afterDdl?.();

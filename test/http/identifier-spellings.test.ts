@@ -79,8 +79,8 @@ describeEachEngine('identifier spellings', (engine) => {
     const history = await s.request('GET', `/api:meta/workspace/${victim}/request_history?per_page=100`);
     expect(history.status).toBe(200);
     const uris = history.body.items.map((e: { uri: string }) => e.uri);
-    expect(uris).toContain(`/api:meta/workspace/0x${victim.toString(16)}/table`);
-    expect(uris).toContain(`/api:meta/workspace/${victim}/table`);
+    expect(uris).toContain(`${s.url}/api:meta/workspace/0x${victim.toString(16)}/table`);
+    expect(uris).toContain(`${s.url}/api:meta/workspace/${victim}/table`);
   });
 
   it('answers malformed escapes in names with a 4xx and stays up', async () => {

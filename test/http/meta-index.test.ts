@@ -102,7 +102,7 @@ describeEachEngine('Metadata API: indexes', (engine) => {
     expectXanoError(await api.call('PUT', base, bad), 400, 'fields', /not created/);
     expect((await api.ok('GET', base)).map((ix: { id: string }) => ix.id)).toEqual(['primary', keep.id, gone.id]);
     expect(await catalog.indexes('people')).toEqual(before);
-    expectXanoError(await api.call('PUT', base, { index: [{ type: 'gin', fields: [{ name: 'name' }] }] }), 400, 'index.0.type', /gin/);
+    expectXanoError(await api.call('PUT', base, { index: [{ type: 'hash', fields: [{ name: 'name' }] }] }), 400, 'index.0.type', /hash.*use one of primary, btree, unique, search, spatial, vector, gin/);
     expectXanoError(await api.call('PUT', base, { index: [{ type: 'btree', fields: [{ name: 'nope' }] }] }), 400, 'index.0.fields.0.name', /not found/);
 
     // Xano's own example shape: the primary listed, ops optional (asc).

@@ -19,7 +19,10 @@ describeEachEngine('Metadata API: auth, workspaces, data sources, errors', (engi
   describe('GET /auth/me', () => {
     it('identifies the token\'s account, for a token with any scopes (even none)', async () => {
       const me = await api.ok('GET', '/auth/me');
-      expect(me).toEqual({ id: expect.stringMatching(/^acc_/), name: 'Owner', email: 'owner@test.local', extras: { token: { id: expect.stringMatching(/^tok_/), name: 'test' }, owner: true, memberships: [] } });
+      expect(me).toEqual({ id: expect.stringMatching(/^acc_/), name: 'Owner', email: 'owner@test.local', extras: {
+        instance: { id: 'local', name: 'local', display: 'local', domain: expect.stringMatching(/^127\.0\.0\.1:\d+$/), meta_api: `${s.url}/api:meta`, membership: { role: 'admin', workspace: { id: [] } } },
+        token: { id: expect.stringMatching(/^tok_/), name: 'test' }, owner: true, memberships: [],
+      } });
       const noScopes = await s.createToken(0);
       const res = await api.call('GET', '/auth/me', undefined, { authorization: `Bearer ${noScopes}` });
       expect(res.status).toBe(200);

@@ -51,16 +51,19 @@ describeEachEngine('request history', (engine) => {
     const [server, client, success] = page.items;
     expect(success).toEqual({
       id: expect.any(Number), created_at: expect.stringMatching(XANO_TIME), duration: expect.any(Number), status: 201, verb: 'POST',
-      uri: '/db/hist:main/tables/users/data?columns=name', input: { columns: 'name', name: 'Ada' },
+      uri: `${s.url}/db/hist:main/tables/users/data?columns=name`, input: { columns: 'name', name: 'Ada' },
       request_headers: expect.arrayContaining(['authorization: [redacted]', 'content-type: application/json']),
       response_headers: expect.arrayContaining(['content-type: application/json; charset=utf-8', expect.stringMatching(/^x-request-id: req_/)]),
-      workspace_id: ws, branch: 'main', token_id: tokenId, client_ip: '127.0.0.1', response_size: expect.any(Number),
+      workspace_id: ws, branch_id: (await s.strata.xanoBranches.list(ws))[0]!.branchId, api_id: 0, query_id: 0, branch: 'v1', datasource: 'live',
+      input_size: JSON.stringify({ columns: 'name', name: 'Ada' }).length, output_size: expect.any(Number),
+      token_id: tokenId, client_ip: '127.0.0.1', response_size: expect.any(Number),
       output: { id: created.body.id, name: 'Ada', xata: expect.any(Object) },
     });
     expect(success.duration).toBeGreaterThan(0);
     expect(success.duration).toBeLessThan(30);
     expect(success.response_size).toBe(JSON.stringify(created.body).length);
-    expect(client).toMatchObject({ status: 404, verb: 'GET', uri: '/db/hist:main/tables/users/data/rec_missing', output: { message: expect.stringContaining('not found') } });
+    expect(success.output_size).toBe(success.response_size);
+    expect(client).toMatchObject({ status: 404, verb: 'GET', uri: `${s.url}/db/hist:main/tables/users/data/rec_missing`, output: { message: expect.stringContaining('not found') } });
     expect(server).toMatchObject({ status: 500, verb: 'GET', token_id: tokenId });
     // Output only when asked for.
     expect((await history('?per_page=1')).items[0]).not.toHaveProperty('output');
@@ -91,7 +94,7 @@ describeEachEngine('request history', (engine) => {
     for (let i = 0; i < 3; i++) await s.request('GET', `/db/hist:main/tables/users/data/nope${i}`, undefined, { authorization: `Bearer ${reader}` });
     await s.request('GET', '/db/hist:main/tables/users/schema');
     const byToken = await history(`?token_id=${readerId}`);
-    expect(byToken.items.map((e: any) => e.uri)).toEqual(['/db/hist:main/tables/users/data/nope2', '/db/hist:main/tables/users/data/nope1', '/db/hist:main/tables/users/data/nope0']);
+    expect(byToken.items.map((e: any) => e.uri)).toEqual(['nope2', 'nope1', 'nope0'].map((id) => `${s.url}/db/hist:main/tables/users/data/${id}`));
     expect((await history(`?token_id=${readerId}&order=asc&per_page=2`)).items.map((e: any) => e.uri.slice(-5))).toEqual(['nope0', 'nope1']);
     const second = await history(`?token_id=${readerId}&order=asc&per_page=2&page=2`);
     expect([second.curPage, second.prevPage, second.nextPage, second.items.length]).toEqual([2, 1, null, 1]);
@@ -99,7 +102,7 @@ describeEachEngine('request history', (engine) => {
     expect((await history(`?from=${since}&path=/schema&verb=get`)).items.map((e: any) => e.status)).toEqual([200]);
     expect((await history(`?to=${since - 60_000}`)).items).toEqual([]);
     expect((await history(`?from=${since}&min_duration=3600`)).items).toEqual([]);
-    expect((await history(`?from=${since}&max_duration=3600&status_min=200&status_max=299`)).items.map((e: any) => e.uri)).toEqual(['/db/hist:main/tables/users/schema']);
+    expect((await history(`?from=${since}&max_duration=3600&status_min=200&status_max=299`)).items.map((e: any) => e.uri)).toEqual([`${s.url}/db/hist:main/tables/users/schema`]);
 
     const found = await search({ search: [{ 'created_at|>=': since }, { 'status|in': [404, 500] }, { 'uri|like': 'nope' }], sort: { created_at: 'asc' } });
     expect(found.items.map((e: any) => e.uri.slice(-5))).toEqual(['nope0', 'nope1', 'nope2']);

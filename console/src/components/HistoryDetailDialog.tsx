@@ -1,12 +1,13 @@
 import { meta } from '../api/http';
 import { useApi } from '../api/use-api';
 import { formatTime } from '../api/xano-time';
+import { requestPath } from '../api/request-path';
 import { Dialog } from './Dialog';
 import { ErrorNotice } from './Notice';
 
 export interface HistoryEntry {
   id: number; created_at: string; duration: number; status: number; verb: string; uri: string; input: unknown;
-  request_headers: string[]; response_headers: string[]; workspace_id: number; branch: string | null;
+  request_headers: string[]; response_headers: string[]; workspace_id: number; branch: string | null; datasource?: string | null;
   token_id: string | null; client_ip: string | null; response_size: number | null; output?: unknown;
 }
 
@@ -20,13 +21,14 @@ export function HistoryDetailDialog({ workspaceId, entry, onClose }: { workspace
   }, [workspaceId, entry.id]);
   const e = full.value ?? entry;
   return (
-    <Dialog title={`${e.verb} ${e.uri}`} submitLabel="Close" onClose={onClose} onSubmit={() => {}}>
+    <Dialog title={`${e.verb} ${requestPath(e.uri)}`} submitLabel="Close" onClose={onClose} onSubmit={() => {}}>
       <dl className="history-detail">
         <dt>Status</dt><dd><span className={`badge status-${Math.floor(e.status / 100)}xx`}>{e.status}</span></dd>
         <dt>Time</dt><dd>{formatTime(e.created_at)}</dd>
         <dt>Duration</dt><dd>{(e.duration * 1000).toFixed(1)} ms</dd>
         <dt>Token</dt><dd>{e.token_id ? <code>{e.token_id}</code> : <span className="muted">console session</span>}</dd>
-        <dt>Branch</dt><dd>{e.branch ?? '—'}</dd>
+        <dt>URI</dt><dd className="mono">{e.uri}</dd>
+        <dt>Branch</dt><dd>{e.branch ?? '—'}{e.datasource && e.datasource !== 'live' ? ` (data source ${e.datasource})` : ''}</dd>
         <dt>Client</dt><dd>{e.client_ip ?? '—'}</dd>
         <dt>Response size</dt><dd>{e.response_size === null ? '—' : `${e.response_size} bytes`}</dd>
       </dl>

@@ -4,6 +4,7 @@ import { meta } from '../api/http';
 import { useApi } from '../api/use-api';
 import { useWorkspace } from '../api/use-workspace';
 import { formatTime, parseXanoTime } from '../api/xano-time';
+import { requestPath } from '../api/request-path';
 import { HistoryChart } from '../components/HistoryChart';
 import { HistoryDetailDialog, type HistoryEntry } from '../components/HistoryDetailDialog';
 import { HistoryFilters, RANGES, STATUS_CLASSES, type HistoryFilterValues } from '../components/HistoryFilters';
@@ -102,7 +103,7 @@ export function HistoryPage() {
                 <td>{formatTime(e.created_at)}</td>
                 <td><span className={`badge status-${Math.floor(e.status / 100)}xx`}>{e.status}</span></td>
                 <td>{e.verb}</td>
-                <td className="mono history-uri"><button type="button" className="link" onClick={() => setOpen(e)} aria-label={`Details of ${e.verb} ${e.uri} (${e.status})`}>{e.uri}</button></td>
+                <td className="mono history-uri"><button type="button" className="link" onClick={() => setOpen(e)} aria-label={`Details of ${e.verb} ${requestPath(e.uri)} (${e.status})`}>{requestPath(e.uri)}</button></td>
                 <td>{(e.duration * 1000).toFixed(1)} ms</td>
                 <td className="mono">{e.token_id ?? <span className="muted">session</span>}</td>
               </tr>

@@ -3,8 +3,8 @@ import { StrataError } from '../../kernel/errors.js';
 import { isSearchable } from '../../kernel/text/search-text.js';
 import type { TableModel } from '../../kernel/model/table-model.js';
 import {
-  INDEX_TYPES, SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS,
-  type IndexType, type SearchLanguage, type TableIndex, type VectorOp,
+  GIN_OPS, INDEX_TYPES, SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS,
+  type GinOp, type IndexType, type SearchLanguage, type TableIndex, type VectorOp,
 } from '../../kernel/model/table-index.js';
 
 /**
@@ -95,6 +95,16 @@ export function parseIndex(input: unknown, table: TableModel, id: string, param 
       if (!VECTOR_OPS.includes(f.op as VectorOp)) throw inputError(`${f.at}.op`, `op must be one of ${VECTOR_OPS.join(', ')}`);
       if (table.leaf(f.name)?.type !== 'vector') throw inputError(`${f.at}.name`, `column [${f.name}] is not a vector column`);
       return { id, type: 'vector', fields: [{ name: f.name, op: f.op as VectorOp }] };
+    }
+    case 'gin': {
+      // A GIN index is an inverted index over the elements of a json document or a text list.
+      const f = single();
+      const leaf = f.name === 'id' ? undefined : table.leaf(f.name);
+      const ops: readonly GinOp[] = leaf?.type === 'json' ? ['jsonb_ops', 'jsonb_path_ops'] : leaf?.type === 'multiple' ? ['array_ops'] : [];
+      if (ops.length === 0) throw inputError(`${f.at}.name`, `column [${f.name}] holds no json or list: a gin index covers a json column or a list column`);
+      const op = f.op ?? ops[0];
+      if (!GIN_OPS.includes(op as GinOp) || !ops.includes(op as GinOp)) throw inputError(`${f.at}.op`, `op must be one of ${ops.join(', ')} for column [${f.name}]`);
+      return { id, type: 'gin', fields: [{ name: f.name, op: op as GinOp }] };
     }
   }
 }

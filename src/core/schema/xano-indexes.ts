@@ -56,8 +56,10 @@ export class XanoIndexService {
     let created: TableIndex | undefined;
     await this.change(ctx, tableId, (table) => {
       const current = table.meta?.index ?? [];
-      created = parseIndex(body, table, newIndexId(current.map((i) => i.id)), '', type)!;
-      const same = current.find((index) => sameIndex(index, created!));
+      created = parseIndex(body, table, newIndexId(current.map((i) => i.id)), '', type);
+      if (!created) throw new StrataError('BAD_REQUEST', 'the primary index is the table\'s id: it exists already', { param: 'type' });
+      const made = created;
+      const same = current.find((index) => sameIndex(index, made));
       if (same) throw new StrataError('BAD_REQUEST', `the table has this index already: [${same.id}]`, { param: 'fields' });
       return { drop: [], add: [created], next: [...current, created] };
     });

@@ -7,6 +7,8 @@ import type { AuthLimits } from '../rate-limits.js';
 import { anyToken, fullAccess, isPublic } from '../route-access.js';
 import { clearSessionCookies, readCookie, SESSION_COOKIE, setSessionCookies } from '../session-cookie.js';
 import { accountView } from './access-views.js';
+import { answerBase } from '../answer-base.js';
+import type { InstanceDirectory } from '../../core/instances.js';
 
 /**
  * `GET /auth/me` (any valid token may ask who it is), and the console's login: email and
@@ -15,14 +17,20 @@ import { accountView } from './access-views.js';
  * sessions (and revokes its tokens when asked). Failed logins count against the address's limit.
  * The owner generated at first start finishes setup (`/auth/setup`) before anything else.
  */
-export const authRoutes = (strata: Strata, limits: AuthLimits): FastifyPluginAsync => async (root) => {
+export const authRoutes = (strata: Strata, limits: AuthLimits, instances: InstanceDirectory): FastifyPluginAsync => async (root) => {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get('/auth/me', { config: anyToken }, async (request) => {
     const { account, token, access } = request.actor!;
+    // This instance as Xano's CLI prints it (`xano profile me`: extras.instance.id, name, display).
+    const instance = instances.list(answerBase(request))[0]!;
     return {
       id: account.id, name: account.name, email: account.email,
       extras: {
+        instance: {
+          id: instance.name, name: instance.name, display: instance.display, domain: instance.domain, meta_api: instance.meta_api,
+          membership: { role: account.isOwner ? 'admin' : 'member', workspace: { id: access.memberships.map((m) => m.databaseId) } },
+        },
         ...(token ? { token: { id: token.id, name: token.name } } : { session: true }),
         owner: account.isOwner,
         ...(await strata.accountSetup.isPending(account.id) ? { setup_required: true } : {}),

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from 'typebox';
-import { SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS } from '../../kernel/model/table-index.js';
+import { SEARCH_LANGUAGES, SPATIAL_OP, VECTOR_OPS, type IndexType } from '../../kernel/model/table-index.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { DataSourceHeader, sourceBranch, TableParams } from './params.js';
@@ -37,6 +37,13 @@ export const indexRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
   app.put(base, { config: needs('database:update'), schema: { params: TableParams, headers: DataSourceHeader, body: ReplaceBody } }, async (request) => {
     const ctx = await sourceBranch(strata, request);
     return strata.xanoIndexes.replace(ctx, request.params.table_id, request.body.index);
+  });
+
+  // kobylinski/xano-cli's addIndex posts `{type, fields, …}` to …/index itself (PUT's item shape); the core checks the rest.
+  const AnyIndex = Type.Object({ type: Type.String({ minLength: 1, description: `btree, unique, search, spatial, vector or gin` }) });
+  app.post(base, { config: needs('database:create'), schema: { params: TableParams, headers: DataSourceHeader, body: AnyIndex } }, async (request) => {
+    const ctx = await sourceBranch(strata, request);
+    return strata.xanoIndexes.create(ctx, request.params.table_id, request.body.type as IndexType, request.body);
   });
 
   for (const type of ['btree', 'unique', 'search', 'spatial', 'vector'] as const) {

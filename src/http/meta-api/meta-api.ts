@@ -34,7 +34,7 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata, acce
     // XanoScript bodies (the 2026 API's code objects): read as text, so a route can answer
     // them in the envelope (a JSON body schema refuses one as an input error), never a 415.
     meta.addContentTypeParser('text/x-xanoscript', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-    await meta.register(authRoutes(strata, access.limits));
+    await meta.register(authRoutes(strata, access.limits, access.instances));
     // Access management and the Master Metadata API's instance calls (access-routes in the docs).
     await meta.register(instanceRoutes(access.instances));
     await meta.register(accountRoutes(strata));

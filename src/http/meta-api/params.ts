@@ -42,10 +42,12 @@ export const DataSourceHeader = Type.Object({
  * The Strata branch a request works on: the Xano branch `?branch=` names (empty: the live
  * one; tools send it on every call), and on v1 the data source `x-data-source` names (default live).
  */
-export function sourceBranch(strata: Strata, request: FastifyRequest): Promise<BranchContext> {
+export async function sourceBranch(strata: Strata, request: FastifyRequest): Promise<BranchContext> {
   const header = request.headers['x-data-source'];
   const branch = (request.query as Record<string, unknown> | undefined)?.branch;
-  return strata.xanoBranches.resolve(guardedWorkspace(request), typeof branch === 'string' && branch !== '' ? branch : undefined, typeof header === 'string' ? header : LIVE);
+  const ctx = await strata.xanoBranches.resolve(guardedWorkspace(request), typeof branch === 'string' && branch !== '' ? branch : undefined, typeof header === 'string' ? header : LIVE);
+  request.historyBranch = ctx.branch.name; // request history files the entry under the branch it ran on
+  return ctx;
 }
 
 /**

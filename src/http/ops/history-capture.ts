@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { HistoryRecorder } from '../../core/history/history-recorder.js';
 import { redactValue, type SecretKeys } from '../../core/history/redact.js';
+import { answerBase } from '../answer-base.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -9,6 +10,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     historyOutput?: string;
+    /** The Strata branch a Metadata API request resolved (`?branch=` and `x-data-source`), for its history entry. */
+    historyBranch?: string;
   }
 }
 
@@ -41,6 +44,8 @@ function workspaceOf(request: FastifyRequest): { workspace: number | string; bra
   m = META_API.exec(url);
   const aimed = m ? aimedAt(request, m[1]!) : undefined;
   if (aimed !== undefined) {
+    if (request.historyBranch !== undefined) return { workspace: aimed, branch: request.historyBranch };
+    // Not resolved (refused before, or a workspace-level route): the data source it named, else main.
     const source = request.headers['x-data-source'];
     const label = typeof source === 'string' && source !== '' && source !== 'live' ? source : 'main';
     return { workspace: aimed, branch: label };
@@ -70,6 +75,7 @@ export function registerHistoryCapture(app: FastifyInstance, recorder: HistoryRe
   const outputLimit = recorder.config.outputLimit;
   const inputLimit = recorder.config.inputLimit;
   if (!app.hasRequestDecorator('historyOutput')) app.decorateRequest('historyOutput', undefined);
+  if (!app.hasRequestDecorator('historyBranch')) app.decorateRequest('historyBranch', undefined);
   if (outputLimit > 0) {
     app.addHook('onSend', (request, _reply, payload, done) => {
       if (typeof payload === 'string' && payload.length <= outputLimit) request.historyOutput = payload;
@@ -92,7 +98,8 @@ export function registerHistoryCapture(app: FastifyInstance, recorder: HistoryRe
       durationMs: reply.elapsedTime,
       status: reply.statusCode,
       verb: request.method,
-      uri: request.url,
+      // Absolute, as Xano records it (tools parse it with `new URL`): the public URL, else this server as the client reached it.
+      uri: `${answerBase(request)}${request.url}`,
       tokenId: request.actor?.token?.id ?? null,
       clientIp: request.ip ?? null,
       input: inputLimit > 0 ? inputOf(request, inputLimit, secretKeys) : undefined,

@@ -18,7 +18,7 @@ const OPS: Record<string, HistoryOp> = {
 
 export interface ListFilters {
   from?: string; to?: string; status?: number; status_min?: number; status_max?: number; verb?: string; path?: string;
-  min_duration?: number; max_duration?: number; token_id?: string; branch?: string;
+  min_duration?: number; max_duration?: number; token_id?: string;
 }
 
 export function time(value: unknown, param: string): number {
@@ -84,7 +84,6 @@ export function listConditions(q: ListFilters): HistoryCondition[] {
   if (q.min_duration !== undefined) out.push({ field: 'duration', op: '>=', value: q.min_duration * 1000 });
   if (q.max_duration !== undefined) out.push({ field: 'duration', op: '<=', value: q.max_duration * 1000 });
   if (q.token_id !== undefined) out.push({ field: 'token_id', op: '=', value: q.token_id });
-  if (q.branch) out.push({ field: 'branch', op: '=', value: q.branch === 'live' ? 'main' : q.branch });
   return out;
 }
 

@@ -12,15 +12,19 @@ export type SearchLanguage = (typeof SEARCH_LANGUAGES)[number];
 export const VECTOR_OPS = ['vector_ip_ops', 'vector_cosine_ops', 'vector_l1_ops', 'vector_l2_ops'] as const;
 export type VectorOp = (typeof VECTOR_OPS)[number];
 export const SPATIAL_OP = 'gist_geometry_ops_2d';
+/** GIN operator classes: jsonb_ops / jsonb_path_ops over a json column (json, lists of non-text types), array_ops over a text list. */
+export const GIN_OPS = ['jsonb_ops', 'jsonb_path_ops', 'array_ops'] as const;
+export type GinOp = (typeof GIN_OPS)[number];
 
 export type OrderedField = { name: string; op: 'asc' | 'desc' };
 export type TableIndex =
   | { id: string; type: 'btree' | 'unique'; fields: OrderedField[] }
   | { id: string; type: 'search'; name: string; lang: SearchLanguage; fields: Array<{ name: string; priority: number }> }
   | { id: string; type: 'spatial'; fields: Array<{ name: string; op: typeof SPATIAL_OP }> }
-  | { id: string; type: 'vector'; fields: Array<{ name: string; op: VectorOp }> };
+  | { id: string; type: 'vector'; fields: Array<{ name: string; op: VectorOp }> }
+  | { id: string; type: 'gin'; fields: Array<{ name: string; op: GinOp }> };
 export type IndexType = TableIndex['type'];
-export const INDEX_TYPES: readonly IndexType[] = ['btree', 'unique', 'search', 'spatial', 'vector'];
+export const INDEX_TYPES: readonly IndexType[] = ['btree', 'unique', 'search', 'spatial', 'vector', 'gin'];
 
 /** The table's own primary key, listed first as Xano lists it; it is the `id` column and cannot change. */
 export const PRIMARY_INDEX = { id: 'primary', type: 'primary', fields: [{ name: 'id', op: 'asc' }] } as const;

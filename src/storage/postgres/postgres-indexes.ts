@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { StrataError } from '../../kernel/errors.js';
+import { GIN_OPS } from '../../kernel/model/table-index.js';
 import type { SearchContext } from '../search-dialect.js';
 import type { IndexDialect, WeightedLeaf } from '../index-dialect.js';
 import { document, ensureArrayText } from './postgres-search.js';
@@ -77,5 +78,11 @@ export const postgresIndexes: IndexDialect = {
     const type = sql`${sql.id(schema, 'vector')}(${sql.lit(leaf.vector?.dimension ?? 0)})`;
     await sql`CREATE INDEX ${sql.id(name)} ON ${c.table(table.name)}
       USING hnsw ((CAST(${sql.id(leaf.path)} AS ${type})) ${sql.id(schema, op)})`.execute(c.db);
+  },
+
+  async createGin(c, table, name, leaf, op) {
+    if (!GIN_OPS.includes(op)) throw unavailable(`unknown gin operator class [${op}]`, 'op');
+    // text[] COLLATE "C" and jsonb: the operator class is PostgreSQL's own (array_ops, jsonb_ops, jsonb_path_ops).
+    await sql`CREATE INDEX ${sql.id(name)} ON ${c.table(table.name)} USING gin (${sql.id(leaf.path)} ${sql.raw(op)})`.execute(c.db);
   },
 };

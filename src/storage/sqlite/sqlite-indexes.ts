@@ -42,4 +42,8 @@ export const sqliteIndexes: IndexDialect = {
   async createVector() {
     throw missing('vector indexes are not available (no vector index extension such as sqlite-vec; vector search is exact)');
   },
+
+  async createGin() {
+    throw missing('gin indexes are not available (SQLite has no inverted index over json or lists); this engine builds btree, unique and search (lang simple or english) indexes');
+  },
 };
