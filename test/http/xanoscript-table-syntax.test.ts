@@ -188,7 +188,7 @@ describe('XanoScript table definitions', () => {
     expect(refusal('table t {\n  auth = true\n  auth = false\n}')).toBe('XanoScript line 3, column 3: auth is given twice');
     expect(refusal('table t {\n  colour = 1\n}')).toBe('XanoScript line 2, column 3: expected one of auth, description, guid, tags, schema, index or "}", found "colour"');
     expect(refusal('table t {\n}\ntable u {\n}')).toBe('XanoScript line 3, column 1: expected the end of the script after the table\'s "}", found "table"');
-    expect(refusal('table t {\n  description = "tab\\q"\n}')).toBe('XanoScript line 2, column 24: unknown escape \\q in a string');
+    expect(refusal('table t {\n  description = "tab\\q"\n}')).toBe('XanoScript line 2, column 21: unknown escape \\q in a string');
     expect(refusal('table t {\n  description = "no end\n}')).toBe('XanoScript line 2, column 17: unterminated string');
     expect(refusal('table t {\n  auth = @\n}')).toBe('XanoScript line 2, column 10: unexpected character "@"');
   });
