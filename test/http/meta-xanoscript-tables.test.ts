@@ -103,6 +103,7 @@ describeEachEngine('Metadata API: XanoScript tables', (engine) => {
     expect((await s.request('GET', '/db/xs_update:main/tables/people/data/1')).body).toMatchObject({ name: 'Ada', age: 36 });
     // PUT of what GET answers changes nothing (updated_at included).
     const table = await api.ok('GET', `/workspace/${ws}/table/${id}?include_xanoscript=true`);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // updated_at has second resolution: a write now would show
     const again = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}?include_xanoscript=true`, table.xanoscript.value, XS);
     expect(again.status).toBe(200);
     expect(again.body.updated_at).toBe(table.updated_at);
@@ -166,5 +167,42 @@ describeEachEngine('Metadata API: XanoScript tables', (engine) => {
     const refused = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}?branch=`, edited.replace('text isbn?', 'text isbn? filters=bogus'), XS);
     expect(refused.status).toBe(400);
     expect(refused.body.message).toMatch(/unknown filter \[bogus\]/);
+  });
+
+  it('PUT …/table/{id} also takes the JSON definition; any charset parameter and an empty script are handled; the data API does not take XanoScript', async () => {
+    const ws = await workspace('xs_json');
+    const id = (await api.ok('POST', `/workspace/${ws}/table`, { name: 'items', schema: [{ name: 'id', type: 'int' }, { name: 'label', type: 'text' }] })).id as number;
+    const put = await api.ok('PUT', `/workspace/${ws}/table/${id}`, {
+      description: 'Things', tag: ['x'], schema: [{ name: 'id', type: 'int' }, { name: 'label', type: 'text' }, { name: 'qty', type: 'int', default: 1 }],
+      index: [{ type: 'btree', fields: [{ name: 'qty', op: 'desc' }] }],
+    });
+    expect(put).toMatchObject({ id, name: 'items', description: 'Things', tag: ['x'] });
+    expect(put).not.toHaveProperty('xanoscript');
+    expect((await script(ws, id)).value).toContain('    int? qty?=1\n');
+    expectXanoError(await api.call('PUT', `/workspace/${ws}/table/${id}`, { schema: [{ name: 'id', type: 'int' }, { name: 'label', type: 'bogus' }] }), 400, 'schema.1.type');
+
+    const charset = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}`, (await script(ws, id)).value, { ...XS, 'content-type': 'text/x-xanoscript; charset=utf-8' });
+    expect(charset.status, JSON.stringify(charset.body)).toBe(200);
+    expectXanoError(await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}`, '', XS), 400, 'body', /^XanoScript line 1, column 1: expected "table"/);
+    expectXanoError(await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}/schema`, 'table items {}', XS), 400);
+    // Outside /api:meta the content type is unknown: the data API answers 415 in its own envelope.
+    const data = await s.request('POST', '/db/xs_json:main/tables/items/data', 'table items {}', XS);
+    expect(data.status).toBe(415);
+    expect(data.body).toMatchObject({ message: expect.any(String) });
+    expect(data.body).not.toHaveProperty('code');
+  });
+
+  it('a script larger than BODY_LIMIT is refused as an input error, nothing created', async () => {
+    const small = await startStrata(engine, { bodyLimit: 2048 });
+    try {
+      const id = (await small.request('POST', '/api:meta/workspace', { name: 'xs_limit' })).body.id as number;
+      const fields = Array.from({ length: 200 }, (_, i) => `    text column_${i}?`).join('\n');
+      const big = `table huge {\n  schema {\n    int id\n${fields}\n  }\n}\n`;
+      expect(big.length).toBeGreaterThan(2048);
+      expectXanoError(await small.request('POST', `/api:meta/workspace/${id}/table`, big, XS), 400, 'body', 'request body is too large');
+      expect((await small.request('GET', `/api:meta/workspace/${id}/table`)).body.items).toEqual([]);
+    } finally {
+      await small.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { StrataError } from '../../kernel/errors.js';
 import type { ColumnDefinition } from '../../kernel/model/column-types.js';
@@ -92,6 +93,9 @@ export class XanoTableService {
     const ops: MigrationOp[] = name !== table.name ? [{ renameTable: { oldName: table.name, newName: name } }] : [];
     const changes: Partial<TableMeta> = {};
     for (const key of ['description', 'docs', 'tag', 'auth'] as const) if (patch[key] != null) Object.assign(changes, { [key]: patch[key] });
+    // Nothing new (a whole-table PUT of what GET answers): nothing written, updated_at kept.
+    const current = { description: '', docs: '', tag: [], auth: false, ...table.meta } as Record<string, unknown>;
+    if (ops.length === 0 && Object.entries(changes).every(([key, value]) => isDeepStrictEqual(current[key], value))) return table;
     await migrateWithMeta(this.databases, ctx, ops, name, (current) => ({ ...current, ...changes, updatedAt: now() }));
     return this.get(ctx, id);
   }
