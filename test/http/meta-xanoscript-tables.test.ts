@@ -108,8 +108,18 @@ describeEachEngine('Metadata API: XanoScript tables', (engine) => {
     expect(again.status).toBe(200);
     expect(again.body.updated_at).toBe(table.updated_at);
     expect(again.body.xanoscript.value).toBe(table.xanoscript.value);
+    // One transaction: a new column with an index over it works; a bad index refuses the whole PUT (the new column included).
+    const withIndex = table.xanoscript.value.replace('    int? age?\n', '    int? age?\n    text? email?\n').replace('  index = [\n', '  index = [\n    {type: "btree|unique", field: [{name: "email", op: "asc"}]}\n');
+    expect(withIndex.match(/email/g)).toHaveLength(2);
+    const refused = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}`, withIndex.replace('name: "email", op', 'name: "ghost", op'), XS);
+    expectXanoError(refused, 400, 'index.0.fields.0.name', /ghost/);
+    expect((await api.ok('GET', `/workspace/${ws}/table/${id}/schema`)).map((c: { name: string }) => c.name)).toEqual(['id', 'name', 'nickname', 'age']);
+    expect((await api.ok('GET', `/workspace/${ws}/table/${id}`)).updated_at).toBe(table.updated_at);
+    const indexed = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}?include_xanoscript=true`, withIndex, XS);
+    expect(indexed.status, JSON.stringify(indexed.body)).toBe(200);
+    expect((await api.ok('GET', `/workspace/${ws}/table/${id}/index`)).map((i: { type: string }) => i.type)).toEqual(['primary', 'unique', 'btree']);
     // A rename through the script.
-    const renamed = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}`, table.xanoscript.value.replace('table people {', 'table persons {'), XS);
+    const renamed = await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}`, indexed.body.xanoscript.value.replace('table people {', 'table persons {'), XS);
     expect(renamed.body).toMatchObject({ id, name: 'persons' });
   });
 

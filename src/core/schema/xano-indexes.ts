@@ -89,9 +89,6 @@ export class XanoIndexService {
         if (!record) throw new StrataError('NOT_FOUND', `table [${tableId}] not found`, { param: 'table_id' });
         const table = new TableModel(record);
         const change = plan(table);
-        // The same set, in the same order, changes nothing (not even the table's updated_at).
-        const current = record.meta?.index ?? [];
-        if (change.drop.length === 0 && change.add.length === 0 && change.next.every((index, i) => index === current[i]) && change.next.length === current.length) return;
         await applyIndexChange(tx, table, change);
         await tx.saveTableRecord({ ...record, meta: { ...record.meta, index: change.next, updatedAt: touch() } });
       });

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import type { BranchContext, DatabaseService } from '../databases.js';
 import { StrataError } from '../../kernel/errors.js';
 import type { ColumnDefinition } from '../../kernel/model/column-types.js';
@@ -93,9 +92,6 @@ export class XanoTableService {
     const ops: MigrationOp[] = name !== table.name ? [{ renameTable: { oldName: table.name, newName: name } }] : [];
     const changes: Partial<TableMeta> = {};
     for (const key of ['description', 'docs', 'tag', 'auth'] as const) if (patch[key] != null) Object.assign(changes, { [key]: patch[key] });
-    // Nothing new (a whole-table PUT of what GET answers): nothing written, updated_at kept.
-    const current = { description: '', docs: '', tag: [], auth: false, ...table.meta } as Record<string, unknown>;
-    if (ops.length === 0 && Object.entries(changes).every(([key, value]) => isDeepStrictEqual(current[key], value))) return table;
     await migrateWithMeta(this.databases, ctx, ops, name, (current) => ({ ...current, ...changes, updatedAt: now() }));
     return this.get(ctx, id);
   }
@@ -152,7 +148,7 @@ export function schemaColumns(input: unknown, tables: XanoColumnTables, idKind: 
   return columns;
 }
 
-function checkAutocomplete(autocomplete: Array<{ name: string }> | null | undefined, columns: ColumnDefinition[]): void {
+export function checkAutocomplete(autocomplete: Array<{ name: string }> | null | undefined, columns: ColumnDefinition[]): void {
   for (const [i, item] of (autocomplete ?? []).entries()) {
     if (item.name !== 'id' && !columns.some((c) => c.name === item.name)) throw inputError(`autocomplete.${i}.name`, `column [${item.name}] not found`);
   }

@@ -95,7 +95,7 @@ const examples: Record<string, Record<string, unknown>> = {
   [`GET ${TBL}`]: { summary: 'A table', description: SCRIPT_NOTE, response: ok('The table', withScript) },
   [`PUT ${TBL}`]: {
     summary: 'Update a whole table (XanoScript or JSON)',
-    description: 'A XanoScript definition (`Content-Type: text/x-xanoscript`) or JSON `{name, description, docs, auth, schema, index, tag, autocomplete}`. The schema is replaced as `PUT …/schema` does (one migration, columns altered in place, the script\'s order kept), then the indexes as `PUT …/index` does, then the name, description, tags and auth flag. Each step is atomic, the whole is not: a refused index leaves the schema step applied. The guid never changes. ' + SCRIPT_NOTE,
+    description: 'A XanoScript definition (`Content-Type: text/x-xanoscript`) or JSON `{name, description, docs, auth, schema, index, tag, autocomplete}`. All in ONE transaction: the schema replaced as `PUT …/schema` does (columns altered in place, the given order kept), the indexes as `PUT …/index` does, the name, description, docs, tags, auth flag and autocomplete; anything refused leaves the table as it was. Fields left out stay; the guid never changes; PUT of what GET answers writes nothing. ' + SCRIPT_NOTE,
     ...jsonOrScript({ description: 'What we sell, by season' }, tableScript), response: ok('The table', withScript),
   },
   [`PUT ${TBL}/meta`]: { summary: 'Update a table\'s name, description, docs, tags or auth flag (partial)', ...body({ description: 'What we sell, by season' }), response: ok('The table', table) },

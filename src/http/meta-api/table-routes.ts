@@ -44,7 +44,7 @@ const CreateBody = Type.Object({
   tag: Nullable(Type.Array(Type.String())),
   autocomplete: Nullable(Autocomplete),
 });
-/** PUT …/table/{id} (2026): the whole definition; the fields given replace what the table has (schema and index as PUT …/schema and PUT …/index do). */
+/** PUT …/table/{id} (2026): the whole definition, in one transaction; the fields given replace what the table has (schema and index as PUT …/schema and PUT …/index do). */
 const UpdateBody = Type.Object({ ...CreateBody.properties, name: Type.Optional(Type.String({ minLength: 1 })) });
 const XanoScriptBody = Type.String({ description: 'A XanoScript table definition: `table name { schema { int id … } index = [ … ] }`' });
 /** JSON (or multipart-free JSON-like) bodies, or a XanoScript definition (`Content-Type: text/x-xanoscript`). */
@@ -104,26 +104,13 @@ export const tableRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
     await strata.xanoTables.get(ctx, id); // 404 before the script is read against the schema
     if (typeof body === 'string') {
       const { definition, input } = scriptInput(body, await ctx.schema());
-      await withScriptLines(definition, () => updateTable(ctx, id, input));
+      await withScriptLines(definition, () => strata.xanoSchema.replaceTable(ctx, id, input));
     } else {
-      await updateTable(ctx, id, body);
+      await strata.xanoSchema.replaceTable(ctx, id, body);
     }
     return answer(ctx, await strata.xanoTables.get(ctx, id), request.query.include_xanoscript);
   });
 
-  /**
-   * The whole-table PUT as the per-part endpoints do it, in this order: the schema (PUT …/schema,
-   * one migration), the indexes (PUT …/index, one transaction), then name, description, tags
-   * and auth (PUT …/meta) and autocomplete. Each step is atomic; the whole is not (a refused
-   * index leaves the schema step applied). The guid stays: it is the table's stable id.
-   */
-  async function updateTable(ctx: BranchContext, id: number, input: Partial<TableCreateInput>): Promise<void> {
-    if (input.schema != null) await strata.xanoSchema.replace(ctx, id, input.schema);
-    if (input.index != null) await strata.xanoIndexes.replace(ctx, id, input.index);
-    const { name, description, docs, tag, auth } = input;
-    if ([name, description, docs, tag, auth].some((v) => v != null)) await strata.xanoTables.updateMeta(ctx, id, { name, description, docs, tag, auth });
-    if (input.autocomplete != null) await strata.xanoTables.setAutocomplete(ctx, id, input.autocomplete);
-  }
 
   app.put(`${base}/:table_id/meta`, { config: needs('database:update'), preValidation: bodyIsOptional, schema: { params: TableParams, headers: DataSourceHeader, body: MetaBody } }, async (request) => {
     const ctx = await sourceBranch(strata, request);
