@@ -215,4 +215,98 @@ describeEachEngine('Metadata API: XanoScript tables', (engine) => {
       await small.close();
     }
   });
+
+  it('GET → PUT of the script is an identity for every Xano type and for a table the data API made (no migration, updated_at kept)', async () => {
+    const ws = await workspace('xs_identity');
+    await api.ok('POST', `/workspace/${ws}/table`, { name: 'targets' });
+    const all = `table every_type {
+  auth = true
+  schema {
+    int id
+    text c_text?="x" filters=trim|max:5 {
+      description = "short"
+      format = "markdown"
+    }
+    int c_int=3 filters=min:0
+    decimal? c_decimal?=1.5
+    bool? c_bool?=true
+    timestamp? c_timestamp?=now
+    date? c_date?
+    email? c_email? {
+      visibility = "internal"
+    }
+    password? c_password? filters=min:8 {
+      sensitive = true
+    }
+    enum? c_enum?="a" {
+      values = ["a", "b"]
+    }
+    json? c_json?
+    object? c_object? {
+      schema {
+        text? label?
+        enum? kind? {
+          values = ["x"]
+        }
+      }
+    }
+    uuid? c_uuid?
+    vector? c_vector? filters=min:-1|max:1 {
+      size = 2
+    }
+    image? c_image?
+    video? c_video?
+    audio? c_audio?
+    attachment? c_attachment?
+    int? c_ref? {
+      table = "targets"
+    }
+    geo_point? c_point?
+    geo_multipoint? c_multipoint?
+    geo_linestring? c_line?
+    geo_multilinestring? c_multiline?
+    geo_polygon? c_polygon?
+    geo_multipolygon? c_multipolygon?
+    text[]? l_text?
+    int[]? l_int?
+    object[]? l_object? {
+      schema {
+        int? n?
+        text[]? tags?
+      }
+    }
+  }
+}
+`;
+    const created = await s.request('POST', `/api:meta/workspace/${ws}/table`, all, XS);
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    // The data API makes one too: string/int/bool/datetime/multiple/json/link/file columns and text ids.
+    expect((await s.request('PUT', '/db/xs_identity:main/tables/from_data', {
+      columns: [{ name: 'title', type: 'string' }, { name: 'n', type: 'int', notNull: true, defaultValue: '0' }, { name: 'ok', type: 'bool' }, { name: 'at', type: 'datetime' },
+        { name: 'tags', type: 'multiple' }, { name: 'meta', type: 'json' }, { name: 'owner', type: 'link', link: { table: 'targets' } }, { name: 'doc', type: 'file' }],
+    })).status).toBe(201);
+    // And the JSON endpoints, with the spellings XanoScript has one word for (filters.trim, a tableref).
+    const targets = (await api.ok('GET', `/workspace/${ws}/table?search=targets`)).items[0].id as number;
+    await api.ok('POST', `/workspace/${ws}/table`, { name: 'json_made', schema: [
+      { name: 'id', type: 'int' }, { name: 'label', type: 'text', filters: { trim: true, max: 5 } }, { name: 'mail', type: 'email', validators: { lower: true } },
+      { name: 'ref', type: 'tableref', tableref_id: targets }, { name: 'group', type: 'object', children: [{ name: 'inner', type: 'text', filters: { lower: true } }] },
+    ] });
+    const tables = (await api.ok('GET', `/workspace/${ws}/table?include_xanoscript=true`)).items as Array<{ id: number; name: string; updated_at: string; xanoscript: { value: string } }>;
+    const migrations = async () => (await s.request('GET', '/db/xs_identity:main/migrations')).body.migrations.length as number;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // updated_at has second resolution
+    for (const name of ['every_type', 'from_data', 'json_made']) {
+      const table = tables.find((t) => t.name === name)!;
+      const schema = await api.ok('GET', `/workspace/${ws}/table/${table.id}/schema`);
+      const log = await migrations();
+      const put = await s.request('PUT', `/api:meta/workspace/${ws}/table/${table.id}?include_xanoscript=true`, table.xanoscript.value, XS);
+      expect(put.status, `${name}: ${JSON.stringify(put.body)}`).toBe(200);
+      expect(put.body.xanoscript.value).toBe(table.xanoscript.value);
+      expect(put.body.updated_at, name).toBe(table.updated_at);
+      expect(await migrations()).toBe(log);
+      expect(await api.ok('GET', `/workspace/${ws}/table/${table.id}/schema`)).toEqual(schema);
+    }
+    const fromData = tables.find((t) => t.name === 'from_data')!.xanoscript.value;
+    expect(fromData).toContain('    text id\n');
+    expect(fromData).toContain('    int n=0\n');
+  });
 });

@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { TableModel } from '../../kernel/model/table-model.js';
 import { updatedAt } from '../../core/schema/xano-tables.js';
+import { describeSchema } from '../../core/schema/xano-column-output.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
 import { bodyIsOptional } from '../data-api/params.js';
@@ -101,9 +102,10 @@ export const tableRoutes = (strata: Strata): FastifyPluginAsync => async (root) 
     const ctx = await sourceBranch(strata, request);
     const id = request.params.table_id;
     const body = request.body as unknown as string | Partial<TableCreateInput>;
-    await strata.xanoTables.get(ctx, id); // 404 before the script is read against the schema
+    const table = await strata.xanoTables.get(ctx, id); // 404 before the script is read against the schema
     if (typeof body === 'string') {
-      const { definition, input } = scriptInput(body, await ctx.schema());
+      const schema = await ctx.schema();
+      const { definition, input } = scriptInput(body, schema, describeSchema(table, schema));
       await withScriptLines(definition, () => strata.xanoSchema.replaceTable(ctx, id, input));
     } else {
       await strata.xanoSchema.replaceTable(ctx, id, body);

@@ -80,3 +80,31 @@ export function indexBodiesOf(indexes: XsIndex[]): Array<Record<string, unknown>
     return { ...rest, type: type === 'btree|unique' ? 'unique' : type, fields: field };
   });
 }
+
+/**
+ * A script's descriptor, spelled as the table's current one where XanoScript has one spelling
+ * for two descriptors: a reference is `int`/`uuid` + table in XanoScript, while a column made
+ * as `tableref` (or by the data API) describes itself so; trim and lower print as filters
+ * whether the column keeps them as `filters` or `validators`. So a GET → PUT of a script
+ * changes nothing.
+ */
+export function alignWith(current: XanoDescriptor | undefined, wanted: XanoDescriptor): XanoDescriptor {
+  if (!current || current.type === wanted.type && current.tableref_id === wanted.tableref_id && !wanted.validators) {
+    return alignChildren(current, wanted);
+  }
+  const out = { ...wanted };
+  if (wanted.tableref_id !== undefined && wanted.tableref_id === current.tableref_id && REFERENCE_TYPE[current.type] === wanted.type) out.type = current.type;
+  const moved = isRecord(wanted.validators) ? Object.keys(wanted.validators).filter((k) => isRecord(current.filters) && current.filters[k] === true && !(isRecord(current.validators) && current.validators[k] === true)) : [];
+  if (moved.length > 0) {
+    out.filters = { ...(isRecord(wanted.filters) ? wanted.filters : {}), ...Object.fromEntries(moved.map((k) => [k, true])) };
+    const left = Object.fromEntries(Object.entries(wanted.validators as Record<string, unknown>).filter(([k]) => !moved.includes(k)));
+    if (Object.keys(left).length > 0) out.validators = left; else delete out.validators;
+  }
+  return alignChildren(current, out);
+}
+
+function alignChildren(current: XanoDescriptor | undefined, wanted: XanoDescriptor): XanoDescriptor {
+  if (!Array.isArray(wanted.children) || !Array.isArray(current?.children)) return wanted;
+  const was = current.children as XanoDescriptor[];
+  return { ...wanted, children: (wanted.children as XanoDescriptor[]).map((c) => alignWith(was.find((w) => w.name === c.name), c)) };
+}

@@ -3,7 +3,8 @@ import { PRIMARY_INDEX } from '../../../kernel/model/table-index.js';
 import type { BranchSchema, TableModel } from '../../../kernel/model/table-model.js';
 import { describeSchema } from '../../../core/schema/xano-column-output.js';
 import type { TableCreateInput } from '../../../core/schema/xano-tables.js';
-import { descriptorOf, fieldOf, indexBodiesOf, scriptIndexOf, type TableNames } from './descriptors.js';
+import { alignWith, descriptorOf, fieldOf, indexBodiesOf, scriptIndexOf, type TableNames } from './descriptors.js';
+import type { XanoDescriptor } from '../../../core/schema/xano-column-output.js';
 import { parseTable } from './parse-table.js';
 import { printTable } from './print-table.js';
 import type { XsTable } from './table-definition.js';
@@ -42,10 +43,10 @@ export function xanoscriptView(table: TableModel, schema: BranchSchema): XanoScr
   }
 }
 
-/** A parsed script → the JSON endpoints' input; `schema.N` errors later name the field's line. */
+/** A parsed script → the JSON endpoints' input (spelled as `current`, the table's descriptors, where it can be); `schema.N` errors later name the field's line. */
 export interface ScriptInput { definition: XsTable; input: Required<Pick<TableCreateInput, 'name' | 'description' | 'auth' | 'tag'>> & TableCreateInput & { schema: unknown[]; index: unknown[] } }
 
-export function scriptInput(source: string, schema: BranchSchema): ScriptInput {
+export function scriptInput(source: string, schema: BranchSchema, current: XanoDescriptor[] = []): ScriptInput {
   const definition = parseTable(source);
   const names = tableNames(schema);
   return {
@@ -53,7 +54,7 @@ export function scriptInput(source: string, schema: BranchSchema): ScriptInput {
     input: {
       name: definition.name, description: definition.description, auth: definition.auth, tag: definition.tags,
       ...(definition.guid !== undefined ? { guid: definition.guid } : {}),
-      schema: definition.schema.map((f) => descriptorOf(f, names)),
+      schema: definition.schema.map((f) => { const d = descriptorOf(f, names); return alignWith(current.find((c) => c.name === d.name), d); }),
       index: indexBodiesOf(definition.index),
     },
   };
