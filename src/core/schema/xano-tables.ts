@@ -148,7 +148,7 @@ export function schemaColumns(input: unknown, tables: XanoColumnTables, idKind: 
   return columns;
 }
 
-function checkAutocomplete(autocomplete: Array<{ name: string }> | null | undefined, columns: ColumnDefinition[]): void {
+export function checkAutocomplete(autocomplete: Array<{ name: string }> | null | undefined, columns: ColumnDefinition[]): void {
   for (const [i, item] of (autocomplete ?? []).entries()) {
     if (item.name !== 'id' && !columns.some((c) => c.name === item.name)) throw inputError(`autocomplete.${i}.name`, `column [${item.name}] not found`);
   }

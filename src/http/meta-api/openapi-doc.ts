@@ -30,12 +30,19 @@ const common = {
 };
 const ok = (description: string, example: unknown) => ({ 200: { description, type: Array.isArray(example) ? 'array' : 'object', ...(example === null ? { nullable: true } : {}), example }, ...common });
 const body = (example: unknown) => ({ body: { type: 'object', additionalProperties: true, example } });
+/** A JSON body or a XanoScript definition (`Content-Type: text/x-xanoscript`). */
+const jsonOrScript = (example: unknown, script: string) => ({
+  body: { content: { 'application/json': { schema: { type: 'object', additionalProperties: true, example } }, 'text/x-xanoscript': { schema: { type: 'string', example: script } } } },
+});
+const tableScript = 'table products {\n  auth = false\n\n  schema {\n    int id\n    timestamp created_at?=now\n    text name filters=trim\n    enum status?="draft" {\n      values = ["draft", "live"]\n    }\n  }\n\n  index = [\n    {type: "primary", field: [{name: "id"}]}\n    {type: "btree", field: [{name: "created_at", op: "desc"}]}\n  ]\n}\n';
+const SCRIPT_NOTE = '`include_xanoscript=true` adds the table\'s XanoScript definition: `xanoscript: {status: "ok", value}`.';
 
 const workspace = { id: 1, name: 'shop', description: 'The shop\'s data', branch: 'v1', swagger: true, documentation: { require_token: false } };
 const table = {
   id: 3, created_at: '2026-01-31 12:00:00+0000', updated_at: '2026-01-31 12:05:00+0000', name: 'products', description: 'What we sell',
   docs: '', guid: 'YE1fwVhQ-enRlc6Sb42Gqru58-0', auth: false, tag: ['catalog'], autocomplete: [{ name: 'name' }],
 };
+const withScript = { ...table, xanoscript: { status: 'ok', value: tableScript } };
 const columns = [
   { name: 'id', type: 'int', description: '', nullable: false, default: '', required: true, access: 'public', sensitive: false, style: 'single' },
   { name: 'created_at', type: 'timestamp', description: '', nullable: true, default: 'now', required: false, access: 'public', sensitive: false, style: 'single' },
@@ -84,9 +91,14 @@ const examples: Record<string, Record<string, unknown>> = {
   [`POST ${WS}/datasource`]: { summary: 'Create a data source', description: 'Creates the branch of the same name, with live\'s tables and no records.', ...body({ label: 'test', color: '#ebc346' }), response: ok('The data source', { label: 'test', color: '#ebc346' }) },
   [`PUT ${WS}/datasource/:label`]: { summary: 'Change a data source\'s colour', ...body({ color: '#ff0000' }), response: ok('The data source', { label: 'test', color: '#ff0000' }) },
   [`DELETE ${WS}/datasource/:label`]: { summary: 'Delete a data source (its branch and records; not live)', response: ok('Deleted', {}) },
-  [`GET ${WS}/table`]: { summary: 'List tables (paged, searchable, sorted)', response: ok('A page of tables', { curPage: 1, nextPage: null, prevPage: null, items: [table] }) },
-  [`POST ${WS}/table`]: { summary: 'Create a table', description: 'Integer auto-increment ids; without `schema` the table gets `created_at` (a timestamp defaulting to now). The data API sees it under the same name. `index` (as `PUT …/index` takes it) is built in the same transaction: a bad index creates no table.', ...body({ name: 'products', description: 'What we sell', schema: [{ name: 'id', type: 'int' }, { name: 'created_at', type: 'timestamp', default: 'now' }, { name: 'name', type: 'text', required: true }] }), response: ok('The new table', table) },
-  [`GET ${TBL}`]: { summary: 'A table', response: ok('The table', table) },
+  [`GET ${WS}/table`]: { summary: 'List tables (paged, searchable, sorted)', description: SCRIPT_NOTE, response: ok('A page of tables', { curPage: 1, nextPage: null, prevPage: null, items: [table] }) },
+  [`POST ${WS}/table`]: { summary: 'Create a table', description: 'Integer auto-increment ids; without `schema` the table gets `created_at` (a timestamp defaulting to now). The data API sees it under the same name. `index` (as `PUT …/index` takes it) is built in the same transaction: a bad index creates no table. The body may instead be a XanoScript table definition (`Content-Type: text/x-xanoscript`): its schema and indexes are taken exactly as the JSON ones. ' + SCRIPT_NOTE, ...jsonOrScript({ name: 'products', description: 'What we sell', schema: [{ name: 'id', type: 'int' }, { name: 'created_at', type: 'timestamp', default: 'now' }, { name: 'name', type: 'text', required: true }] }, tableScript), response: ok('The new table', table) },
+  [`GET ${TBL}`]: { summary: 'A table', description: SCRIPT_NOTE, response: ok('The table', withScript) },
+  [`PUT ${TBL}`]: {
+    summary: 'Update a whole table (XanoScript or JSON)',
+    description: 'A XanoScript definition (`Content-Type: text/x-xanoscript`) or JSON `{name, description, docs, auth, schema, index, tag, autocomplete}`. All in ONE transaction: the schema replaced as `PUT …/schema` does (columns altered in place, the given order kept), the indexes as `PUT …/index` does, the name, description, docs, tags, auth flag and autocomplete; anything refused leaves the table as it was. Fields left out stay; the guid never changes; PUT of what GET answers writes nothing. ' + SCRIPT_NOTE,
+    ...jsonOrScript({ description: 'What we sell, by season' }, tableScript), response: ok('The table', withScript),
+  },
   [`PUT ${TBL}/meta`]: { summary: 'Update a table\'s name, description, docs, tags or auth flag (partial)', ...body({ description: 'What we sell, by season' }), response: ok('The table', table) },
   [`PUT ${TBL}/autocomplete`]: { summary: 'Set a table\'s autocomplete columns', ...body({ autocomplete: [{ name: 'name' }] }), response: ok('Updated', { id: 3, autocomplete: [{ name: 'name' }] }) },
   [`DELETE ${TBL}`]: { summary: 'Delete a table and all of its content', response: ok('Deleted', {}) },
