@@ -44,7 +44,7 @@ export async function writeRecords(records: AsyncIterable<Record<string, unknown
     await pipeline(Readable.from(counted()), new Transform({
       objectMode: true,
       transform(record: Record<string, unknown>, _enc, done) { done(null, csvRow(record, columns)); },
-    }), stringify({ header: true, columns, quoted_empty: true }), out);
+    }), stringify({ header: true, columns, quoted_match: /^$/ }), out); // "" for an empty string, nothing for null
     return count;
   }
   const json = format === 'json';

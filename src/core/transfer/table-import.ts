@@ -27,7 +27,7 @@ export interface TableImportOptions {
 
 interface Pending { line: number; body: Record<string, unknown> }
 
-const COLUMN = /column \[([^\]]+)\]/;
+const COLUMN = /^column \[([^\]]+)\]: /;
 
 /**
  * Imports one file into one table, batch by batch (1000 rows each by default) through the
@@ -132,7 +132,10 @@ async function insertBatch(
       const refused = new Set(err.errors.map((e) => e.index));
       for (const e of err.errors) {
         const row = left[e.index];
-        if (row) faults.push({ file, line: row.line, column: COLUMN.exec(e.message)?.[1] ?? null, reason: e.message });
+        if (row) {
+          const column = COLUMN.exec(e.message);
+          faults.push({ file, line: row.line, column: column?.[1] ?? null, reason: column ? e.message.slice(column[0].length) : e.message });
+        }
       }
       const kept = left.filter((_, i) => !refused.has(i));
       if (kept.length === left.length) throw err;
