@@ -18,13 +18,8 @@ const EPOCH_MS = /^-?\d{9,}$/;
 /** `2024-01-31 12:00:00+0000` and similar spreadsheet spellings of RFC 3339. */
 const SPACED = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}(:\d{2}(\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/;
 
-/**
- * A cell's text as the input for its column. The reader gives an empty unquoted cell as
- * undefined (no value: the default applies); an empty quoted one is an empty string for
- * text columns and no value for the others.
- */
+/** A (non-empty) cell's text as the input for its column. */
 export function decodeCell(leaf: LeafColumn, text: string): unknown {
-  if (text === '' && leaf.type !== 'string' && leaf.type !== 'text') return undefined;
   switch (leaf.type) {
     case 'int': case 'float':
       return NUMBER.test(text) ? Number(text) : text;

@@ -4,7 +4,7 @@ import type { BranchContext } from '../databases.js';
 import { newRecordId } from '../ids.js';
 import type { BatchService } from '../records/batch-service.js';
 import { BatchFailure, MAX_BATCH_SIZE } from '../records/batch-runner.js';
-import { exportRecordFormat } from './export-record-format.js';
+import { insertImportBatch } from './import-batch.js';
 import type { ImportCounts, ProgressFile, ProgressState } from './import-progress.js';
 import type { RecordSource } from './record-sources.js';
 import { RowFault, RowMapper } from './row-mapping.js';
@@ -30,9 +30,8 @@ interface Pending { line: number; body: Record<string, unknown> }
 const COLUMN = /^column \[([^\]]+)\]: /;
 
 /**
- * Imports one file into one table, batch by batch (1000 rows each by default) through the
- * bulk insert path (BatchService.bulkInsert: the record write rules, one transaction per
- * batch). A row that fails — unreadable, a value its column refuses, a missing link — is
+ * Imports one file into one table, batch by batch (1000 rows each by default), each batch one
+ * transaction through the record write rules (import-batch.ts). A row that fails — unreadable, a value its column refuses, a missing link — is
  * reported and left out, and its batch is retried without it, so it fails only itself.
  */
 export async function importTable(batches: BatchService, ctx: BranchContext, table: TableModel, source: RecordSource, opts: TableImportOptions): Promise<ImportCounts> {
@@ -125,7 +124,7 @@ async function insertBatch(
   while (left.length > 0) {
     beforeCommit(left.length, left[0]!.body.id as string | number | undefined);
     try {
-      await batches.bulkInsert(ctx, table.name, left.map((r) => r.body), { format: exportRecordFormat });
+      await insertImportBatch(batches, ctx, table, left.map((r) => r.body));
       return left.length;
     } catch (err) {
       if (!(err instanceof BatchFailure)) throw err;
