@@ -390,16 +390,22 @@ export class BranchSql implements BranchTx {
       const names = [sql.id('id'), sql.id('xata_version'), sql.id('xata_createdat'), sql.id('xata_updatedat'), ...leaves.map((leaf) => sql.id(leaf.path))];
       for (let i = 0; i < grouped.length; i += chunk) {
         const part = grouped.slice(i, i + chunk);
-        const tuples = part.map((row) => {
+        const params: unknown[] = [];
+        for (const row of part) {
           if (table.idKind === 'int') maxId = Math.max(maxId, Number(row.id));
-          const params: unknown[] = [row.id, 0, ts, ts];
+          params.push(row.id, 0, ts, ts);
           for (const leaf of leaves) {
             const value = row.values.get(leaf);
             params.push(value === null || value === undefined ? null : this.d.encode(leaf, value));
           }
-          return sql`(${sql.join(params)})`;
+        }
+        // Compiled once per table schema, column set and row count (a batch's chunks share one or two).
+        const text = this.writeSql(table, `insert:many:${part.length}\u0000${leaves.map((l) => l.path).join('\u0000')}`, () => {
+          let p = 0;
+          const tuples = part.map(() => sql`(${sql.join(Array.from({ length: perRow }, () => params[p++]))})`);
+          return sql`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES ${sql.join(tuples)}`;
         });
-        await sql`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES ${sql.join(tuples)}`.execute(this.db);
+        await this.changedRows(text, params);
       }
     }
     if (table.idKind === 'int' && maxId > 0) await this.d.afterExplicitId?.(this.db, this.t(table.name), maxId);

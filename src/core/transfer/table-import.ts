@@ -59,7 +59,8 @@ export async function importTable(batches: BatchService, ctx: BranchContext, tab
     Object.assign(counts, after(imported));
     rowsDone = consumed;
     for (const fault of faults.sort((a, b) => a.line - b.line)) opts.onError(fault);
-    opts.progress?.write(state(opts, table, { ...counts, rowsDone }));
+    // A batch that kept no row committed nothing a probe could find: its end is written as such.
+    if (imported === 0) opts.progress?.write(state(opts, table, { ...counts, rowsDone }));
     batch = [];
     faults = [];
     progress();
