@@ -120,5 +120,17 @@ describeEachEngine('strata import from Xata and Xano exports', (engine: EngineUn
       const added = await strata.records.insert(ctx, 'authors', { name: 'Cy' }, { format: exportRecordFormat });
       expect(Number(added.record.id)).toBeGreaterThan(12);
     } finally { await strata.close(); }
+
+    // A CSV without ids: the engine numbers the records, after the ones there.
+    fs.writeFileSync(path.join(dataDir, 'more.csv'), 'name\nDan\nEli\n');
+    const more = await strataCli(['import', '--database', 'fromxano', '--table', 'authors', '--file', path.join(dataDir, 'more.csv')], provisioned.config);
+    expect(more.stdout).toContain('read 2, imported 2, failed 0');
+    const check = await openStrata(provisioned.config);
+    try {
+      const ctx = await check.databases.resolve('fromxano', 'main');
+      const authors = (await check.queries.query(ctx, 'authors', { page: { size: 10 } }, exportRecordFormat)).records;
+      expect(authors.map((a) => a.name)).toEqual(['Ann', 'Bob', 'Cy', 'Dan', 'Eli']);
+      expect(new Set(authors.map((a) => a.id)).size).toBe(5);
+    } finally { await strata.close(); }
   }, 120_000);
 });

@@ -17,6 +17,11 @@ import { exportRecordFormat } from './export-record-format.js';
  * again through the bulk insert path record by record, which names the record to blame.
  */
 export async function insertImportBatch(batches: BatchService, ctx: BranchContext, table: TableModel, bodies: Array<Record<string, unknown>>): Promise<void> {
+  // Integer ids the engine is to assign: record by record (the engine numbers each insert).
+  if (table.idKind === 'int' && bodies.some((b) => b.id === undefined)) {
+    await batches.bulkInsert(ctx, table.name, bodies, { format: exportRecordFormat });
+    return;
+  }
   try {
     await runWrite(ctx, async (w) => {
       const current = tableIn(w.schema, table.name);
