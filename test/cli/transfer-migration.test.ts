@@ -70,13 +70,17 @@ describeEachEngine('strata import from Xata and Xano exports', (engine: EngineUn
       },
       { id: 'rec_bob', name: 'Bob', email: 'bob@example.com', team: 'rec_blue', avatar: { name: 'bob.png', url: fileUrl, mediaType: 'image/png', size: png.length } },
       { id: 'rec_cy', name: 'Cy', email: 'cy@example.com', team: { id: 'rec_green' } },
+      { id: 'rec_dup', name: 'Dup', email: 'bob@example.com' }, // the unique column refuses it (found by the INSERT itself)
     ], null, 2));
 
-    const cyLine = fs.readFileSync(path.join(dir, 'users.json'), 'utf8').split('\n').findIndex((l) => l.includes('"rec_cy"')); // the line of its `{`, 1-based
+    const usersText = fs.readFileSync(path.join(dir, 'users.json'), 'utf8').split('\n');
+    const cyLine = usersText.findIndex((l) => l.includes('"rec_cy"')); // the line of its `{`, 1-based
+    const dupLine = usersText.findIndex((l) => l.includes('"rec_dup"'));
     const run = await strataCli(['import', '--database', 'fromxata', '--schema', path.join(dir, 'schema.json'), '--dir', dir], provisioned.config);
     expect(run.stdout).toContain('teams.csv → fromxata:main/teams: read 2, imported 2, failed 0');
-    expect(run.stdout).toContain('users.json → fromxata:main/users: read 3, imported 2, failed 1');
+    expect(run.stdout).toContain('users.json → fromxata:main/users: read 4, imported 2, failed 2');
     expect(run.stderr).toContain(`error: ${path.join(dir, 'users.json')}:${cyLine}: column team: record [rec_green] not found in table [teams]`);
+    expect(run.stderr).toContain(`error: ${path.join(dir, 'users.json')}:${dupLine}: column email: value is not unique`);
 
     const s = await startStrata(engine, { provisioned });
     cleanup = () => s.close();
@@ -89,6 +93,7 @@ describeEachEngine('strata import from Xata and Xano exports', (engine: EngineUn
     expect(bob).toMatchObject({ name: 'Bob', team: { name: 'Blue' }, avatar: { name: 'bob.png', base64Content: png.toString('base64') } });
     expect((await xata.db.teams.getAll()).map((t) => t.id).sort()).toEqual(['rec_blue', 'rec_red']);
     expect(await xata.db.users.read('rec_cy')).toBeNull();
+    expect(await xata.db.users.read('rec_dup')).toBeNull();
   }, 120_000);
 
   it('recreates Xano tables from Metadata API schemas and CSV exports, integer ids and references preserved', async () => {
