@@ -16,6 +16,8 @@
  * Every request carries the token (authentication is on). Results: a console table,
  * .bench/results.json and a markdown table (.bench/results.md, also printed).
  *
+ * BENCH_TRANSFER_ROWS (unset: off) adds the export/import scenario (bench/transfer.js) at that many rows;
+ * BENCH_SCENARIOS=transfer runs it alone.
  * Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WARMUP (3 s per scenario),
  * BENCH_ROWS (100000), BENCH_ENGINES (sqlite,postgres), BENCH_FILE_ROUNDS (50), BENCH_FILE_MB (10),
  * BENCH_SCENARIOS (health,get,insert,patch,query-indexed,query-scan,search,search-common,sql-get,sql-join,file-upload,file-download;
@@ -34,6 +36,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { BRANCH, COLUMNS, DB, TABLE, WORKSPACE, codeOf, idOf, rowBody } from './data.js';
 import { freePort, killAllNow, runChild, startChild, stopAll, waitFor } from './procs.js';
+import { benchTransfer, transferMarkdown } from './transfer.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
@@ -61,6 +64,8 @@ const cfg = {
   cpuProf: process.env.BENCH_CPU_PROF === '1',
   // The built server to measure: another build (e.g. a copy of dist/ from another commit) for A/B runs.
   dist: path.resolve(root, process.env.BENCH_DIST?.trim() || 'dist'),
+  // The export/import scenario (bench/transfer.js) runs only when given a row count.
+  transferRows: intEnv('BENCH_TRANSFER_ROWS', 0, 0, 10_000_000),
 };
 
 // ---- cleanup: every child, temp dir and PG database is released on exit, error or signal ----
@@ -556,6 +561,31 @@ async function main() {
     if (e !== 'sqlite' && e !== 'postgres') throw new Error(`unknown engine ${e}`);
     if (e === 'postgres' && !(await pgReachable())) continue;
     engines.push(e);
+  }
+
+  if (cfg.transferRows > 0) {
+    const transfer = [];
+    for (const engine of engines) {
+      console.log(`\n[${engine}] export/import of ${cfg.transferRows} rows`);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `strata-bench-transfer-${engine}-`));
+      tempDirs.add(tmp);
+      const storageEnv = { DATA_DIR: path.join(tmp, 'data') };
+      const pgName = engine === 'postgres' ? await createPgDatabase() : undefined;
+      if (pgName) storageEnv.DATABASE_URL = pgUrlFor(pgName);
+      try {
+        transfer.push(...await benchTransfer({ root, engine, rows: cfg.transferRows, storageEnv, tmp }));
+      } finally {
+        if (pgName) await dropPgDatabase(pgName);
+        fs.rmSync(tmp, { recursive: true, force: true });
+        tempDirs.delete(tmp);
+      }
+    }
+    const md = transferMarkdown(transfer);
+    fs.mkdirSync(outDir, { recursive: true });
+    fs.writeFileSync(path.join(outDir, 'transfer.json'), JSON.stringify({ ...meta, transfer }, null, 2) + '\n');
+    fs.writeFileSync(path.join(outDir, 'transfer.md'), md + '\n');
+    console.log(`\n${md}\n`);
+    if (cfg.scenarios.length === 1 && cfg.scenarios[0] === 'transfer') return; // BENCH_SCENARIOS=transfer: this alone
   }
 
   const all = [];

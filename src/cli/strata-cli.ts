@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { ConfigError } from '../config-values.js';
 import { StrataError } from '../kernel/errors.js';
-import { accountCommand, memberCommand, tokenCommand, UsageError } from './access-commands.js';
+import { accountCommand, memberCommand, tokenCommand, UsageError, type Flags } from './access-commands.js';
 import { filesCommand } from './files-commands.js';
+import { exportCommand, importCommand } from './transfer-commands.js';
 import { openStrata } from '../open-strata.js';
 
 export { UsageError };
@@ -25,6 +26,12 @@ const USAGE = `usage:
   strata member add --workspace W --email E --role owner|admin|editor|viewer [--permissions content:crud,…]
   strata member remove --workspace W --email E
   strata files gc [--grace-minutes 60] [--dry-run true]
+  strata export --database D [--branch main] --table T [--out FILE] [--format csv|json|ndjson]
+  strata export --database D [--branch main] --dir DIR [--format csv|json|ndjson]   (every table, and schema.json)
+  strata import --database D [--branch main] --table T --file F [--format csv|json|ndjson] [--map src=column,…]
+                [--batch-size 1000] [--resume] [--errors errors.csv]
+  strata import --database D --schema schema.json --dir DIR [--resume]      (from Xata: \`xata schema dump\` + table exports)
+  strata import --database D --xano-schema DIR --dir DIR [--resume]       (from Xano: Metadata API table schemas + CSVs)
 
 The first account of an instance is its owner; later ones belong to no workspace unless given
 --role (owner makes an instance owner; other roles need --workspace, a database name).
@@ -32,8 +39,12 @@ Tokens expire in 7 days unless --expires says otherwise (1 hour at least, or nev
 scopes: objects content, database, files, history; actions c(reate) r(ead) u(pdate) d(elete).`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
-  const [group, command, ...rest] = argv;
+  const [group, ...afterGroup] = argv;
   if (!group || group === 'help' || group === '--help') { out(USAGE); return group ? 0 : 2; }
+  // export and import take no sub-command: everything after them is flags.
+  const transfer = group === 'export' || group === 'import';
+  const command = transfer ? undefined : afterGroup[0];
+  const rest = transfer ? afterGroup : afterGroup.slice(1);
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -41,14 +52,25 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       scopes: { type: 'string' }, 'expires-in-days': { type: 'string' }, expires: { type: 'string' },
       role: { type: 'string' }, workspace: { type: 'string' }, permissions: { type: 'string' }, id: { type: 'string' }, owner: { type: 'string' },
       'grace-minutes': { type: 'string' }, 'dry-run': { type: 'string' }, all: { type: 'boolean' },
+      database: { type: 'string' }, branch: { type: 'string' }, table: { type: 'string' }, format: { type: 'string' },
+      out: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, map: { type: 'string', multiple: true },
+      resume: { type: 'boolean' }, schema: { type: 'string' }, 'xano-schema': { type: 'string' }, 'batch-size': { type: 'string' }, errors: { type: 'string' },
     },
     strict: true,
   });
+  if (transfer) {
+    const strata = await openStrata(loadConfig());
+    try {
+      return await (group === 'export' ? exportCommand : importCommand)(strata, values as unknown as Flags, out);
+    } finally {
+      await strata.close();
+    }
+  }
   const handler = { account: accountCommand, token: tokenCommand, member: memberCommand, files: filesCommand }[group];
   if (!handler) throw new UsageError(`unknown command: ${[group, command].filter(Boolean).join(' ')}\n${USAGE}`);
   const strata = await openStrata(loadConfig());
   try {
-    await handler(strata, command, values, out);
+    await handler(strata, command, values as unknown as Flags, out);
     return 0;
   } finally {
     await strata.close();

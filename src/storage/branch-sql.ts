@@ -372,6 +372,45 @@ export class BranchSql implements BranchTx {
     return table.idKind === 'int' ? Number(newId) : String(newId);
   }
 
+  async insertRecords(table: TableModel, rows: Array<{ id: string; values: Map<LeafColumn, unknown> }>, now: number): Promise<void> {
+    const ts = this.d.encodeTimestamp(now);
+    const groups = new Map<string, { leaves: LeafColumn[]; rows: Array<{ id: string; values: Map<LeafColumn, unknown> }> }>();
+    for (const row of rows) {
+      const leaves = [...row.values.keys()];
+      const key = leaves.map((l) => l.path).join('\u0000');
+      let group = groups.get(key);
+      if (!group) groups.set(key, group = { leaves, rows: [] });
+      group.rows.push(row);
+    }
+    let maxId = 0;
+    for (const { leaves, rows: grouped } of groups.values()) {
+      // Both engines bind at most 32766 parameters per statement (SQLite's default limit).
+      const perRow = leaves.length + 4;
+      const chunk = Math.max(1, Math.floor(30_000 / perRow));
+      const names = [sql.id('id'), sql.id('xata_version'), sql.id('xata_createdat'), sql.id('xata_updatedat'), ...leaves.map((leaf) => sql.id(leaf.path))];
+      for (let i = 0; i < grouped.length; i += chunk) {
+        const part = grouped.slice(i, i + chunk);
+        const params: unknown[] = [];
+        for (const row of part) {
+          if (table.idKind === 'int') maxId = Math.max(maxId, Number(row.id));
+          params.push(row.id, 0, ts, ts);
+          for (const leaf of leaves) {
+            const value = row.values.get(leaf);
+            params.push(value === null || value === undefined ? null : this.d.encode(leaf, value));
+          }
+        }
+        // Compiled once per table schema, column set and row count (a batch's chunks share one or two).
+        const text = this.writeSql(table, `insert:many:${part.length}\u0000${leaves.map((l) => l.path).join('\u0000')}`, () => {
+          let p = 0;
+          const tuples = part.map(() => sql`(${sql.join(Array.from({ length: perRow }, () => params[p++]))})`);
+          return sql`INSERT INTO ${this.t(table.name)} (${sql.join(names)}) VALUES ${sql.join(tuples)}`;
+        });
+        await this.changedRows(text, params);
+      }
+    }
+    if (table.idKind === 'int' && maxId > 0) await this.d.afterExplicitId?.(this.db, this.t(table.name), maxId);
+  }
+
   async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { replace?: boolean }): Promise<number> {
     const params: unknown[] = [];
     let key = `update:${opts.replace ? 'r' : 'p'}`;

@@ -3,6 +3,7 @@ import type { BranchTx } from '../ports/storage.js';
 import type { BranchSchema, TableModel } from '../../kernel/model/table-model.js';
 import { readRecord, type RecordKey } from '../records/record-write.js';
 import { changeRecordFormat } from './change-format.js';
+import { buildProjection, materialize } from '../records/projection.js';
 
 /**
  * The changes one write transaction makes, in the order it makes them. Each insert or update
@@ -19,6 +20,22 @@ export class ChangeCollector {
     if (op !== 'delete') record = await readRecord(this.tx, this.schema, table, key, { format: changeRecordFormat });
     const version = record ? (record.xata as { version: number }).version : null;
     this.rows.push({ at: this.now, table: table.name, recordId: String(key), op, version, record: record ? JSON.stringify(record) : null });
+  }
+
+  /** Inserts or updates of many records of one table, read back in one query (in the order given). */
+  async noteMany(table: TableModel, keys: RecordKey[], op: Exclude<ChangeOp, 'delete'>): Promise<void> {
+    if (keys.length === 0) return;
+    const projection = buildProjection(this.schema, table, undefined);
+    const rows = await this.tx.select({ ...projection.plan, where: { kind: 'idIn', tableAlias: 't0', values: keys } });
+    const byId = new Map(rows.map((row) => {
+      const record = materialize(projection.root, row, changeRecordFormat);
+      return [String(record.id), record];
+    }));
+    for (const key of keys) {
+      const record = byId.get(String(key));
+      const version = record ? (record.xata as { version: number }).version : null;
+      this.rows.push({ at: this.now, table: table.name, recordId: String(key), op, version, record: record ? JSON.stringify(record) : null });
+    }
   }
 
   /** Appends to the log; answers the last sequence number, or undefined when nothing changed. */

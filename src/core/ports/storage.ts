@@ -211,6 +211,11 @@ export interface BranchTx extends BranchReader {
   // records
   insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number>;
   /**
+   * Inserts many new records under known ids in few statements (multi-row INSERTs), for
+   * imports; rows are grouped by the columns they set. Same encoding and rules as insertRecord.
+   */
+  insertRecords(table: TableModel, rows: Array<{ id: string; values: Map<LeafColumn, unknown> }>, now: number): Promise<void>;
+  /**
    * Updates a record; `replace` nulls every column not given. Returns the number of rows changed.
    * Version checks (`ifVersion`) are the core's: it reads `recordVersion` in the same transaction.
    */

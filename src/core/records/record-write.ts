@@ -41,6 +41,8 @@ export interface WriteScope {
   library?: LibraryLookup;
   /** Notes a record change for the change log and streams (runWrite appends them before commit). */
   changed?(table: TableModel, key: RecordKey, op: 'insert' | 'update' | 'delete'): Promise<void>;
+  /** The same for many records of one table (read back in one query: imports). */
+  changedMany?(table: TableModel, keys: RecordKey[], op: 'insert' | 'update'): Promise<void>;
 }
 
 const versionMismatch = (id: unknown, expected: number, actual: number) =>
@@ -162,7 +164,7 @@ function applyToZero(write: Extract<WriteValue, { kind: 'op' }>): number {
   return write.op === '+' ? write.operand : write.op === '-' ? -write.operand : 0;
 }
 
-function withDefaults(table: TableModel, given: Map<LeafColumn, WriteValue>, now: number): Map<LeafColumn, WriteValue> {
+export function withDefaults(table: TableModel, given: Map<LeafColumn, WriteValue>, now: number): Map<LeafColumn, WriteValue> {
   const values = new Map(given);
   for (const leaf of table.leaves) {
     if (values.has(leaf)) continue;

@@ -40,6 +40,7 @@ export async function runWrite<T>(ctx: BranchContext, fn: (w: WriteScope) => Pro
           tx, schema, now, files, library,
           claim: (table, key, raceError) => { claims.push({ table, key, raceError }); },
           changed: changes && ((table, key, op) => changes.note(table, key, op)),
+          changedMany: changes && ((table, keys, op) => changes.noteMany(table, keys, op)),
         });
         // Last, so the log's counter row stays locked only from here to commit (PostgreSQL).
         lastSeq = await changes?.flush(ctx.branch.id, ctx.changes!.retain);
