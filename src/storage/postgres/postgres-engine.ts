@@ -14,6 +14,7 @@ import { StrataError } from '../../kernel/errors.js';
 import { createHistoryTables, KyselyHistoryStore } from '../history-store.js';
 import { createRateCounterTable, PostgresRateCounters } from './postgres-rate-counters.js';
 import { PostgresSqlAccess } from './postgres-sql-run.js';
+import { postgresArchiveStore } from './postgres-snapshot.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -75,6 +76,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     history: new KyselyHistoryStore(kysely, kysely),
     blobs: new MeteredBlobStore(new PostgresBlobStore(pool), system),
     rateCounters: new PostgresRateCounters(pool),
+    archive: postgresArchiveStore(kysely, optionsFor),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {
