@@ -82,3 +82,14 @@ export async function insertSystemRows(db: Kysely<any>, engine: 'sqlite' | 'post
     await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), (SELECT MAX("id") FROM ${sql.id(table)}))`.execute(db);
   }
 }
+
+export async function clearSystemRows(db: Kysely<any>): Promise<void> {
+  for (const table of ['sessions', 'members', 'tokens', 'workspace_files', 'branches', 'databases', 'accounts', 'settings', 'blob_usage']) {
+    await sql`DELETE FROM ${sql.id(table)}`.execute(db);
+  }
+}
+
+export async function countArchivedRecords(db: Kysely<any>, opts: BranchSqlOptions, table: TableModel): Promise<number> {
+  const r = await sql<{ n: number | string }>`SELECT COUNT(*) AS "n" FROM ${opts.table(table.name)}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}

@@ -28,6 +28,7 @@ export interface BranchSnapshot {
   migrations(): Promise<MigrationRow[]>;
   /** A page of the table's records in id order, after `after` (from the start when undefined). */
   records(table: TableModel, after: string | number | undefined, limit: number): Promise<ArchivedRecord[]>;
+  countRecords(table: TableModel): Promise<number>;
   /** The id an integer-id table hands out next (1 for a fresh table). */
   nextId(table: TableModel): Promise<number>;
 }
@@ -50,6 +51,8 @@ export interface ArchiveStore {
   openSnapshot(): Promise<StorageSnapshot>;
   /** Inserts rows as they were archived, ids included, and moves id sequences past them. */
   insertSystemRows(table: SystemTableName, rows: SystemRow[]): Promise<void>;
+  /** Deletes every row of the instance's tables (a forced restore; branch storage and blobs are the caller's). */
+  clearSystemRows(): Promise<void>;
 }
 
 /** The write half a restore uses inside a branch transaction (storage/archive-sql.ts). */

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { ArchiveStore, BranchSnapshot, StorageSnapshot } from '../../core/ports/archive-store.js';
 import { BranchSql, type BranchSqlOptions } from '../branch-sql.js';
-import { insertSystemRows, readArchivedRecords, readSystemRows } from '../archive-sql.js';
+import { clearSystemRows, countArchivedRecords, insertSystemRows, readArchivedRecords, readSystemRows } from '../archive-sql.js';
 
 /**
  * Snapshots of a PostgreSQL instance: one REPEATABLE READ READ ONLY transaction, held open
@@ -33,6 +33,7 @@ export function postgresArchiveStore(kysely: Kysely<any>, branchOptions: (branch
             tables: async () => (await reader.loadCatalog()).tables,
             migrations: () => reader.listMigrations(),
             records: (table, after, limit) => readArchivedRecords(trx, opts, table, after, limit),
+            countRecords: (table) => countArchivedRecords(trx, opts, table),
             nextId: (table) => opts.dialect.nextIdentity(trx, opts.table(table.name), table.name),
           };
         },
@@ -57,6 +58,7 @@ export function postgresArchiveStore(kysely: Kysely<any>, branchOptions: (branch
         },
       };
     },
+    clearSystemRows: () => clearSystemRows(kysely),
     insertSystemRows: (table, rows) => insertSystemRows(kysely, 'postgres', table, rows),
   };
 }

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ArchiveStore, BranchSnapshot, StorageSnapshot } from '../../core/ports/archive-store.js';
 import type { BlobStore } from '../../core/ports/blob-store.js';
 import { BranchSql, type BranchSqlOptions } from '../branch-sql.js';
-import { insertSystemRows, readArchivedRecords, readSystemRows } from '../archive-sql.js';
+import { clearSystemRows, countArchivedRecords, insertSystemRows, readArchivedRecords, readSystemRows } from '../archive-sql.js';
 import { openSqlite, type SqliteHandle } from './sqlite-connection.js';
 
 /**
@@ -49,6 +49,7 @@ export function sqliteArchiveStore(dataDir: string, writer: Kysely<any>, blobs: 
             tables: async () => (await reader.loadCatalog()).tables,
             migrations: () => reader.listMigrations(),
             records: (table, after, limit) => readArchivedRecords(handle.kysely, branchOptions, table, after, limit),
+            countRecords: (table) => countArchivedRecords(handle.kysely, branchOptions, table),
             nextId: (table) => branchOptions.dialect.nextIdentity(handle.kysely, branchOptions.table(table.name), table.name),
           };
         },
@@ -63,6 +64,7 @@ export function sqliteArchiveStore(dataDir: string, writer: Kysely<any>, blobs: 
         },
       };
     },
+    clearSystemRows: () => clearSystemRows(writer),
     insertSystemRows: (table, rows) => insertSystemRows(writer, 'sqlite', table, rows),
   };
 }
