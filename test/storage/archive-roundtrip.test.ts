@@ -19,7 +19,7 @@ afterAll(async () => { while (cleanups.length) await cleanups.pop()!().catch(() 
 
 async function backupTo(strata: Strata, file: string): Promise<void> {
   const out = fs.createWriteStream(file);
-  const closed = new Promise((resolve) => out.on('close', resolve));
+  const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
   await strata.archives.backup({ kind: 'instance' }, out);
   await closed;
 }

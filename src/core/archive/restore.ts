@@ -16,6 +16,12 @@ export interface RestoreOptions {
   into?: string;
   /** Only the schema (tables, migrations), even when the archive holds records. */
   schemaOnly?: boolean;
+  /** A workspace archive: restore only its branch `from` (default: its first, main in a workspace export), into the existing, empty branch `to` (import-schema). */
+  branchMap?: { from?: string; to: string };
+  /** Refuse an instance archive (the Metadata API imports workspaces only). */
+  databaseOnly?: boolean;
+  /** Only check the archive (checksum, scope). */
+  dryRun?: boolean;
   /** Each body line applied (progress). */
   progress?: (applied: number, total: number) => void;
 }
@@ -32,6 +38,8 @@ const notEmpty = (what: string) => new StrataError('CONFLICT', `${what} is not e
 export async function restoreArchive(strata: Strata, open: () => Readable, opts: RestoreOptions = {}): Promise<RestoreResult> {
   const { header, trailer } = await verifyArchive(open);
   const total = trailer.lines - 1;
+  if (header.scope.kind === 'instance' && opts.databaseOnly) throw new StrataError('BAD_REQUEST', 'this archive holds a whole instance (strata backup): import a workspace export', { param: 'file' });
+  if (opts.dryRun) return { header, trailer };
   if (header.scope.kind === 'instance') {
     if (opts.into) throw new StrataError('BAD_REQUEST', 'this archive holds a whole instance, not one workspace');
     await prepareInstance(strata.storage, opts.force === true);
@@ -47,7 +55,7 @@ export async function restoreArchive(strata: Strata, open: () => Readable, opts:
     return { header, trailer };
   }
   const name = opts.into ?? header.scope.name;
-  const applier = await DatabaseApplier.prepare(strata, name, opts.force === true, opts.schemaOnly === true || header.scope.content === 'schema');
+  const applier = await DatabaseApplier.prepare(strata, name, opts.force === true, opts.schemaOnly === true || header.scope.content === 'schema', opts.branchMap);
   try {
     await apply(open, applier, total, opts);
   } catch (err) {
@@ -103,8 +111,8 @@ abstract class BranchApplier implements Applier {
 
   constructor(protected readonly storage: Storage) {}
 
-  /** The target branch of an archived branch id. */
-  protected abstract branchId(archived: number): number;
+  /** The target branch of an archived branch id (undefined: the branch is not restored). */
+  protected abstract branchId(archived: number): number | undefined;
   protected abstract system(table: string, row: SystemRow): Promise<void>;
   protected blobKey(archived: string): string { return archived; }
   protected blobOwner(archived: number | null): number | undefined { return archived ?? undefined; }
@@ -112,17 +120,14 @@ abstract class BranchApplier implements Applier {
   /** Whether blobs get new keys (blobKey), so file values must be rewritten. */
   protected rekeys = false;
 
-  private store(archived: number): Promise<BranchStore> {
-    return this.storage.branch(this.branchId(archived));
-  }
-
   async line(line: BodyLine): Promise<void> {
+    if ((line.t === 'schema' || line.t === 'migration' || line.t === 'records') && this.branchId(line.branch) === undefined) return;
     switch (line.t) {
       case 'system': return this.system(line.table, line.row);
       case 'schema': {
         const models = new Map(line.tables.map((t) => [t.name, new TableModel(t)]));
         this.models.set(line.branch, models);
-        await (await this.store(line.branch)).transaction(async (tx) => {
+        await (await this.storage.branch(this.branchId(line.branch)!)).transaction(async (tx) => {
           for (const record of line.tables) await createArchivedTable(tx, record, models);
           for (const [name, next] of Object.entries(line.nextIds)) {
             const model = models.get(name);
@@ -132,14 +137,14 @@ abstract class BranchApplier implements Applier {
         return;
       }
       case 'migration':
-        await (await this.store(line.branch)).transaction((tx) => tx.insertMigration(line.row));
+        await (await this.storage.branch(this.branchId(line.branch)!)).transaction((tx) => tx.insertMigration(line.row));
         return;
       case 'records': {
         if (this.skipRecords) return;
         const table = this.models.get(line.branch)?.get(line.table);
         if (!table) throw new StrataError('BAD_REQUEST', `not a valid Strata archive: records of table [${line.table}] come before its schema`);
         const rows = this.rewriteFiles(table, line.rows);
-        await (await this.store(line.branch)).transaction((tx) => tx.insertArchivedRecords(table, rows));
+        await (await this.storage.branch(this.branchId(line.branch)!)).transaction((tx) => tx.insertArchivedRecords(table, rows));
         return;
       }
       case 'blob': {
@@ -162,6 +167,8 @@ abstract class BranchApplier implements Applier {
     }
   }
 
+  protected async checkEnd(): Promise<void> {}
+
   /** File values name their blob by key: a restore under new keys rewrites them. */
   private rewriteFiles(table: TableModel, rows: ArchivedRecord[]): ArchivedRecord[] {
     const files = fileLeaves(table).map((l) => l.path);
@@ -178,6 +185,7 @@ abstract class BranchApplier implements Applier {
   }
 
   async end(): Promise<void> {
+    await this.checkEnd();
     if (this.blob) throw new StrataError('BAD_REQUEST', 'not a valid Strata archive: a file ends without its blob-end line');
   }
 }
@@ -216,14 +224,23 @@ class DatabaseApplier extends BranchApplier {
   private readonly touched = new Set<number>();
   private readonly libraryIds: number[] = [];
 
-  private constructor(private readonly strata: Strata, private readonly databaseId: number, private readonly name: string, private readonly created: boolean, schemaOnly: boolean) {
+  private constructor(
+    private readonly strata: Strata, private readonly databaseId: number, private readonly name: string, private readonly created: boolean,
+    schemaOnly: boolean, private readonly branchMap: { from?: string; to: string } | undefined,
+  ) {
     super(strata.storage);
     this.skipRecords = schemaOnly;
     this.rekeys = true;
   }
 
-  static async prepare(strata: Strata, name: string, force: boolean, schemaOnly: boolean): Promise<DatabaseApplier> {
+  static async prepare(strata: Strata, name: string, force: boolean, schemaOnly: boolean, branchMap?: { from?: string; to: string }): Promise<DatabaseApplier> {
     let database = await strata.storage.system.findDatabase(name);
+    if (branchMap) {
+      if (!database) throw new StrataError('NOT_FOUND', `workspace [${name}] not found`);
+      const ctx = await strata.databases.resolve(name, branchMap.to);
+      if ((await ctx.store.loadCatalog()).tables.length > 0) throw notEmpty(`branch [${branchMap.to}]`);
+      return new DatabaseApplier(strata, database.id, name, false, true, branchMap);
+    }
     if (database && !(await DatabaseApplier.isEmpty(strata, database.id, name))) {
       if (!force) throw notEmpty(`workspace [${name}]`);
       await strata.databases.remove(name);
@@ -231,7 +248,7 @@ class DatabaseApplier extends BranchApplier {
     }
     const created = !database;
     if (!database) database = (await strata.databases.create(name)).database;
-    return new DatabaseApplier(strata, database.id, name, created, schemaOnly);
+    return new DatabaseApplier(strata, database.id, name, created, schemaOnly, undefined);
   }
 
   /** No tables in any branch, no library files. */
@@ -244,9 +261,12 @@ class DatabaseApplier extends BranchApplier {
     return true;
   }
 
-  protected branchId(archived: number): number {
+  protected branchId(archived: number): number | undefined {
     const id = this.branches.get(archived);
-    if (id === undefined) throw new StrataError('BAD_REQUEST', `not a valid Strata archive: branch ${archived} has no branch line`);
+    if (id === undefined) {
+      if (this.branchMap) return undefined;
+      throw new StrataError('BAD_REQUEST', `not a valid Strata archive: branch ${archived} has no branch line`);
+    }
     this.touched.add(id);
     return id;
   }
@@ -260,6 +280,13 @@ class DatabaseApplier extends BranchApplier {
   protected override blobOwner(): number { return this.databaseId; }
 
   protected async system(table: string, row: SystemRow): Promise<void> {
+    if (table === 'branches' && this.branchMap) {
+      if (this.branchMap.from !== undefined ? row.name !== this.branchMap.from : this.branches.size > 0) return;
+      const branch = await this.storage.system.findBranch(this.databaseId, this.branchMap.to);
+      if (!branch) throw new StrataError('NOT_FOUND', `branch [${this.branchMap.to}] not found`);
+      this.branches.set(Number(row.id), branch.id);
+      return;
+    }
     if (table === 'branches') {
       const name = String(row.name);
       let branch = await this.storage.system.findBranch(this.databaseId, name);
@@ -280,6 +307,10 @@ class DatabaseApplier extends BranchApplier {
       this.libraryIds.push(file.id);
     }
     // The workspace's own row stays the target's (its id, name and settings).
+  }
+
+  protected override async checkEnd(): Promise<void> {
+    if (this.branchMap && this.touched.size === 0) throw new StrataError('BAD_REQUEST', `the archive has no branch${this.branchMap.from ? ` [${this.branchMap.from}]` : ''}`, { param: 'file' });
   }
 
   /** Back to empty: branches made go, branches filled are emptied, library rows and blobs go. */
