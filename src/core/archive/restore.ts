@@ -28,7 +28,7 @@ export interface RestoreOptions {
 
 export interface RestoreResult { header: HeaderLine; trailer: TrailerLine; database?: string }
 
-const notEmpty = (what: string) => new StrataError('CONFLICT', `${what} is not empty: restore into an empty one (or replace it with --force)`);
+const notEmpty = (what: string) => new StrataError('CONFLICT', `${what} is not empty: an archive is restored only into an empty one (strata restore --force replaces it)`, { param: 'file' });
 
 /**
  * Restores an archive. It is read twice: once whole, to check its checksum before anything is
