@@ -34,11 +34,11 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
   });
   const upload = async (path: string, file: Buffer, fields: Record<string, string> = {}) => {
     const form = new FormData();
-    form.append('file', new Blob([file]), 'archive.strata.gz');
+    form.append('file', new Blob([new Uint8Array(file)]), 'archive.strata.gz');
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     const res = await fetch(`${s.url}/api:meta${path}`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: form });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
   const lines = (bytes: Buffer) => gunzipSync(bytes).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
 
@@ -110,12 +110,20 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expectXanoError(await upload(`/workspace/${shop.ws}/import-schema`, schemaOnly, { newbranch: 'restored' }), 400, 'label');
   });
 
+  it('are in the Metadata API\'s OpenAPI document, under workspace', async () => {
+    const doc = (await s.request('GET', '/apispec:meta?type=json')).body;
+    for (const route of ['export', 'export-schema', 'import', 'import-schema']) {
+      expect(doc.paths[`/workspace/{workspace_id}/${route}`]?.post?.tags, route).toEqual(['workspace']);
+    }
+    expect(doc.paths['/workspace/{workspace_id}/import'].post.requestBody.content).toHaveProperty('multipart/form-data');
+  });
+
   it('needs read of database, content and files to export; create and update to import', async () => {
     const dbRead = await s.createToken(scopeBit('database', 'read'));
     expect((await post(`/workspace/${shop.ws}/export`, {}, dbRead)).status).toBe(403);
     expect((await post(`/workspace/${shop.ws}/export-schema`, {}, dbRead)).status).toBe(200);
     const form = new FormData();
-    form.append('file', new Blob([archive]), 'a.strata.gz');
+    form.append('file', new Blob([new Uint8Array(archive)]), 'a.strata.gz');
     const res = await fetch(`${s.url}/api:meta/workspace/${shop.ws}/import`, { method: 'POST', headers: { authorization: `Bearer ${dbRead}` }, body: form });
     expect(res.status).toBe(403);
   });

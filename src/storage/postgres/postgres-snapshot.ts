@@ -38,11 +38,10 @@ export function postgresArchiveStore(kysely: Kysely<any>, branchOptions: (branch
           };
         },
         async blob(key) {
-          const info = await sql<{ n: number }>`SELECT COUNT(*)::int AS "n" FROM "blob_chunks" c JOIN "blobs" b ON b."key" = c."key"
-            WHERE b."key" = ${key} AND b."complete"`.execute(trx);
-          const exists = await sql`SELECT 1 FROM "blobs" WHERE "key" = ${key} AND "complete"`.execute(trx);
-          if (exists.rows.length === 0) return undefined;
-          const chunks = info.rows[0]!.n;
+          const found = await sql<{ chunks: number }>`SELECT (SELECT COUNT(*)::int FROM "blob_chunks" c WHERE c."key" = b."key") AS "chunks"
+            FROM "blobs" b WHERE b."key" = ${key} AND b."complete"`.execute(trx);
+          if (found.rows.length === 0) return undefined;
+          const chunks = found.rows[0]!.chunks;
           return (async function* () {
             for (let seq = 0; seq < chunks; seq++) {
               const r = await sql<{ data: Buffer }>`SELECT "data" FROM "blob_chunks" WHERE "key" = ${key} AND "seq" = ${seq}`.execute(trx);
