@@ -17,6 +17,8 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
   let api: ReturnType<typeof metaClient>;
   let shop: { ws: number; products: number };
   let archive: Buffer;
+  let libraryId: number;
+  let docs: number;
   const LIBRARY = Buffer.from('library file bytes \u0000\u0001\u0002', 'utf8');
   beforeAll(async () => {
     s = await startStrata(engine);
@@ -26,6 +28,10 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     form.append('content', new Blob([LIBRARY], { type: 'application/octet-stream' }), 'notes.bin');
     const up = await fetch(`${s.url}/api:meta/workspace/${shop.ws}/file`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: form });
     expect(up.status).toBe(200);
+    libraryId = (await up.json()).id;
+    // A Xano media column pointing at the library file, by id.
+    docs = (await api.ok('POST', `/workspace/${shop.ws}/table`, { name: 'docs', schema: [{ name: 'id', type: 'int' }, { name: 'att', type: 'attachment' }] })).id;
+    await api.ok('POST', `/workspace/${shop.ws}/table/${docs}/content`, { att: { id: libraryId } });
   }, 60_000);
   afterAll(async () => { await s?.close(); });
 
@@ -50,7 +56,7 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     archive = Buffer.from(await res.arrayBuffer());
     const all = lines(archive);
     expect(all[0]).toMatchObject({ t: 'header', format: 'strata-archive', version: 1, engine: engine.name, scope: { kind: 'database', name: 'shop', content: 'full' } });
-    expect(all.at(-1)).toMatchObject({ t: 'trailer', counts: { records: 37, blobs: 2 } });
+    expect(all.at(-1)).toMatchObject({ t: 'trailer', counts: { records: 38, blobs: 2 } });
 
     const copy = (await api.ok('POST', '/workspace', { name: 'shop_copy' })).id as number;
     const imported = await upload(`/workspace/${copy}/import`, archive);
@@ -65,6 +71,10 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expect(library.items.map((f: { name: string; size: number }) => [f.name, f.size])).toEqual([['notes.bin', LIBRARY.length]]);
     const bytes = Buffer.from(await (await fetch(library.items[0].url)).arrayBuffer());
     expect(bytes.equals(LIBRARY)).toBe(true);
+    // The media column now names the copy's library file (a new id), not the original's.
+    expect(library.items[0].id).not.toBe(libraryId);
+    const [doc] = (await api.ok('GET', `/workspace/${copy}/table/${docs}/content`)).items;
+    expect(doc.att).toMatchObject({ id: library.items[0].id, name: 'notes.bin', path: library.items[0].path });
     // Both go on independently: the next generated id, and a file changed in the copy leaves the original's.
     expect((await api.ok('POST', `/workspace/${copy}/table/${shop.products}/content`, { name: 'Next', price: 1 })).id).toBe(6);
     expect((await s.request('DELETE', '/db/shop_copy:main/tables/posts/data/p1')).status).toBe(200);
@@ -104,7 +114,7 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     expect(done.body).toEqual({});
     const tables = await api.ok('GET', `/workspace/${shop.ws}/table?branch=restored`);
-    expect(tables.items.map((t: { name: string }) => t.name).sort()).toEqual(['posts', 'products', 'users']);
+    expect(tables.items.map((t: { name: string }) => t.name).sort()).toEqual(['docs', 'posts', 'products', 'users']);
     const content = await api.ok('GET', `/workspace/${shop.ws}/table/${shop.products}/content?branch=restored`);
     expect(content.items).toEqual([]);
     expectXanoError(await upload(`/workspace/${shop.ws}/import-schema`, schemaOnly, { newbranch: 'restored' }), 400, 'label');

@@ -6,6 +6,7 @@ import type { ArchivedRecord, SystemRow } from '../ports/archive-store.js';
 import type { BranchStore, Storage } from '../ports/storage.js';
 import type { Strata } from '../strata.js';
 import { fileLeaves } from '../files/file-write.js';
+import { isLibraryRef, libraryFileLeaves } from '../files/library-refs.js';
 import { isBodyLine, readArchive, verifyArchive } from './archive-reader.js';
 import type { BodyLine, HeaderLine, TrailerLine } from './archive-format.js';
 
@@ -169,20 +170,29 @@ abstract class BranchApplier implements Applier {
 
   protected async checkEnd(): Promise<void> {}
 
-  /** File values name their blob by key: a restore under new keys rewrites them. */
+  /**
+   * File values name their blob by key, and Xano's media columns a library file by id: a
+   * restore under new keys and ids rewrites them.
+   */
   private rewriteFiles(table: TableModel, rows: ArchivedRecord[]): ArchivedRecord[] {
-    const files = fileLeaves(table).map((l) => l.path);
-    if (files.length === 0 || !this.rekeys) return rows;
+    if (!this.rekeys) return rows;
+    const files = new Set(fileLeaves(table).map((l) => l.path));
+    const library = new Set(libraryFileLeaves(table).map((l) => l.path));
+    if (files.size === 0 && library.size === 0) return rows;
     const rekey = (file: unknown) => (file && typeof file === 'object' && typeof (file as { key?: unknown }).key === 'string' ? { ...file, key: this.blobKey((file as { key: string }).key) } : file);
+    const relink = (file: unknown) => (isLibraryRef(file) && this.libraryId(file.id) !== undefined ? { ...file, id: this.libraryId(file.id)! } : file);
     return rows.map((row) => {
       const values = { ...row.values };
-      for (const path of files) {
-        const v = values[path];
-        if (v !== undefined) values[path] = Array.isArray(v) ? v.map(rekey) : rekey(v);
+      for (const [path, v] of Object.entries(values)) {
+        const fix = files.has(path) ? rekey : library.has(path) ? relink : undefined;
+        if (fix) values[path] = Array.isArray(v) ? v.map(fix) : fix(v);
       }
       return { ...row, values };
     });
   }
+
+  /** The new id of an archived library file (workspace imports). */
+  protected libraryId(_archived: number): number | undefined { return undefined; }
 
   async end(): Promise<void> {
     await this.checkEnd();
@@ -222,7 +232,7 @@ class DatabaseApplier extends BranchApplier {
   private readonly keys = new Map<string, string>();
   private readonly createdBranches: string[] = [];
   private readonly touched = new Set<number>();
-  private readonly libraryIds: number[] = [];
+  private readonly libraryIds = new Map<number, number>();
 
   private constructor(
     private readonly strata: Strata, private readonly databaseId: number, private readonly name: string, private readonly created: boolean,
@@ -278,6 +288,7 @@ class DatabaseApplier extends BranchApplier {
     return key;
   }
   protected override blobOwner(): number { return this.databaseId; }
+  protected override libraryId(archived: number): number | undefined { return this.libraryIds.get(archived); }
 
   protected async system(table: string, row: SystemRow): Promise<void> {
     if (table === 'branches' && this.branchMap) {
@@ -304,7 +315,7 @@ class DatabaseApplier extends BranchApplier {
         databaseId: this.databaseId, createdAt: String(row.created_at), name: String(row.name), size: Number(row.size),
         type: String(row.type) as never, mime: String(row.mime), access: String(row.access) as never, blobKey: this.blobKey(String(row.blob_key)), path: String(row.path),
       });
-      this.libraryIds.push(file.id);
+      this.libraryIds.set(Number(row.id), file.id);
     }
     // The workspace's own row stays the target's (its id, name and settings).
   }
@@ -323,7 +334,7 @@ class DatabaseApplier extends BranchApplier {
         await this.storage.createBranchStorage(id);
       }
       for (const name of this.createdBranches) await this.strata.databases.removeBranch(this.name, name).catch(() => undefined);
-      if (this.libraryIds.length) await this.storage.system.deleteWorkspaceFiles(this.databaseId, this.libraryIds);
+      if (this.libraryIds.size) await this.storage.system.deleteWorkspaceFiles(this.databaseId, [...this.libraryIds.values()]);
     }
     await this.storage.blobs.delete(this.written);
   }
