@@ -1,4 +1,5 @@
-import { gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachEngine } from '../support/engines.js';
 import { startStrata, type RunningStrata } from '../support/strata-server.js';
@@ -99,6 +100,20 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expect(noFile.status).toBe(400);
     expect((await api.ok('GET', `/workspace/${empty}/table`)).items).toEqual([]);
     expect((await api.ok('GET', `/workspace/${empty}/file`)).items).toEqual([]);
+    // A well-sealed archive whose schema no client could have made: refused before anything is written.
+    const reseal = (body: object[]) => {
+      const text = body.map((l) => `${JSON.stringify(l)}\n`).join('');
+      const trailer = { t: 'trailer', sha256: createHash('sha256').update(text).digest('hex'), lines: body.length, counts: {} };
+      return gzipSync(Buffer.from(text + JSON.stringify(trailer) + '\n'));
+    };
+    const body = lines(archive).slice(0, -1);
+    const schema = body.find((l) => l.t === 'schema' && l.tables.length > 0);
+    schema.tables[0].name = '_strata_tables';
+    expectXanoError(await upload(`/workspace/${empty}/import`, reseal(body)), 400, 'file', /not a valid Strata archive: table \[_strata_tables\]/);
+    schema.tables[0].name = 'fine';
+    schema.tables[0].columns = [{ name: 'x', type: 'no-such-type' }];
+    expectXanoError(await upload(`/workspace/${empty}/import`, reseal(body)), 400, 'file', /unknown type/);
+    expect((await api.ok('GET', `/workspace/${empty}/table`)).items).toEqual([]);
     expectXanoError(await s.request('POST', `/api:meta/workspace/${shop.ws}/export`, { password: 'x' }), 400, 'password');
     expectXanoError(await s.request('POST', `/api:meta/workspace/${shop.ws}/export`, { branch: 'nope' }), 404);
   });

@@ -39,3 +39,9 @@ export const RECORDS_PER_LINE = 500;
 export const BLOB_PART_BYTES = 256 * 1024;
 
 export const emptyCounts = (): ArchiveCounts => ({ system: 0, tables: 0, migrations: 0, records: 0, blobs: 0, blobBytes: 0, missingBlobs: 0 });
+
+/**
+ * The instance setting that remembers the last backup, so every node's /metrics (and the CLI's
+ * backups) agree. Not restored: a restored instance has not been backed up yet.
+ */
+export const LAST_BACKUP_SETTING = 'archive.lastBackup';

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import { StrataError } from '../../kernel/errors.js';
+import { ARCHIVED_SYSTEM_TABLES } from '../ports/archive-store.js';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type ArchiveLine, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
 
 const refused = (why: string) => new StrataError('BAD_REQUEST', `not a valid Strata archive: ${why}`, { param: 'file' });
@@ -37,6 +38,7 @@ export async function* readArchive(input: Readable): AsyncGenerator<ArchiveLine>
         if (line.lines !== count || line.sha256 !== digest) throw refused('its checksum does not match its content (the file was altered or damaged)');
         trailer = line;
       } else if (!BODY_TYPES.has(line.t)) throw refused(`line ${count + 1} has an unknown type ${JSON.stringify(line.t)}`);
+      else if (line.t === 'system' && !(ARCHIVED_SYSTEM_TABLES as readonly string[]).includes(line.table)) throw refused(`line ${count + 1} names no instance table an archive carries`);
       if (!trailer) { hash.update(`${text}\n`); count++; }
       yield line;
     }
@@ -62,12 +64,13 @@ function checkHeader(line: ArchiveLine): asserts line is HeaderLine {
 }
 
 /** Reads the whole archive once: its header and trailer when complete and intact, a 400 StrataError otherwise. */
-export async function verifyArchive(open: () => Readable): Promise<{ header: HeaderLine; trailer: TrailerLine }> {
+export async function verifyArchive(open: () => Readable, check?: (line: BodyLine) => void): Promise<{ header: HeaderLine; trailer: TrailerLine }> {
   let header: HeaderLine | undefined;
   let trailer: TrailerLine | undefined;
   for await (const line of readArchive(open())) {
     if (line.t === 'header') header = line;
     else if (line.t === 'trailer') trailer = line;
+    else check?.(line);
   }
   return { header: header!, trailer: trailer! };
 }

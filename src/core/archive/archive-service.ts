@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Strata } from '../strata.js';
 import { writeArchive, type ArchiveProgress } from './backup.js';
 import { restoreArchive, type RestoreOptions, type RestoreResult } from './restore.js';
-import type { ArchiveScope, TrailerLine } from './archive-format.js';
+import { LAST_BACKUP_SETTING, type ArchiveScope, type TrailerLine } from './archive-format.js';
 import { StrataError } from '../../kernel/errors.js';
 import { DEFAULT_BRANCH } from '../xano-branches.js';
 import type { Workspace } from '../workspaces.js';
@@ -10,8 +10,6 @@ import type { Workspace } from '../workspaces.js';
 /** A workspace export checked and ready to stream: its scope and, when one Xano branch was asked for, that branch. */
 export interface WorkspaceExport { scope: ArchiveScope; branch?: string; fileName: string }
 
-/** The instance setting that remembers the last backup, so every node's /metrics (and the CLI's backups) agree. */
-export const LAST_BACKUP_SETTING = 'archive.lastBackup';
 
 /** Backups and restores (the CLI) and workspace exports and imports (the Metadata API), one format. */
 export class ArchiveService {
