@@ -2,13 +2,15 @@ import { PassThrough, type Readable } from 'node:stream';
 import { StrataError } from '../../kernel/errors.js';
 import { TableModel, type TableRecord } from '../../kernel/model/table-model.js';
 import { newBlobKey } from '../ports/blob-store.js';
-import type { ArchivedRecord, SystemRow } from '../ports/archive-store.js';
+import type { ArchivedRecord, SystemRow, SystemTableName } from '../ports/archive-store.js';
 import type { BranchStore, Storage } from '../ports/storage.js';
 import type { Strata } from '../strata.js';
 import { fileLeaves } from '../files/file-write.js';
+import { assertTableName } from '../names.js';
+import { validateColumn } from '../schema/column-definition.js';
 import { isLibraryRef, libraryFileLeaves } from '../files/library-refs.js';
 import { isBodyLine, readArchive, verifyArchive } from './archive-reader.js';
-import type { BodyLine, HeaderLine, TrailerLine } from './archive-format.js';
+import { LAST_BACKUP_SETTING, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
 
 export interface RestoreOptions {
   /** Replace what the target holds instead of refusing a non-empty one. */
@@ -37,7 +39,7 @@ const notEmpty = (what: string) => new StrataError('CONFLICT', `${what} is not e
  * the target is left as it was (empty). The change log starts afresh: streams resume from 0.
  */
 export async function restoreArchive(strata: Strata, open: () => Readable, opts: RestoreOptions = {}): Promise<RestoreResult> {
-  const { header, trailer } = await verifyArchive(open);
+  const { header, trailer } = await verifyArchive(open, checkSchemaLine);
   const total = trailer.lines - 1;
   if (header.scope.kind === 'instance' && opts.databaseOnly) throw new StrataError('BAD_REQUEST', 'this archive holds a whole instance (strata backup): import a workspace export', { param: 'file' });
   if (opts.dryRun) return { header, trailer };
@@ -66,6 +68,29 @@ export async function restoreArchive(strata: Strata, open: () => Readable, opts:
     await strata.storage.publishInvalidation('all');
   }
   return { header, trailer, database: name };
+}
+
+/**
+ * A schema line's tables are checked as a client's would be (names, column definitions), in
+ * the first reading: an archive is a file anyone with import rights can write.
+ */
+function checkSchemaLine(line: BodyLine): void {
+  if (line.t !== 'schema') return;
+  const refuse = (why: string) => new StrataError('BAD_REQUEST', `not a valid Strata archive: ${why}`, { param: 'file' });
+  if (!Array.isArray(line.tables) || typeof line.nextIds !== 'object' || line.nextIds === null) throw refuse('a schema line without tables');
+  const names = new Set(line.tables.map((t) => t?.name));
+  for (const t of line.tables) {
+    if (typeof t !== 'object' || t === null || !Number.isSafeInteger(t.id) || (t.idKind !== 'string' && t.idKind !== 'int') || !Array.isArray(t.columns) || typeof t.createdAt !== 'string') {
+      throw refuse('a table of a schema line is malformed');
+    }
+    try {
+      assertTableName(t.name);
+      for (const column of t.columns) validateColumn(column, '', (name) => names.has(name));
+    } catch (err) {
+      throw refuse(`table [${String(t.name)}]: ${(err as Error).message}`);
+    }
+  }
+  for (const next of Object.values(line.nextIds)) if (!Number.isSafeInteger(next) || (next as number) < 1) throw refuse('a next id is not a positive integer');
 }
 
 async function apply(open: () => Readable, applier: Applier, total: number, opts: RestoreOptions): Promise<void> {
@@ -114,7 +139,7 @@ abstract class BranchApplier implements Applier {
 
   /** The target branch of an archived branch id (undefined: the branch is not restored). */
   protected abstract branchId(archived: number): number | undefined;
-  protected abstract system(table: string, row: SystemRow): Promise<void>;
+  protected abstract system(table: SystemTableName, row: SystemRow): Promise<void>;
   protected blobKey(archived: string): string { return archived; }
   protected blobOwner(archived: number | null): number | undefined { return archived ?? undefined; }
   protected skipRecords = false;
@@ -217,8 +242,9 @@ async function createArchivedTable(tx: Parameters<Parameters<BranchStore['transa
 /** A whole instance into an empty one: ids kept, blobs under their own keys. */
 class InstanceApplier extends BranchApplier {
   protected branchId(archived: number): number { return archived; }
-  protected async system(table: string, row: SystemRow): Promise<void> {
-    await this.storage.archive.insertSystemRows(table as never, [row]);
+  protected async system(table: SystemTableName, row: SystemRow): Promise<void> {
+    if (table === 'settings' && row.key === LAST_BACKUP_SETTING) return;
+    await this.storage.archive.insertSystemRows(table, [row]);
     if (table === 'branches') await this.storage.createBranchStorage(Number(row.id));
   }
 }
@@ -290,7 +316,7 @@ class DatabaseApplier extends BranchApplier {
   protected override blobOwner(): number { return this.databaseId; }
   protected override libraryId(archived: number): number | undefined { return this.libraryIds.get(archived); }
 
-  protected async system(table: string, row: SystemRow): Promise<void> {
+  protected async system(table: SystemTableName, row: SystemRow): Promise<void> {
     if (table === 'branches' && this.branchMap) {
       if (this.branchMap.from !== undefined ? row.name !== this.branchMap.from : this.branches.size > 0) return;
       const branch = await this.storage.system.findBranch(this.databaseId, this.branchMap.to);
