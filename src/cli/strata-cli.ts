@@ -5,6 +5,7 @@ import { StrataError } from '../kernel/errors.js';
 import { accountCommand, memberCommand, tokenCommand, UsageError, type Flags } from './access-commands.js';
 import { filesCommand } from './files-commands.js';
 import { exportCommand, importCommand } from './transfer-commands.js';
+import { backupCommand, restoreCommand } from './backup-commands.js';
 import { openStrata } from '../open-strata.js';
 
 export { UsageError };
@@ -32,6 +33,8 @@ const USAGE = `usage:
                 [--batch-size 1000] [--resume] [--errors errors.csv]
   strata import --database D --schema schema.json --dir DIR [--resume]      (from Xata: \`xata schema dump\` + table exports)
   strata import --database D --xano-schema DIR --dir DIR [--resume]       (from Xano: Metadata API table schemas + CSVs)
+  strata backup [--out file|-] [--database name]     (online: the server may run and write)
+  strata restore <file|-> [--force] [--database name] (into an empty instance or workspace; --force replaces it)
 
 The first account of an instance is its owner; later ones belong to no workspace unless given
 --role (owner makes an instance owner; other roles need --workspace, a database name).
@@ -41,6 +44,7 @@ scopes: objects content, database, files, history; actions c(reate) r(ead) u(pda
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const [group, ...afterGroup] = argv;
   if (!group || group === 'help' || group === '--help') { out(USAGE); return group ? 0 : 2; }
+  if (group === 'backup' || group === 'restore') return archiveCli(group, argv.slice(1), out);
   // export and import take no sub-command: everything after them is flags.
   const transfer = group === 'export' || group === 'import';
   const command = transfer ? undefined : afterGroup[0];
@@ -71,6 +75,24 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
   const strata = await openStrata(loadConfig());
   try {
     await handler(strata, command, values as unknown as Flags, out);
+    return 0;
+  } finally {
+    await strata.close();
+  }
+}
+
+async function archiveCli(group: 'backup' | 'restore', args: string[], out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: group === 'restore', strict: true,
+    options: { out: { type: 'string' }, database: { type: 'string' }, force: { type: 'boolean' } },
+  });
+  if (group === 'backup' && values.force) throw new UsageError('backup takes no --force');
+  if (group === 'restore' && values.out) throw new UsageError('restore takes no --out');
+  if (positionals.length > 1) throw new UsageError('restore takes one file');
+  const strata = await openStrata(loadConfig());
+  try {
+    if (group === 'backup') await backupCommand(strata, values, out);
+    else await restoreCommand(strata, positionals[0], values, out);
     return 0;
   } finally {
     await strata.close();

@@ -30,6 +30,7 @@ import { FileLibrary } from './files/file-library.js';
 import { WorkspaceQuota } from './files/workspace-quota.js';
 import { DEFAULT_OPS, type OpsConfig } from '../config-ops.js';
 import type { RecorderTiming } from './history/history-recorder.js';
+import { ArchiveService } from './archive/archive-service.js';
 
 /** The core: every service, built over one storage. HTTP faces and the CLI call only this. */
 export class Strata {
@@ -71,6 +72,8 @@ export class Strata {
   readonly fileUrls: FileUrls;
   /** Each workspace's file library (the Metadata API's `/workspace/{id}/file`). */
   readonly fileLibrary: FileLibrary;
+  /** Backups, restores, workspace exports and imports (core/archive/). */
+  readonly archives: ArchiveService = new ArchiveService(this);
 
   constructor(readonly storage: Storage, ops: Partial<OpsConfig> = {}, historyTiming?: Partial<RecorderTiming>) {
     this.ops = { ...DEFAULT_OPS, ...ops };

@@ -27,6 +27,8 @@ import { TableIndexSql } from './index-sql.js';
 import type { TableIndex } from '../kernel/model/table-index.js';
 import { ChangeLogSql } from './change-log-sql.js';
 import type { ChangeInput, ChangeRow } from '../core/ports/change-log.js';
+import type { ArchivedRecord } from '../core/ports/archive-store.js';
+import { insertArchivedRecords } from './archive-sql.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -468,6 +470,15 @@ export class BranchSql implements BranchTx {
     }
     if (ids.length === 0) return;
     await sql`UPDATE ${this.t(table.name)} SET ${sql.id(column.path)} = NULL WHERE ${sql.id(column.path)} IN (${sql.join(ids)})`.execute(this.db);
+  }
+
+  // ---- restores (archive-sql.ts) ----
+
+  async insertArchivedRecords(table: TableModel, rows: ArchivedRecord[]): Promise<void> {
+    await insertArchivedRecords(this.db, this.opts, table, rows);
+  }
+  async setNextId(table: TableModel, next: number): Promise<void> {
+    if (table.idKind === 'int') await this.d.setNextIdentity(this.db, this.t(table.name), table.name, next);
   }
 
   // ---- change log (change-log-sql.ts) ----

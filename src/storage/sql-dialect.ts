@@ -78,6 +78,10 @@ export interface SqlDialect {
   afterExplicitId?(db: Kysely<any>, table: RawBuilder<unknown>, id: string | number): Promise<void>;
   /** Restarts an integer-id table's auto-increment at 1 (after its records were deleted). */
   resetIdentity(db: Kysely<any>, table: RawBuilder<unknown>, name: string): Promise<void>;
+  /** The id an integer-id table hands out next (archives: core/archive/). */
+  nextIdentity(db: Kysely<any>, table: RawBuilder<unknown>, name: string): Promise<number>;
+  /** Makes an integer-id table hand out `next` as its next id (a restore). */
+  setNextIdentity(db: Kysely<any>, table: RawBuilder<unknown>, name: string, next: number): Promise<void>;
 
   /** Tells other nodes, when this transaction commits, that a branch's change log grew (`branchId:lastSeq`). */
   notifyChanges?(db: Kysely<any>, payload: string): Promise<void>;

@@ -9,6 +9,7 @@ import type { ChangeInput, ChangeRow } from './change-log.js';
 import type { BlobStore } from './blob-store.js';
 import type { StorageFullness } from './storage-full.js';
 import type { RateCounters } from './rate-counters.js';
+import type { ArchiveStore, ArchiveWriteTx } from './archive-store.js';
 
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
@@ -182,7 +183,7 @@ export interface BranchReader {
   changeHead(branchId: number): Promise<number>;
 }
 
-export interface BranchTx extends BranchReader {
+export interface BranchTx extends BranchReader, ArchiveWriteTx {
   // catalog and DDL (one transaction: a failed change leaves the table as it was)
   createTable(table: TableRecord, linkTargets: Map<string, TableModel>): Promise<void>;
   renameTable(table: TableModel, newName: string): Promise<void>;
@@ -254,6 +255,8 @@ export interface Storage {
   readonly history: HistoryStore;
   /** File contents (blobs/): on disk under DATA_DIR with SQLite, in PostgreSQL itself with PostgreSQL (shared by every node). */
   readonly blobs: BlobStore;
+  /** Consistent snapshots for backups, and the row writes of a restore (archive-store.ts). */
+  readonly archive: ArchiveStore;
   /** Rate-limit counters every node shares (PostgreSQL); absent when one process owns the storage (SQLite), which counts in memory. */
   readonly rateCounters?: RateCounters;
   branch(branchId: number): Promise<BranchStore>;

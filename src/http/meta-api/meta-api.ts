@@ -19,6 +19,7 @@ import { META_PREFIX } from './params.js';
 import { schemaRoutes } from './schema-routes.js';
 import { tableRoutes } from './table-routes.js';
 import { workspaceRoutes } from './workspace-routes.js';
+import { archiveRoutes } from './archive-routes.js';
 import { registerXanoErrors } from './xano-errors.js';
 import { historyRoutes } from '../ops/history-routes.js';
 import { metaChangeRoutes } from '../ops/change-routes.js';
@@ -41,6 +42,7 @@ export async function registerMetaApi(app: FastifyInstance, strata: Strata, acce
     await meta.register(tokenRoutes(strata));
     await meta.register(memberRoutes(strata));
     await meta.register(workspaceRoutes(strata));
+    await meta.register(archiveRoutes(strata));
     await meta.register(branchRoutes(strata));
     await meta.register(datasourceRoutes(strata));
     // `/table/trigger` is a static path there: the router prefers it to `/table/{table_id}`.

@@ -135,6 +135,33 @@ const fileExamples = {
   [`DELETE ${WS}/file/bulk_delete`]: { summary: 'Delete files from the library by id', description: 'Ids of no file of this workspace are ignored. If any of the files is referenced by records, none is deleted (an input error naming them).', ...body({ ids: [12, 13] }), response: ok('Deleted', null) },
 };
 
+const archiveForm = (fields: Record<string, unknown>, required: string[]) => ({
+  consumes: ['multipart/form-data'],
+  body: { type: 'object', required, properties: { file: { type: 'string', format: 'binary' }, ...fields, password: { type: 'string', description: 'Must be empty: encrypted archives are not supported' } } },
+});
+const archiveExamples = {
+  [`POST ${WS}/export`]: {
+    summary: 'Export the workspace and its content (a Strata archive)',
+    description: 'A gzip\'d NDJSON Strata archive (docs/archive-format.md, the format of `strata backup --database`), streamed from one consistent snapshot: every branch\'s schema (columns, Xano metadata, indexes), migrations, records with their ids, versions and timestamps, next generated ids, record files and the file library with their bytes. `branch`: a Xano branch label for that branch alone; empty: the whole workspace. `password` (encryption) is not supported. Sets `strata_last_backup_timestamp_seconds`.',
+    ...body({ branch: '', password: '' }), response: { 200: { description: 'The archive (application/gzip, as an attachment)', type: 'string', format: 'binary' }, ...common },
+  },
+  [`POST ${WS}/export-schema`]: {
+    summary: 'Export the workspace\'s schema (a Strata archive without records or files)',
+    description: 'As export, without records, record files or the file library.',
+    ...body({ branch: '', password: '' }), response: { 200: { description: 'The archive (application/gzip, as an attachment)', type: 'string', format: 'binary' }, ...common },
+  },
+  [`POST ${WS}/import`]: {
+    summary: 'Import a workspace archive into this (empty) workspace',
+    description: 'multipart/form-data: `file`, an archive of export or `strata backup --database`. The archive is checked whole (checksum, completeness) before anything is written. The workspace must be empty (no table in any branch, no library file): otherwise 409. Branches are matched by name or created; files get new keys. An instance backup is refused (use `strata restore`). Change streams of the workspace start again from 0.',
+    ...archiveForm({}, ['file']), response: ok('The workspace', workspace),
+  },
+  [`POST ${WS}/import-schema`]: {
+    summary: 'Import an archive\'s schema into a new branch, optionally set live',
+    description: 'multipart/form-data: `file` (an archive), `newbranch` (the new branch\'s label), `setlive` (true/false). The new branch holds the schema of the archive\'s first branch (main in a workspace export), without records.',
+    ...archiveForm({ newbranch: { type: 'string' }, setlive: { type: 'boolean' } }, ['file', 'newbranch']), response: ok('Imported', {}),
+  },
+};
+
 export const metaApiDocs = (version: string): ApiDocs => ({
   docsPath: META_PREFIX,
   specPath: '/apispec:meta',
@@ -160,12 +187,13 @@ export const metaApiDocs = (version: string): ApiDocs => ({
   ],
   includes: (url) => url.startsWith(`${PREFIX}/`),
   pathOf: (url) => url.slice(PREFIX.length),
-  tagFor: (url) => (/\/(apigroup|function|task|multidoc)\b|\/table\/trigger\b/.test(url) ? 'function builder' : url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
+  tagFor: (url) => (/\/(export|import)(-schema)?$/.test(url) ? 'workspace' : /\/(apigroup|function|task|multidoc)\b|\/table\/trigger\b/.test(url) ? 'function builder' : url.includes('/content') || url.endsWith('/truncate') ? 'table / content' : url.includes('/index') ? 'table / index' : url.includes('/schema') ? 'table / schema' : url.includes('/table') ? 'table' : url.includes('/auth/') ? 'authentication'
     : url.includes('/instance') ? 'instance' : /\/(token|account|member)\b/.test(url) ? 'access' : /\/file\b/.test(url) ? 'file' : 'workspace'),
   examples: {
     ...examples,
     ...contentExamples(ok, TBL),
     ...fileExamples,
+    ...archiveExamples,
     ...builderExamples(PREFIX, ok),
     ...accessExamples(PREFIX, ok, body),
     ...Object.fromEntries(['text', 'int', 'decimal', 'bool', 'timestamp', 'date', 'email', 'password', 'enum', 'json', 'object', 'uuid', 'vector', 'image', 'video', 'audio', 'attachment', 'tableref', 'tablerefuuid', 'geo_point', 'geo_multipoint', 'geo_linestring', 'geo_multilinestring', 'geo_polygon', 'geo_multipolygon']

@@ -29,6 +29,7 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
     const listener = strata.storage.listenerStats?.();
     const fullness = strata.storage.fullness;
     const memory = process.memoryUsage();
+    const lastBackup = await strata.archives.lastBackupAt().catch(() => undefined);
     const parts = [
       requests.render(),
       latency.render(),
@@ -51,6 +52,9 @@ export function registerMetrics(app: FastifyInstance, strata: Strata): void {
       ...(listener ? [
         sampled('strata_storage_listener_up', 'PostgreSQL LISTEN connection (schema changes and change streams of other nodes): up (1) or being made again (0)', 'gauge', listener.connected ? 1 : 0),
         sampled('strata_storage_listener_reconnects_total', 'Times the LISTEN connection was lost and made again', 'counter', listener.reconnects),
+      ] : []),
+      ...(lastBackup !== undefined ? [
+        sampled('strata_last_backup_timestamp_seconds', 'When the last complete archive (strata backup, a workspace export) was written, Unix seconds', 'gauge', Math.floor(lastBackup / 1000)),
       ] : []),
       sampled('strata_event_loop_delay_p99_seconds', 'Event-loop delay, 99th percentile since the last scrape', 'gauge', loop.p99Seconds()),
       sampled('process_resident_memory_bytes', 'Resident memory', 'gauge', memory.rss),

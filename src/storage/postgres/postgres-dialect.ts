@@ -158,6 +158,21 @@ export const postgresDialect: SqlDialect = {
     await sql`SELECT pg_advisory_xact_lock(727275, hashtext(${ref}))`.execute(db);
     await sql`SELECT setval(pg_get_serial_sequence(${ref}, 'id'), 1, false)`.execute(db);
   },
+  async nextIdentity(db, table) {
+    // Sequences are not transactional: inside a snapshot this is the value now, never less than
+    // the snapshot's, so a restored table never hands out an id it held.
+    const ref = table.compile(db).sql;
+    const seq = (await sql<{ seq: string | null }>`SELECT pg_get_serial_sequence(${ref}, 'id') AS "seq"`.execute(db)).rows[0]?.seq;
+    if (!seq) return 1;
+    // The name comes from the catalog, already quoted and qualified.
+    const r = await sql<{ last_value: number | string; is_called: boolean }>`SELECT "last_value", "is_called" FROM ${sql.raw(seq)}`.execute(db);
+    const row = r.rows[0]!;
+    return row.is_called ? Number(row.last_value) + 1 : Number(row.last_value);
+  },
+  async setNextIdentity(db, table, _name, next) {
+    const ref = table.compile(db).sql;
+    await sql`SELECT setval(pg_get_serial_sequence(${ref}, 'id'), ${next}, false)`.execute(db);
+  },
 
   search: postgresSearch,
   indexes: postgresIndexes,

@@ -17,6 +17,7 @@ import { HISTORY_MIGRATIONS, SYSTEM_MIGRATIONS } from '../system-migrations/syst
 import { migrateSystemTables } from '../system-migrations/run-system-migrations.js';
 import type { ExtraMigrations } from '../system-migrations/extra-migrations.js';
 import { PostgresSqlAccess } from './postgres-sql-run.js';
+import { postgresArchiveStore } from './postgres-snapshot.js';
 
 /**
  * PostgreSQL storage: the instance's tables live in the `strata` schema, each branch in
@@ -82,6 +83,7 @@ export async function openPostgresStorage(connectionString: string, opts: { pool
     history: new KyselyHistoryStore(kysely, kysely),
     blobs: new MeteredBlobStore(new PostgresBlobStore(pool), system),
     rateCounters: new PostgresRateCounters(pool),
+    archive: postgresArchiveStore(kysely, optionsFor),
     async branch(branchId) {
       let store = branches.get(branchId);
       if (!store) {

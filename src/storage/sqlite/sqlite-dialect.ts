@@ -105,6 +105,16 @@ export const sqliteDialect: SqlDialect = {
     // AUTOINCREMENT keeps each table's high-water mark in sqlite_sequence; without a row it starts at 1.
     await sql`DELETE FROM sqlite_sequence WHERE name = ${name}`.execute(db);
   },
+  async nextIdentity(db, table, name) {
+    // The high-water mark, or the largest id should the table never have handed one out.
+    const r = await sql<{ n: number | null }>`SELECT MAX(COALESCE((SELECT "seq" FROM sqlite_sequence WHERE name = ${name}), 0),
+      COALESCE((SELECT MAX("id") FROM ${table}), 0)) AS "n"`.execute(db);
+    return Number(r.rows[0]?.n ?? 0) + 1;
+  },
+  async setNextIdentity(db, _table, name, next) {
+    await sql`DELETE FROM sqlite_sequence WHERE name = ${name}`.execute(db);
+    if (next > 1) await sql`INSERT INTO sqlite_sequence (name, seq) VALUES (${name}, ${next - 1})`.execute(db);
+  },
 
   // Datetimes are stored as epoch ms already.
   epochMs: (value) => value,

@@ -15,6 +15,7 @@ import { migrateSystemTables } from '../system-migrations/run-system-migrations.
 import type { ExtraMigrations } from '../system-migrations/extra-migrations.js';
 import { StorageFullness, type SpacePart } from '../../core/ports/storage-full.js';
 import { sqliteSqlRunner } from './sqlite-sql-run.js';
+import { sqliteArchiveStore } from './sqlite-snapshot.js';
 
 /**
  * Embedded storage: `strata.db` holds the instance's own tables; each branch is its own
@@ -57,11 +58,13 @@ export async function openSqliteStorage(dataDir: string, options: { synchronous?
     return store;
   };
 
+  const blobs = new MeteredBlobStore(new DiskBlobStore(path.join(dataDir, 'blobs'), fullness), system);
   const storage: Storage = {
     engine: 'sqlite',
     system,
     history: new KyselyHistoryStore(historyWriter.kysely, historyReader.kysely),
-    blobs: new MeteredBlobStore(new DiskBlobStore(path.join(dataDir, 'blobs'), fullness), system),
+    blobs,
+    archive: sqliteArchiveStore(dataDir, systemWriter.kysely, blobs, branchSqlOptions),
     fullness,
     async branch(branchId) {
       return openBranch(branchId);

@@ -1,0 +1,131 @@
+import type { Writable } from 'node:stream';
+import { StrataError } from '../../kernel/errors.js';
+import { TableModel } from '../../kernel/model/table-model.js';
+import { ARCHIVED_SYSTEM_TABLES, type StorageSnapshot, type SystemTableName } from '../ports/archive-store.js';
+import type { Storage } from '../ports/storage.js';
+import { blobKeysOf, fileLeaves } from '../files/file-write.js';
+import { ArchiveWriter } from './archive-writer.js';
+import { BLOB_PART_BYTES, RECORDS_PER_LINE, type ArchiveScope, type TrailerLine } from './archive-format.js';
+
+/** What a backup reports as it goes (the CLI's progress bar; nothing for the HTTP export). */
+export interface ArchiveProgress {
+  start?(totalRecords: number): void;
+  records?(done: number): void;
+}
+
+/** The tables of a workspace's archive: no accounts, tokens, members or instance settings. */
+const WORKSPACE_TABLES: SystemTableName[] = ['databases', 'branches', 'workspace_files'];
+
+/**
+ * Writes an archive of the instance or of one workspace to `out`, from one snapshot (the
+ * server goes on writing meanwhile). On failure the stream ends without a trailer, which
+ * every reader refuses.
+ */
+export async function writeArchive(storage: Storage, scope: ArchiveScope, out: Writable, opts: { branch?: string; progress?: ArchiveProgress } = {}): Promise<TrailerLine> {
+  const snapshot = await storage.archive.openSnapshot();
+  const writer = new ArchiveWriter(out, storage.engine, scope);
+  try {
+    await writeBody(snapshot, scope, writer, opts);
+    return await writer.finish();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  } finally {
+    await snapshot.close();
+  }
+}
+
+async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, writer: ArchiveWriter, opts: { branch?: string; progress?: ArchiveProgress }): Promise<void> {
+  const counts = writer.counts;
+  let databaseId: number | undefined;
+  if (scope.kind === 'database') {
+    const database = (await snapshot.systemRows('databases')).find((d) => d.name === scope.name);
+    if (!database) throw new StrataError('NOT_FOUND', `database [${scope.name}] not found`);
+    databaseId = Number(database.id);
+  }
+  const content = scope.kind === 'instance' || scope.content === 'full';
+  const branches: Array<{ id: number; databaseId: number }> = [];
+  const blobs = new Map<string, number | null>();
+  for (const table of scope.kind === 'instance' ? ARCHIVED_SYSTEM_TABLES : WORKSPACE_TABLES) {
+    if (table === 'workspace_files' && !content) continue;
+    for (const row of await snapshot.systemRows(table, databaseId)) {
+      if (table === 'branches') {
+        if (opts.branch !== undefined && row.name !== opts.branch) continue;
+        branches.push({ id: Number(row.id), databaseId: Number(row.database_id) });
+      }
+      if (table === 'workspace_files') blobs.set(String(row.blob_key), Number(row.database_id));
+      await writer.write({ t: 'system', table, row });
+      counts.system++;
+    }
+  }
+  if (opts.branch !== undefined && branches.length === 0) throw new StrataError('NOT_FOUND', `branch [${opts.branch}] not found`);
+
+  const readers = await Promise.all(branches.map(async (b) => ({ ...b, snap: await snapshot.branch(b.id) })));
+  const schemas = await Promise.all(readers.map(async (r) => (await r.snap.tables()).map((t) => new TableModel(t))));
+  if (content && opts.progress?.start) {
+    let total = 0;
+    for (let i = 0; i < readers.length; i++) for (const t of schemas[i]!) total += await readers[i]!.snap.countRecords(t);
+    opts.progress.start(total);
+  }
+  for (let i = 0; i < readers.length; i++) {
+    const { id, databaseId: owner, snap } = readers[i]!;
+    const tables = schemas[i]!;
+    const nextIds: Record<string, number> = {};
+    for (const t of tables) if (t.idKind === 'int') nextIds[t.name] = await snap.nextId(t);
+    await writer.write({ t: 'schema', branch: id, tables: (await snap.tables()), nextIds });
+    counts.tables += tables.length;
+    for (const row of await snap.migrations()) {
+      await writer.write({ t: 'migration', branch: id, row });
+      counts.migrations++;
+    }
+    if (!content) continue;
+    for (const table of tables) {
+      const files = fileLeaves(table).map((l) => l.path);
+      let after: string | number | undefined;
+      for (;;) {
+        const rows = await snap.records(table, after, RECORDS_PER_LINE);
+        if (rows.length === 0) break;
+        for (const row of rows) for (const path of files) for (const key of blobKeysOf(row.values[path])) blobs.set(key, owner);
+        await writer.write({ t: 'records', branch: id, table: table.name, rows });
+        counts.records += rows.length;
+        opts.progress?.records?.(counts.records);
+        if (rows.length < RECORDS_PER_LINE) break;
+        after = rows[rows.length - 1]!.id;
+      }
+    }
+  }
+  for (const [key, owner] of blobs) await writeBlob(snapshot, writer, key, owner);
+}
+
+/** A blob as base64 parts of BLOB_PART_BYTES, whatever sizes the store's chunks have. */
+async function writeBlob(snapshot: StorageSnapshot, writer: ArchiveWriter, key: string, owner: number | null): Promise<void> {
+  const bytes = await snapshot.blob(key);
+  if (!bytes) {
+    writer.counts.missingBlobs++;
+    return;
+  }
+  await writer.write({ t: 'blob', key, owner });
+  let size = 0;
+  let pending: Buffer[] = [];
+  let pendingSize = 0;
+  const flush = async (final: boolean) => {
+    while (pendingSize >= BLOB_PART_BYTES || (final && pendingSize > 0)) {
+      const all = Buffer.concat(pending);
+      const part = all.subarray(0, BLOB_PART_BYTES);
+      await writer.write({ t: 'blob-part', key, data: part.toString('base64') });
+      const rest = all.subarray(part.length);
+      pending = rest.length ? [rest] : [];
+      pendingSize = rest.length;
+    }
+  };
+  for await (const chunk of bytes) {
+    pending.push(chunk);
+    pendingSize += chunk.length;
+    size += chunk.length;
+    if (pendingSize >= BLOB_PART_BYTES) await flush(false);
+  }
+  await flush(true);
+  await writer.write({ t: 'blob-end', key, size });
+  writer.counts.blobs++;
+  writer.counts.blobBytes += size;
+}

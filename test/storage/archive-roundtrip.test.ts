@@ -1,0 +1,99 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { postgresEngine, sqliteEngine, type EngineUnderTest } from '../support/engines.js';
+import { startStrata, type RunningStrata } from '../support/strata-server.js';
+import { observeArchiveWorkspace, seedArchiveWorkspace } from '../support/archive-seed.js';
+import { openStrata } from '../../src/open-strata.js';
+import type { Strata } from '../../src/core/strata.js';
+
+/**
+ * An instance archived on SQLite, restored into PostgreSQL, archived there and restored into
+ * SQLite again: records, versions, timestamps, ids (string and integer, and the next
+ * generated one), file bytes, indexes, migrations and search answers are the same each time.
+ */
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-archive-'));
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => { while (cleanups.length) await cleanups.pop()!().catch(() => undefined); fs.rmSync(dir, { recursive: true, force: true }); });
+
+async function backupTo(strata: Strata, file: string): Promise<void> {
+  const out = fs.createWriteStream(file);
+  const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
+  await strata.archives.backup({ kind: 'instance' }, out);
+  await closed;
+}
+
+/** A fresh instance of `engine`, restored from `file`, then served. */
+async function restoredServer(engine: EngineUnderTest, file: string): Promise<RunningStrata> {
+  const provisioned = await engine.provision();
+  cleanups.push(provisioned.cleanup);
+  const target = await openStrata(provisioned.config);
+  try {
+    await target.archives.restore(() => fs.createReadStream(file));
+  } finally {
+    await target.close();
+  }
+  const server = await startStrata(engine, { provisioned: { config: provisioned.config, cleanup: async () => undefined } });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+describe.skipIf(!inject('postgresAvailable'))('archives across engines', () => {
+  it('SQLite → PostgreSQL → SQLite gives the same records, versions, timestamps, ids, next ids, files and search answers', async () => {
+    const source = await startStrata(sqliteEngine);
+    cleanups.push(() => source.close());
+    const { ws, products } = await seedArchiveWorkspace(source);
+    const expected = await observeArchiveWorkspace(source, ws, products);
+    expect(expected.posts).toHaveLength(32);
+    expect(expected.file.sha).toBe(true);
+    expect(expected.search.total).toBeGreaterThan(5);
+
+    await backupTo(source.strata, path.join(dir, 'a.strata.gz'));
+    const onPostgres = await restoredServer(postgresEngine, path.join(dir, 'a.strata.gz'));
+    expect(await observeArchiveWorkspace(onPostgres, ws, products)).toEqual(expected);
+
+    await backupTo(onPostgres.strata, path.join(dir, 'b.strata.gz'));
+    const backOnSqlite = await restoredServer(sqliteEngine, path.join(dir, 'b.strata.gz'));
+    expect(await observeArchiveWorkspace(backOnSqlite, ws, products)).toEqual(expected);
+
+    // The next generated id continues where the source's would have (records 3 and 5 were deleted).
+    for (const s of [source, onPostgres, backOnSqlite]) {
+      const res = await s.request('POST', `/api:meta/workspace/${ws}/table/${products}/content`, { name: 'Next', price: 1 });
+      expect(res.body.id).toBe(6);
+      const str = await s.request('POST', '/db/shop:main/tables/users/data', { name: `new-${s.url}` });
+      expect(str.status).toBe(201);
+    }
+  }, 120_000);
+});
+
+describe('a damaged archive', () => {
+  it.each([['truncated'], ['altered']])('is refused (%s) with a clear error and nothing written', async (damage) => {
+    const source = await startStrata(sqliteEngine);
+    cleanups.push(() => source.close());
+    await seedArchiveWorkspace(source);
+    const good = path.join(dir, `good-${damage}.strata.gz`);
+    await backupTo(source.strata, good);
+    const bytes = fs.readFileSync(good);
+    let bad: Buffer;
+    if (damage === 'truncated') bad = bytes.subarray(0, Math.floor(bytes.length * 0.6));
+    else {
+      // Same gzip framing, one changed character inside a record line.
+      const { gunzipSync, gzipSync } = await import('node:zlib');
+      const text = gunzipSync(bytes).toString('utf8').replace('Lamp review', 'Lamp reviev');
+      bad = gzipSync(Buffer.from(text));
+    }
+    const file = path.join(dir, `bad-${damage}.strata.gz`);
+    fs.writeFileSync(file, bad);
+    const provisioned = await sqliteEngine.provision();
+    cleanups.push(provisioned.cleanup);
+    const target = await openStrata(provisioned.config);
+    try {
+      await expect(target.archives.restore(() => fs.createReadStream(file))).rejects.toThrow(damage === 'truncated' ? /not a valid Strata archive: it is truncated/ : /checksum does not match/);
+      expect(await target.storage.system.listDatabases()).toEqual([]);
+      expect(await target.storage.system.countAccounts()).toBe(0);
+    } finally {
+      await target.close();
+    }
+  });
+});
