@@ -179,6 +179,20 @@ describeEachEngine('Metadata API: XanoScript tables', (engine) => {
     expect(refused.body.message).toMatch(/unknown filter \[bogus\]/);
   });
 
+  it('a push keeps the enum labels the JSON endpoints set (XanoScript lists values only), for values still listed', async () => {
+    const ws = await workspace('xs_labels');
+    const id = (await s.request('POST', `/api:meta/workspace/${ws}/table`, BOOKS, XS)).body.id as number;
+    const schema = (await api.ok('GET', `/workspace/${ws}/table/${id}/schema`)) as Array<Record<string, unknown>>;
+    const labelled = schema.map((c) => (c.name === 'status' ? { ...c, values: [{ value: 'in', label: 'On the shelf' }, { value: 'out', label: 'Lent out' }] } : c));
+    await api.ok('PUT', `/workspace/${ws}/table/${id}/schema`, { schema: labelled });
+    const pulled = (await script(ws, id)).value as string;
+    const pushed = pulled.replace('values = ["in", "out"]', 'values = ["in", "out", "lost"]');
+    expect(pushed).not.toBe(pulled);
+    expect((await s.request('PUT', `/api:meta/workspace/${ws}/table/${id}`, pushed, XS)).status).toBe(200);
+    const status = ((await api.ok('GET', `/workspace/${ws}/table/${id}/schema`)) as Array<Record<string, unknown>>).find((c) => c.name === 'status');
+    expect(status?.values).toEqual([{ value: 'in', label: 'On the shelf' }, { value: 'out', label: 'Lent out' }, { value: 'lost' }]);
+  });
+
   it('PUT …/table/{id} also takes the JSON definition; any charset parameter and an empty script are handled; the data API does not take XanoScript', async () => {
     const ws = await workspace('xs_json');
     const id = (await api.ok('POST', `/workspace/${ws}/table`, { name: 'items', schema: [{ name: 'id', type: 'int' }, { name: 'label', type: 'text' }] })).id as number;

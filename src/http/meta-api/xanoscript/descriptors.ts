@@ -104,7 +104,20 @@ export function alignWith(current: XanoDescriptor | undefined, wanted: XanoDescr
 }
 
 function alignChildren(current: XanoDescriptor | undefined, wanted: XanoDescriptor): XanoDescriptor {
+  wanted = keepEnumLabels(current, wanted);
   if (!Array.isArray(wanted.children) || !Array.isArray(current?.children)) return wanted;
   const was = current.children as XanoDescriptor[];
   return { ...wanted, children: (wanted.children as XanoDescriptor[]).map((c) => alignWith(was.find((w) => w.name === c.name), c)) };
+}
+
+/**
+ * XanoScript lists enum values without labels: a value the column still has keeps the label it
+ * had (set through the JSON endpoints), so pulling and pushing a script never drops one.
+ */
+function keepEnumLabels(current: XanoDescriptor | undefined, wanted: XanoDescriptor): XanoDescriptor {
+  if (current?.type !== 'enum' || wanted.type !== 'enum' || !Array.isArray(current.values) || !Array.isArray(wanted.values)) return wanted;
+  const labels = new Map<string, string>();
+  for (const v of current.values) if (isRecord(v) && typeof v.label === 'string') labels.set(String(v.value), v.label);
+  if (labels.size === 0) return wanted;
+  return { ...wanted, values: wanted.values.map((v) => (typeof v === 'string' && labels.has(v) ? { value: v, label: labels.get(v)! } : v)) };
 }
