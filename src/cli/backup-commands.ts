@@ -13,14 +13,16 @@ type Out = (line: string) => void;
 const defaultName = (now = new Date()) => `strata-${now.toISOString().replace(/\.\d{3}Z$/, 'Z').replaceAll(':', '-')}.strata.gz`;
 
 /**
- * `strata backup [--out file|-] [--database name]`: an archive from one snapshot while the
+ * `strata backup [--out file|-] [--database name | --without-access]`: an archive from one snapshot while the
  * server runs. A file is written as `<file>.partial` and renamed once complete, so a file
  * under the final name is always a whole archive. Progress and the summary go to stderr.
  */
 export async function backupCommand(strata: Strata, flags: Flags, _out: Out): Promise<void> {
   const target = typeof flags.out === 'string' ? flags.out : defaultName();
   const database = typeof flags.database === 'string' ? flags.database : undefined;
-  const scope: ArchiveScope = database ? { kind: 'database', name: database, content: 'full' } : { kind: 'instance' };
+  if (database && flags['without-access'] === true) throw new UsageError('--without-access is for instance backups: a database backup holds no accounts, tokens or members anyway');
+  const scope: ArchiveScope = database ? { kind: 'database', name: database, content: 'full' }
+    : flags['without-access'] === true ? { kind: 'instance', withoutAccess: true } : { kind: 'instance' };
   const progress = progressReport('records');
   if (target === '-') {
     const trailer = await strata.archives.backup(scope, process.stdout, { progress: { start: progress.start, records: progress.update } });

@@ -33,7 +33,8 @@ const USAGE = `usage:
                 [--batch-size 1000] [--resume] [--errors errors.csv]
   strata import --database D --schema schema.json --dir DIR [--resume]      (from Xata: \`xata schema dump\` + table exports)
   strata import --database D --xano-schema DIR --dir DIR [--resume]       (from Xano: Metadata API table schemas + CSVs)
-  strata backup [--out file|-] [--database name]     (online: the server may run and write)
+  strata backup [--out file|-] [--database name | --without-access]  (online: the server may run and write;
+                --without-access leaves accounts, tokens and members out)
   strata restore <file|-> [--force] [--database name] (into an empty instance or workspace; --force replaces it)
 
 The first account of an instance is its owner; later ones belong to no workspace unless given
@@ -84,10 +85,11 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
 async function archiveCli(group: 'backup' | 'restore', args: string[], out: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args, allowPositionals: group === 'restore', strict: true,
-    options: { out: { type: 'string' }, database: { type: 'string' }, force: { type: 'boolean' } },
+    options: { out: { type: 'string' }, database: { type: 'string' }, force: { type: 'boolean' }, 'without-access': { type: 'boolean' } },
   });
   if (group === 'backup' && values.force) throw new UsageError('backup takes no --force');
   if (group === 'restore' && values.out) throw new UsageError('restore takes no --out');
+  if (group === 'restore' && values['without-access']) throw new UsageError('restore takes no --without-access (it restores what the archive holds)');
   if (positionals.length > 1) throw new UsageError('restore takes one file');
   const strata = await openStrata(loadConfig());
   try {

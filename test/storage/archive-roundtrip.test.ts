@@ -97,3 +97,36 @@ describe('a damaged archive', () => {
     }
   });
 });
+
+describe('an instance backup without access', () => {
+  it('holds no accounts, tokens or members; restored, the data is whole and the instance has no account until its first start', async () => {
+    const source = await startStrata(sqliteEngine);
+    cleanups.push(() => source.close());
+    const { ws, products } = await seedArchiveWorkspace(source);
+    const expected = await observeArchiveWorkspace(source, ws, products);
+    const file = path.join(dir, 'without-access.strata.gz');
+    const out = fs.createWriteStream(file);
+    const closed = new Promise<void>((resolve) => out.on('close', () => resolve()));
+    await source.strata.archives.backup({ kind: 'instance', withoutAccess: true }, out);
+    await closed;
+    const { gunzipSync } = await import('node:zlib');
+    const lines = gunzipSync(fs.readFileSync(file)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; table?: string });
+    const systemTables = new Set(lines.filter((l) => l.t === 'system').map((l) => l.table));
+    expect(systemTables.has('databases')).toBe(true);
+    for (const table of ['accounts', 'tokens', 'members']) expect(systemTables.has(table), table).toBe(false);
+
+    const provisioned = await sqliteEngine.provision();
+    cleanups.push(provisioned.cleanup);
+    const target = await openStrata(provisioned.config);
+    try {
+      await target.archives.restore(() => fs.createReadStream(file));
+      expect(await target.storage.system.countAccounts()).toBe(0);
+    } finally {
+      await target.close();
+    }
+    // The test server makes its own owner and token at start, as a fresh install does.
+    const restored = await startStrata(sqliteEngine, { provisioned: { config: provisioned.config, cleanup: async () => undefined } });
+    cleanups.push(() => restored.close());
+    expect(await observeArchiveWorkspace(restored, ws, products)).toEqual(expected);
+  });
+});

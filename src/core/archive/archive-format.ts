@@ -12,7 +12,8 @@ export const ARCHIVE_VERSION = 1;
 
 /** What an archive holds: the whole instance, or one workspace (database), with or without its content. */
 export type ArchiveScope =
-  | { kind: 'instance' }
+  /** `withoutAccess`: no accounts, tokens or members (a restore then starts like a fresh install: a new owner at first start). */
+  | { kind: 'instance'; withoutAccess?: true }
   | { kind: 'database'; name: string; content: 'full' | 'schema' };
 
 export interface HeaderLine { t: 'header'; format: typeof ARCHIVE_FORMAT; version: number; engine: EngineName; createdAt: string; scope: ArchiveScope }

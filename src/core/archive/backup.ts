@@ -15,6 +15,12 @@ export interface ArchiveProgress {
 
 /** The tables of a workspace's archive: no accounts, tokens, members or instance settings. */
 const WORKSPACE_TABLES: SystemTableName[] = ['databases', 'branches', 'workspace_files'];
+const ACCESS_TABLES: ReadonlySet<SystemTableName> = new Set(['accounts', 'tokens', 'members']);
+
+function systemTablesOf(scope: ArchiveScope): readonly SystemTableName[] {
+  if (scope.kind === 'database') return WORKSPACE_TABLES;
+  return scope.withoutAccess ? ARCHIVED_SYSTEM_TABLES.filter((t) => !ACCESS_TABLES.has(t)) : ARCHIVED_SYSTEM_TABLES;
+}
 
 /**
  * Writes an archive of the instance or of one workspace to `out`, from one snapshot (the
@@ -46,9 +52,14 @@ async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, writer:
   const content = scope.kind === 'instance' || scope.content === 'full';
   const branches: Array<{ id: number; databaseId: number }> = [];
   const blobs = new Map<string, number | null>();
-  for (const table of scope.kind === 'instance' ? ARCHIVED_SYSTEM_TABLES : WORKSPACE_TABLES) {
+  // Without access, settings that name an account (the first-owner claim, a pending first-run
+  // setup) go too: a restored instance must hand ownership to the account made at its first start.
+  const leftOut = scope.kind === 'instance' && scope.withoutAccess
+    ? new Set((await snapshot.systemRows('accounts')).map((a) => JSON.stringify(a.id))) : undefined;
+  for (const table of systemTablesOf(scope)) {
     if (table === 'workspace_files' && !content) continue;
     for (const row of await snapshot.systemRows(table, databaseId)) {
+      if (table === 'settings' && leftOut?.has(String(row.value))) continue;
       if (table === 'branches') {
         if (opts.branch !== undefined && row.name !== opts.branch) continue;
         branches.push({ id: Number(row.id), databaseId: Number(row.database_id) });
