@@ -247,6 +247,39 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expect((await api.ok('GET', `/workspace/${br}/branch`)).map((b: { label: string }) => b.label)).toEqual(['v1', 'dev', 'staged', 'quiet']);
   });
 
+  it('an export of v1 brings its data sources and their colours; an archive without Xano branches still imports; a malformed one is refused', async () => {
+    // v1 live: main and the data source test, whose colour was set.
+    await api.ok('POST', `/workspace/${br}/branch/v1/live`);
+    await api.ok('PUT', `/workspace/${br}/datasource/test`, { color: '#00ff00' });
+    const archived = (await raw(`/workspace/${br}/export`, {})).bytes;
+    expect(branchesOf(archived)).toEqual(['main', 'test']);
+    expect(lines(archived)[0].xanoBranches).toEqual({ live: 'v1', branches: {}, dataSourceColors: { test: '#00ff00' } });
+    const copy = (await api.ok('POST', '/workspace', { name: 'brws_v1' })).id as number;
+    expect((await upload(`/workspace/${copy}/import`, archived)).status).toBe(200);
+    const colours = (list: Array<{ label: string; color: string }>) => list.map((d) => [d.label, d.color]);
+    expect(colours(await api.ok('GET', `/workspace/${copy}/datasource`))).toEqual(colours(await api.ok('GET', `/workspace/${br}/datasource`)));
+    expect((await api.ok('GET', `/workspace/${copy}/branch`)).map((b: { label: string; live: boolean }) => [b.label, b.live])).toEqual([['v1', true]]);
+
+    // A version-1 archive written before the header carried Xano branches: its branches come back by name.
+    const reseal = (body: object[]) => {
+      const text = body.map((l) => `${JSON.stringify(l)}\n`).join('');
+      const trailer = { t: 'trailer', sha256: createHash('sha256').update(text).digest('hex'), lines: body.length, counts: {} };
+      return gzipSync(Buffer.from(text + JSON.stringify(trailer) + '\n'));
+    };
+    const body = lines(archived).slice(0, -1);
+    const { xanoBranches, ...older } = body[0];
+    expect(xanoBranches).toBeDefined();
+    const old = (await api.ok('POST', '/workspace', { name: 'brws_old' })).id as number;
+    expect((await upload(`/workspace/${old}/import`, reseal([older, ...body.slice(1)]))).status).toBe(200);
+    expect((await api.ok('GET', `/workspace/${old}/datasource`)).map((d: { label: string }) => d.label)).toEqual(['live', 'test']);
+    // Anyone with import rights can write an archive: its Xano branches are checked before anything is written.
+    const bad = (await api.ok('POST', '/workspace', { name: 'brws_bad' })).id as number;
+    for (const value of [[], { branches: { 'bad label!': { branch: 'main', description: '', color: '', createdAt: '' } } }, { branches: { ok: { branch: 7 } } }, { live: 1, branches: {} }, { branches: {}, dataSourceColors: { test: {} } }]) {
+      expectXanoError(await upload(`/workspace/${bad}/import`, reseal([{ ...older, xanoBranches: value }, ...body.slice(1)])), 400, 'file', /xanoBranches are malformed/);
+    }
+    expect((await api.ok('GET', `/workspace/${bad}/table`)).items).toEqual([]);
+  });
+
   it('are in the Metadata API\'s OpenAPI document, under workspace', async () => {
     const doc = (await s.request('GET', '/apispec:meta?type=json')).body;
     for (const route of ['export', 'export-schema', 'import', 'import-schema']) {

@@ -24,10 +24,12 @@ export interface HeaderLine {
 /**
  * The Xano branches among the branches a workspace archive holds, as the workspace's settings
  * keep them (xano-branches.ts): by label, the Strata branch behind each (by name), its
- * description, colour and creation time; `live`: the label of the live one when the archive holds it.
+ * description, colour and creation time; `live`: the label of the live one when the archive holds it;
+ * `dataSourceColors`: the colours of v1's data sources it holds, by data source label.
  */
 export interface ArchivedXanoBranches {
   live?: string;
+  dataSourceColors?: Record<string, string>;
   branches: Record<string, { branch: string; description: string; color: string; createdAt: string }>;
 }
 /** A row of the instance's tables (accounts, tokens, databases, branches, members, settings, library files). */

@@ -70,8 +70,12 @@ function checkXanoBranches(value: unknown): void {
   const bad = () => refused('its header\'s xanoBranches are malformed');
   const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1000;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad();
-  const { live, branches } = value as { live?: unknown; branches?: unknown };
+  const { live, branches, dataSourceColors } = value as { live?: unknown; branches?: unknown; dataSourceColors?: unknown };
   if (live !== undefined && !isText(live)) throw bad();
+  if (dataSourceColors !== undefined) {
+    if (typeof dataSourceColors !== 'object' || dataSourceColors === null || Array.isArray(dataSourceColors)) throw bad();
+    for (const color of Object.values(dataSourceColors)) if (!isText(color)) throw bad();
+  }
   if (typeof branches !== 'object' || branches === null || Array.isArray(branches)) throw bad();
   for (const [label, entry] of Object.entries(branches)) {
     try { assertBranchName(label); } catch { throw bad(); }

@@ -6,7 +6,7 @@ import type { Storage } from '../ports/storage.js';
 import { blobKeysOf, fileLeaves } from '../files/file-write.js';
 import { ArchiveWriter } from './archive-writer.js';
 import { BLOB_PART_BYTES, RECORDS_PER_LINE, type ArchivedXanoBranches, type ArchiveScope, type TrailerLine } from './archive-format.js';
-import { workspaceDocKey, type WorkspaceDoc } from '../workspaces.js';
+import { labelOf, workspaceDocKey, type WorkspaceDoc } from '../workspaces.js';
 import { DEFAULT_BRANCH } from '../xano-branches.js';
 
 /** What a backup reports as it goes (the CLI's progress bar; nothing for the HTTP export). */
@@ -61,7 +61,9 @@ async function archivedXanoBranches(snapshot: StorageSnapshot, databaseId: numbe
   const branches = Object.fromEntries(Object.entries(doc.branches ?? {}).filter(([, entry]) => names.has(entry.branch)));
   const live = doc.live !== undefined && doc.branches?.[doc.live] ? doc.live : DEFAULT_BRANCH;
   const held = live === DEFAULT_BRANCH ? names.has('main') : branches[live] !== undefined;
-  return { ...(held ? { live } : {}), branches };
+  const sources = new Set([...names].map(labelOf));
+  const dataSourceColors = Object.fromEntries(Object.entries(doc.colors ?? {}).filter(([label]) => sources.has(label)));
+  return { ...(held ? { live } : {}), branches, ...(Object.keys(dataSourceColors).length ? { dataSourceColors } : {}) };
 }
 
 async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, databaseId: number | undefined, writer: ArchiveWriter, opts: ArchiveOptions): Promise<void> {

@@ -11,7 +11,7 @@ import { validateColumn } from '../schema/column-definition.js';
 import { isLibraryRef, libraryFileLeaves } from '../files/library-refs.js';
 import { isBodyLine, readArchive, verifyArchive } from './archive-reader.js';
 import { LAST_BACKUP_SETTING, type ArchivedXanoBranches, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
-import { workspaceDocKey, type WorkspaceDoc, type XanoBranchEntry } from '../workspaces.js';
+import { labelOf, workspaceDocKey, type WorkspaceDoc, type XanoBranchEntry } from '../workspaces.js';
 import { DEFAULT_BRANCH } from '../xano-branches.js';
 
 export interface RestoreOptions {
@@ -355,7 +355,8 @@ class DatabaseApplier extends BranchApplier {
 
   /**
    * The archive's Xano branches into the workspace's settings (labels, descriptions, colours,
-   * the live one), for the branches this restore filled; the workspace's own other entries stay.
+   * the live one) and its data sources' colours, for the branches this restore filled; the
+   * workspace's own other entries stay.
    */
   async restoreXanoBranches(archived: ArchivedXanoBranches): Promise<void> {
     const filled = new Set((await this.storage.system.listBranches(this.databaseId)).filter((b) => [...this.branches.values()].includes(b.id)).map((b) => b.name));
@@ -366,7 +367,10 @@ class DatabaseApplier extends BranchApplier {
       if (filled.has(entry.branch)) branches[label] = { branch: entry.branch, description: entry.description, color: entry.color, createdAt: entry.createdAt };
     }
     const live = archived.live === DEFAULT_BRANCH || (archived.live !== undefined && branches[archived.live]) ? archived.live : undefined;
-    await this.strata.settings.merge(key, { branches, ...(live !== undefined ? { live } : {}) });
+    const sources = new Set([...filled].map(labelOf));
+    const colors = { ...doc.colors };
+    for (const [label, color] of Object.entries(archived.dataSourceColors ?? {})) if (sources.has(label)) colors[label] = color;
+    await this.strata.settings.merge(key, { branches, colors, ...(live !== undefined ? { live } : {}) });
   }
 
   /** Back to empty: branches made go, branches filled are emptied, library rows and blobs go. */
