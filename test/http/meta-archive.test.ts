@@ -213,7 +213,12 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(Object.keys(res.body).sort()).toEqual(['branch', 'description', 'documentation', 'id', 'name', 'swagger']);
-    expect(res.body).toMatchObject({ id: copy, name: 'brws_copy', branch: 'dev' });
+    // Swagger: the workspace with its live branch as an object.
+    expect(res.body).toMatchObject({ id: copy, name: 'brws_copy', swagger: true, documentation: { require_token: false } });
+    expect(res.body.branch).toEqual({
+      id: expect.any(Number), created_at: expect.any(String), updated_at: expect.any(String),
+      label: 'dev', description: 'Development', color: '#123456', backup: false, workspace: { id: copy },
+    });
     const strip = (b: Record<string, unknown>) => ({ label: b.label, live: b.live, description: b.description, color: b.color });
     const source = (await api.ok('GET', `/workspace/${br}/branch`)).map(strip);
     expect(source).toEqual([

@@ -10,7 +10,8 @@ import { Type } from 'typebox';
 import { StrataError } from '../../kernel/errors.js';
 import type { Strata } from '../../core/strata.js';
 import { needs } from '../route-access.js';
-import { WorkspaceParams, guardedWorkspace } from './params.js';
+import { WorkspaceParams, guardedWorkspace, xanoTime } from './params.js';
+import type { XanoBranch } from '../../core/xano-branches.js';
 import { workspaceView } from './workspace-routes.js';
 
 /**
@@ -38,6 +39,15 @@ const FORM_MAX_BYTES = 64 * 1024;
 
 /** Room for a large workspace; past it busboy stops the body (413). */
 export const IMPORT_MAX_BYTES = 8 * 1024 * 1024 * 1024;
+
+/**
+ * Import answers the workspace with its live branch as an object (Xano's Swagger), with the
+ * fields Strata keeps: no edit time of its own (updated_at is its creation), no parent, guid or history settings.
+ */
+const importedBranchView = (b: XanoBranch, workspaceId: number) => ({
+  id: b.branchId, created_at: xanoTime(b.createdAt), updated_at: xanoTime(b.createdAt), description: b.description,
+  label: b.label, backup: false, color: b.color, workspace: { id: workspaceId },
+});
 
 const bad = (message: string, param: string) => new StrataError('BAD_REQUEST', message, { param });
 const noPassword = (password: string | undefined) => {
@@ -78,7 +88,8 @@ export const archiveRoutes = (strata: Strata): FastifyPluginAsync => async (root
       await strata.workspaces.get(id);
       return withUpload(request, ['password'], async (file, fields) => {
         noPassword(fields.password);
-        return workspaceView(await strata.archives.importWorkspace(id, () => fs.createReadStream(file)));
+        const workspace = await strata.archives.importWorkspace(id, () => fs.createReadStream(file));
+        return { ...workspaceView(workspace), branch: importedBranchView(await strata.xanoBranches.live(id), id) };
       });
     });
 

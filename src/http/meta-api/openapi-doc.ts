@@ -164,7 +164,8 @@ const archiveExamples = {
   [`POST ${WS}/import`]: {
     summary: 'Import a workspace archive into this (empty) workspace',
     description: 'multipart/form-data: `file`, an archive of export or `strata backup --database`. The archive is checked whole (checksum, completeness) before anything is written. The workspace must be empty (no table in any branch, no library file): otherwise an input error. Branches are matched by name or created, with the archive\'s Xano branch labels, descriptions, colours and live branch; files get new keys. An instance backup is refused (use `strata restore`). Change streams of the workspace start again from 0.',
-    ...archiveForm({}, ['file']), response: ok('The workspace', workspace),
+    ...archiveForm({}, ['file']),
+    response: ok('The workspace, its live branch as an object', { ...workspace, branch: { id: 4, created_at: '2026-01-31 12:00:00+0000', updated_at: '2026-01-31 12:00:00+0000', description: '', label: 'v1', backup: false, color: '#ebc346', workspace: { id: 1 } } }),
   },
   [`POST ${WS}/import-schema`]: {
     summary: 'Import an archive\'s schema into a new branch, optionally set live',
