@@ -283,6 +283,15 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
       expectXanoError(await upload(`/workspace/${bad}/import`, reseal([{ ...older, xanoBranches: value }, ...body.slice(1)])), 400, 'file', /xanoBranches are malformed/);
     }
     expect((await api.ok('GET', `/workspace/${bad}/table`)).items).toEqual([]);
+
+    // import-schema reads the archive's live Xano branch, not its first: here the second, with no tables.
+    const second = body.find((l) => l.t === 'system' && l.table === 'branches' && l.row.name === 'test').row.id;
+    const livesSecond = [
+      { ...older, xanoBranches: { live: 'other', branches: { other: { branch: 'test', description: '', color: '#000000', createdAt: '2026-01-01T00:00:00.000Z' } } } },
+      ...body.slice(1).map((l) => (l.t === 'schema' && l.branch === second ? { ...l, tables: [], nextIds: {} } : l)),
+    ];
+    expect((await upload(`/workspace/${br}/import-schema`, reseal(livesSecond), { newbranch: 'fromlive' })).status).toBe(200);
+    expect((await api.ok('GET', `/workspace/${br}/table?branch=fromlive`)).items).toEqual([]);
   });
 
   it('are in the Metadata API\'s OpenAPI document, under workspace', async () => {
