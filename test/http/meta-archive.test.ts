@@ -279,7 +279,7 @@ describeEachEngine('Metadata API: workspace export and import', (engine) => {
     expect((await api.ok('GET', `/workspace/${old}/datasource`)).map((d: { label: string }) => d.label)).toEqual(['live', 'test']);
     // Anyone with import rights can write an archive: its Xano branches are checked before anything is written.
     const bad = (await api.ok('POST', '/workspace', { name: 'brws_bad' })).id as number;
-    for (const value of [[], { branches: { 'bad label!': { branch: 'main', description: '', color: '', createdAt: '' } } }, { branches: { ok: { branch: 7 } } }, { live: 1, branches: {} }, { branches: {}, dataSourceColors: { test: {} } }]) {
+    for (const value of [[], { branches: { 'bad label!': { branch: 'main', description: '', color: '', createdAt: '' } } }, { branches: { ok: { branch: 7 } } }, { branches: { v1: { branch: 'main', description: '', color: '', createdAt: '' } } }, { live: 1, branches: {} }, { branches: {}, dataSourceColors: { test: {} } }]) {
       expectXanoError(await upload(`/workspace/${bad}/import`, reseal([{ ...older, xanoBranches: value }, ...body.slice(1)])), 400, 'file', /xanoBranches are malformed/);
     }
     expect((await api.ok('GET', `/workspace/${bad}/table`)).items).toEqual([]);

@@ -6,6 +6,7 @@ import { StrataError } from '../../kernel/errors.js';
 import { ARCHIVED_SYSTEM_TABLES } from '../ports/archive-store.js';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type ArchiveLine, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
 import { assertBranchName } from '../names.js';
+import { DEFAULT_BRANCH } from '../xano-branches.js';
 
 const refused = (why: string) => new StrataError('BAD_REQUEST', `not a valid Strata archive: ${why}`, { param: 'file' });
 const BODY_TYPES = new Set(['system', 'schema', 'migration', 'records', 'blob', 'blob-part', 'blob-end']);
@@ -78,6 +79,8 @@ function checkXanoBranches(value: unknown): void {
   }
   if (typeof branches !== 'object' || branches === null || Array.isArray(branches)) throw bad();
   for (const [label, entry] of Object.entries(branches)) {
+    // v1 is the default branch, never an entry of its own.
+    if (label === DEFAULT_BRANCH) throw bad();
     try { assertBranchName(label); } catch { throw bad(); }
     if (typeof entry !== 'object' || entry === null) throw bad();
     const e = entry as Record<string, unknown>;
