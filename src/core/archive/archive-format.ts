@@ -16,7 +16,23 @@ export type ArchiveScope =
   | { kind: 'instance'; withoutAccess?: true }
   | { kind: 'database'; name: string; content: 'full' | 'schema' };
 
-export interface HeaderLine { t: 'header'; format: typeof ARCHIVE_FORMAT; version: number; engine: EngineName; createdAt: string; scope: ArchiveScope }
+export interface HeaderLine {
+  t: 'header'; format: typeof ARCHIVE_FORMAT; version: number; engine: EngineName; createdAt: string; scope: ArchiveScope;
+  /** A workspace archive's Xano branches (optional, added within version 1: a reader that does not know it ignores it). */
+  xanoBranches?: ArchivedXanoBranches;
+}
+
+/**
+ * The Xano branches among the branches a workspace archive holds, as the workspace's settings
+ * keep them (xano-branches.ts): by label, the Strata branch behind each (by name), its
+ * description, colour and creation time; `live`: the label of the live one when the archive holds it;
+ * `dataSourceColors`: the colours of v1's data sources it holds, by data source label.
+ */
+export interface ArchivedXanoBranches {
+  live?: string;
+  dataSourceColors?: Record<string, string>;
+  branches: Record<string, { branch: string; description: string; color: string; createdAt: string }>;
+}
 /** A row of the instance's tables (accounts, tokens, databases, branches, members, settings, library files). */
 export interface SystemLine { t: 'system'; table: SystemTableName; row: SystemRow }
 /** A branch's tables (catalog records: columns, options, Xano metadata and indexes) and their next generated ids. */

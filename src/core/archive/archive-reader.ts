@@ -5,6 +5,8 @@ import type { Readable } from 'node:stream';
 import { StrataError } from '../../kernel/errors.js';
 import { ARCHIVED_SYSTEM_TABLES } from '../ports/archive-store.js';
 import { ARCHIVE_FORMAT, ARCHIVE_VERSION, type ArchiveLine, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
+import { assertBranchName } from '../names.js';
+import { DEFAULT_BRANCH } from '../xano-branches.js';
 
 const refused = (why: string) => new StrataError('BAD_REQUEST', `not a valid Strata archive: ${why}`, { param: 'file' });
 const BODY_TYPES = new Set(['system', 'schema', 'migration', 'records', 'blob', 'blob-part', 'blob-end']);
@@ -61,6 +63,29 @@ function gzipFailure(err: Error): StrataError {
 function checkHeader(line: ArchiveLine): asserts line is HeaderLine {
   if (line.t !== 'header' || (line as HeaderLine).format !== ARCHIVE_FORMAT) throw refused('its first line is not a strata-archive header');
   if ((line as HeaderLine).version !== ARCHIVE_VERSION) throw refused(`version ${(line as HeaderLine).version} is not supported (this Strata reads version ${ARCHIVE_VERSION})`);
+  if ((line as HeaderLine).xanoBranches !== undefined) checkXanoBranches((line as HeaderLine).xanoBranches);
+}
+
+/** The header's Xano branches, checked as the branch routes check theirs: an archive is a file anyone with import rights can write. */
+function checkXanoBranches(value: unknown): void {
+  const bad = () => refused('its header\'s xanoBranches are malformed');
+  const isText = (v: unknown): v is string => typeof v === 'string' && v.length <= 1000;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad();
+  const { live, branches, dataSourceColors } = value as { live?: unknown; branches?: unknown; dataSourceColors?: unknown };
+  if (live !== undefined && !isText(live)) throw bad();
+  if (dataSourceColors !== undefined) {
+    if (typeof dataSourceColors !== 'object' || dataSourceColors === null || Array.isArray(dataSourceColors)) throw bad();
+    for (const color of Object.values(dataSourceColors)) if (!isText(color)) throw bad();
+  }
+  if (typeof branches !== 'object' || branches === null || Array.isArray(branches)) throw bad();
+  for (const [label, entry] of Object.entries(branches)) {
+    // v1 is the default branch, never an entry of its own.
+    if (label === DEFAULT_BRANCH) throw bad();
+    try { assertBranchName(label); } catch { throw bad(); }
+    if (typeof entry !== 'object' || entry === null) throw bad();
+    const e = entry as Record<string, unknown>;
+    if (!isText(e.branch) || !isText(e.description) || !isText(e.color) || !isText(e.createdAt)) throw bad();
+  }
 }
 
 /** Reads the whole archive once: its header and trailer when complete and intact, a 400 StrataError otherwise. */

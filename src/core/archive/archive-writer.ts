@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
-import { ARCHIVE_FORMAT, ARCHIVE_VERSION, emptyCounts, type ArchiveCounts, type ArchiveScope, type BodyLine, type TrailerLine } from './archive-format.js';
+import { ARCHIVE_FORMAT, ARCHIVE_VERSION, emptyCounts, type ArchiveCounts, type ArchiveScope, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
 import type { EngineName } from '../ports/storage.js';
 
 /**
@@ -16,7 +16,7 @@ export class ArchiveWriter {
   readonly counts: ArchiveCounts = emptyCounts();
   private readonly piped: Promise<void>;
 
-  constructor(out: Writable, engine: EngineName, scope: ArchiveScope, now = new Date()) {
+  constructor(out: Writable, engine: EngineName, scope: ArchiveScope, extra: Pick<HeaderLine, 'xanoBranches'> = {}, now = new Date()) {
     this.gzip.pipe(out);
     // Done when gzip has handed its last bytes on; the caller waits for its own stream to flush.
     this.piped = new Promise((resolve, reject) => {
@@ -24,7 +24,7 @@ export class ArchiveWriter {
       out.on('error', reject);
       this.gzip.on('error', reject);
     });
-    this.raw(JSON.stringify({ t: 'header', format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, engine, createdAt: now.toISOString(), scope }));
+    this.raw(JSON.stringify({ t: 'header', format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, engine, createdAt: now.toISOString(), scope, ...extra }));
   }
 
   private raw(text: string): boolean {

@@ -5,13 +5,18 @@ import { ARCHIVED_SYSTEM_TABLES, type StorageSnapshot, type SystemTableName } fr
 import type { Storage } from '../ports/storage.js';
 import { blobKeysOf, fileLeaves } from '../files/file-write.js';
 import { ArchiveWriter } from './archive-writer.js';
-import { BLOB_PART_BYTES, RECORDS_PER_LINE, type ArchiveScope, type TrailerLine } from './archive-format.js';
+import { BLOB_PART_BYTES, RECORDS_PER_LINE, type ArchivedXanoBranches, type ArchiveScope, type TrailerLine } from './archive-format.js';
+import { labelOf, workspaceDocKey, type WorkspaceDoc } from '../workspaces.js';
+import { DEFAULT_BRANCH } from '../xano-branches.js';
 
 /** What a backup reports as it goes (the CLI's progress bar; nothing for the HTTP export). */
 export interface ArchiveProgress {
   start?(totalRecords: number): void;
   records?(done: number): void;
 }
+
+/** What to archive: `branches` (Strata branch names) keeps a workspace archive to those branches. */
+export interface ArchiveOptions { branches?: string[]; progress?: ArchiveProgress }
 
 /** The tables of a workspace's archive: no accounts, tokens, members or instance settings. */
 const WORKSPACE_TABLES: SystemTableName[] = ['databases', 'branches', 'workspace_files'];
@@ -27,28 +32,48 @@ function systemTablesOf(scope: ArchiveScope): readonly SystemTableName[] {
  * server goes on writing meanwhile). On failure the stream ends without a trailer, which
  * every reader refuses.
  */
-export async function writeArchive(storage: Storage, scope: ArchiveScope, out: Writable, opts: { branch?: string; progress?: ArchiveProgress } = {}): Promise<TrailerLine> {
+export async function writeArchive(storage: Storage, scope: ArchiveScope, out: Writable, opts: ArchiveOptions = {}): Promise<TrailerLine> {
   const snapshot = await storage.archive.openSnapshot();
-  const writer = new ArchiveWriter(out, storage.engine, scope);
+  let writer: ArchiveWriter | undefined;
   try {
-    await writeBody(snapshot, scope, writer, opts);
+    let databaseId: number | undefined;
+    if (scope.kind === 'database') {
+      const database = (await snapshot.systemRows('databases')).find((d) => d.name === scope.name);
+      if (!database) throw new StrataError('NOT_FOUND', `database [${scope.name}] not found`);
+      databaseId = Number(database.id);
+    }
+    const xanoBranches = databaseId === undefined ? undefined : await archivedXanoBranches(snapshot, databaseId, opts.branches);
+    writer = new ArchiveWriter(out, storage.engine, scope, xanoBranches ? { xanoBranches } : {});
+    await writeBody(snapshot, scope, databaseId, writer, opts);
     return await writer.finish();
   } catch (err) {
-    writer.abort();
+    // Without a writer nothing was written: the caller's stream is its own to end.
+    writer?.abort();
     throw err;
   } finally {
     await snapshot.close();
   }
 }
 
-async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, writer: ArchiveWriter, opts: { branch?: string; progress?: ArchiveProgress }): Promise<void> {
+/**
+ * The workspace's Xano branches (labels, colours, which is live: an instance setting, not a
+ * workspace row) among the branches archived, from the same snapshot, for the header.
+ */
+async function archivedXanoBranches(snapshot: StorageSnapshot, databaseId: number, only: string[] | undefined): Promise<ArchivedXanoBranches> {
+  const key = workspaceDocKey(databaseId);
+  const row = (await snapshot.systemRows('settings')).find((r) => r.key === key);
+  const doc = (row?.value ? JSON.parse(String(row.value)) : {}) as WorkspaceDoc;
+  const names = new Set((await snapshot.systemRows('branches', databaseId)).map((r) => String(r.name)).filter((n) => !only || only.includes(n)));
+  const branches = Object.fromEntries(Object.entries(doc.branches ?? {}).filter(([, entry]) => names.has(entry.branch)));
+  const live = doc.live !== undefined && doc.branches?.[doc.live] ? doc.live : DEFAULT_BRANCH;
+  const held = live === DEFAULT_BRANCH ? names.has('main') : branches[live] !== undefined;
+  const sources = new Set([...names].map(labelOf));
+  const dataSourceColors = Object.fromEntries(Object.entries(doc.colors ?? {}).filter(([label]) => sources.has(label)));
+  return { ...(held ? { live } : {}), branches, ...(Object.keys(dataSourceColors).length ? { dataSourceColors } : {}) };
+}
+
+async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, databaseId: number | undefined, writer: ArchiveWriter, opts: ArchiveOptions): Promise<void> {
   const counts = writer.counts;
-  let databaseId: number | undefined;
-  if (scope.kind === 'database') {
-    const database = (await snapshot.systemRows('databases')).find((d) => d.name === scope.name);
-    if (!database) throw new StrataError('NOT_FOUND', `database [${scope.name}] not found`);
-    databaseId = Number(database.id);
-  }
   const content = scope.kind === 'instance' || scope.content === 'full';
   const branches: Array<{ id: number; databaseId: number }> = [];
   const blobs = new Map<string, number | null>();
@@ -61,7 +86,7 @@ async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, writer:
     for (const row of await snapshot.systemRows(table, databaseId)) {
       if (table === 'settings' && leftOut?.has(String(row.value))) continue;
       if (table === 'branches') {
-        if (opts.branch !== undefined && row.name !== opts.branch) continue;
+        if (opts.branches && !opts.branches.includes(String(row.name))) continue;
         branches.push({ id: Number(row.id), databaseId: Number(row.database_id) });
       }
       if (table === 'workspace_files') blobs.set(String(row.blob_key), Number(row.database_id));
@@ -69,7 +94,7 @@ async function writeBody(snapshot: StorageSnapshot, scope: ArchiveScope, writer:
       counts.system++;
     }
   }
-  if (opts.branch !== undefined && branches.length === 0) throw new StrataError('NOT_FOUND', `branch [${opts.branch}] not found`);
+  if (opts.branches && branches.length === 0) throw new StrataError('NOT_FOUND', `branch [${opts.branches.join(', ')}] not found`);
 
   const readers = await Promise.all(branches.map(async (b) => ({ ...b, snap: await snapshot.branch(b.id) })));
   const schemas = await Promise.all(readers.map(async (r) => (await r.snap.tables()).map((t) => new TableModel(t))));

@@ -10,7 +10,9 @@ import { assertTableName } from '../names.js';
 import { validateColumn } from '../schema/column-definition.js';
 import { isLibraryRef, libraryFileLeaves } from '../files/library-refs.js';
 import { isBodyLine, readArchive, verifyArchive } from './archive-reader.js';
-import { LAST_BACKUP_SETTING, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
+import { LAST_BACKUP_SETTING, type ArchivedXanoBranches, type BodyLine, type HeaderLine, type TrailerLine } from './archive-format.js';
+import { labelOf, workspaceDocKey, type WorkspaceDoc, type XanoBranchEntry } from '../workspaces.js';
+import { DEFAULT_BRANCH } from '../xano-branches.js';
 
 export interface RestoreOptions {
   /** Replace what the target holds instead of refusing a non-empty one. */
@@ -61,6 +63,7 @@ export async function restoreArchive(strata: Strata, open: () => Readable, opts:
   const applier = await DatabaseApplier.prepare(strata, name, opts.force === true, opts.schemaOnly === true || header.scope.content === 'schema', opts.branchMap);
   try {
     await apply(open, applier, total, opts);
+    if (!opts.branchMap && header.xanoBranches) await applier.restoreXanoBranches(header.xanoBranches);
   } catch (err) {
     await applier.undo().catch(() => undefined);
     throw err;
@@ -348,6 +351,26 @@ class DatabaseApplier extends BranchApplier {
 
   protected override async checkEnd(): Promise<void> {
     if (this.branchMap && this.touched.size === 0) throw new StrataError('BAD_REQUEST', `the archive has no branch${this.branchMap.from ? ` [${this.branchMap.from}]` : ''}`, { param: 'file' });
+  }
+
+  /**
+   * The archive's Xano branches into the workspace's settings (labels, descriptions, colours,
+   * the live one) and its data sources' colours, for the branches this restore filled; the
+   * workspace's own other entries stay.
+   */
+  async restoreXanoBranches(archived: ArchivedXanoBranches): Promise<void> {
+    const filled = new Set((await this.storage.system.listBranches(this.databaseId)).filter((b) => [...this.branches.values()].includes(b.id)).map((b) => b.name));
+    const key = workspaceDocKey(this.databaseId);
+    const doc = (await this.strata.settings.get(key)) as WorkspaceDoc;
+    const branches: Record<string, XanoBranchEntry> = { ...doc.branches };
+    for (const [label, entry] of Object.entries(archived.branches)) {
+      if (filled.has(entry.branch)) branches[label] = { branch: entry.branch, description: entry.description, color: entry.color, createdAt: entry.createdAt };
+    }
+    const live = archived.live === DEFAULT_BRANCH || (archived.live !== undefined && branches[archived.live]) ? archived.live : undefined;
+    const sources = new Set([...filled].map(labelOf));
+    const colors = { ...doc.colors };
+    for (const [label, color] of Object.entries(archived.dataSourceColors ?? {})) if (sources.has(label)) colors[label] = color;
+    await this.strata.settings.merge(key, { branches, colors, ...(live !== undefined ? { live } : {}) });
   }
 
   /** Back to empty: branches made go, branches filled are emptied, library rows and blobs go. */

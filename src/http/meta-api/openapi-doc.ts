@@ -139,25 +139,37 @@ const archiveForm = (fields: Record<string, unknown>, required: string[]) => ({
   consumes: ['multipart/form-data'],
   body: { type: 'object', required, properties: { file: { type: 'string', format: 'binary' }, ...fields, password: { type: 'string', description: 'Must be empty: encrypted archives are not supported' } } },
 });
+const exportFields = {
+  type: 'object',
+  properties: {
+    branch: { type: 'string', description: 'A Xano branch label; empty or absent: the live branch' },
+    password: { type: 'string', description: 'Must be empty: encrypted archives are not supported' },
+  },
+  example: { branch: '', password: '' },
+};
+/** Xano's two documented bodies (JSON, multipart/form-data), a urlencoded form too; none at all is the defaults. */
+const exportBody = { body: { content: { 'application/json': { schema: exportFields }, 'multipart/form-data': { schema: exportFields }, 'application/x-www-form-urlencoded': { schema: exportFields } } } };
+const archiveFile = { 200: { description: 'The archive, as a download (`Content-Disposition: attachment; filename="<workspace>-<branch>[-schema]-<time>.strata.gz"`)', content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } } }, ...common };
 const archiveExamples = {
   [`POST ${WS}/export`]: {
-    summary: 'Export the workspace and its content (a Strata archive)',
-    description: 'A gzip\'d NDJSON Strata archive (docs/archive-format.md, the format of `strata backup --database`), streamed from one consistent snapshot: every branch\'s schema (columns, Xano metadata, indexes), migrations, records with their ids, versions and timestamps, next generated ids, record files and the file library with their bytes. `branch`: a Xano branch label for that branch alone; empty: the whole workspace. `password` (encryption) is not supported. Sets `strata_last_backup_timestamp_seconds`.',
-    ...body({ branch: '', password: '' }), response: { 200: { description: 'The archive (application/gzip, as an attachment)', type: 'string', format: 'binary' }, ...common },
+    summary: 'Export a branch of the workspace and its content (a Strata archive)',
+    description: 'A gzip\'d NDJSON Strata archive (docs/archive-format.md, the format of `strata backup --database`), streamed from one consistent snapshot: the branch\'s schema (columns, Xano metadata, indexes), migrations, records with their ids, versions and timestamps, next generated ids, record files and the file library with their bytes, and the Xano branch\'s label, description and colour. `branch`: a Xano branch label; empty or absent: the live branch (v1 is main with its data sources). The body is JSON, multipart/form-data or a urlencoded form, or none. `password` (encryption) is not supported. Sets `strata_last_backup_timestamp_seconds`.',
+    ...exportBody, response: archiveFile,
   },
   [`POST ${WS}/export-schema`]: {
-    summary: 'Export the workspace\'s schema (a Strata archive without records or files)',
+    summary: 'Export a branch\'s schema (a Strata archive without records or files)',
     description: 'As export, without records, record files or the file library.',
-    ...body({ branch: '', password: '' }), response: { 200: { description: 'The archive (application/gzip, as an attachment)', type: 'string', format: 'binary' }, ...common },
+    ...exportBody, response: archiveFile,
   },
   [`POST ${WS}/import`]: {
     summary: 'Import a workspace archive into this (empty) workspace',
-    description: 'multipart/form-data: `file`, an archive of export or `strata backup --database`. The archive is checked whole (checksum, completeness) before anything is written. The workspace must be empty (no table in any branch, no library file): otherwise 409. Branches are matched by name or created; files get new keys. An instance backup is refused (use `strata restore`). Change streams of the workspace start again from 0.',
-    ...archiveForm({}, ['file']), response: ok('The workspace', workspace),
+    description: 'multipart/form-data: `file`, an archive of export or `strata backup --database`. The archive is checked whole (checksum, completeness) before anything is written. The workspace must be empty (no table in any branch, no library file): otherwise an input error. Branches are matched by name or created, with the archive\'s Xano branch labels, descriptions, colours and live branch; files get new keys. An instance backup is refused (use `strata restore`). Change streams of the workspace start again from 0.',
+    ...archiveForm({}, ['file']),
+    response: ok('The workspace, its live branch as an object', { ...workspace, branch: { id: 4, created_at: '2026-01-31 12:00:00+0000', updated_at: '2026-01-31 12:00:00+0000', description: '', label: 'v1', backup: false, color: '#ebc346', workspace: { id: 1 } } }),
   },
   [`POST ${WS}/import-schema`]: {
     summary: 'Import an archive\'s schema into a new branch, optionally set live',
-    description: 'multipart/form-data: `file` (an archive), `newbranch` (the new branch\'s label), `setlive` (true/false). The new branch holds the schema of the archive\'s first branch (main in a workspace export), without records.',
+    description: 'multipart/form-data: `file` (an archive), `newbranch` (the new branch\'s label), `setlive` (true/false). A new Xano branch labelled `newbranch` holds the schema of the archive\'s live Xano branch (its first branch when the archive does not say), without records; `setlive=true` makes it the live branch.',
     ...archiveForm({ newbranch: { type: 'string' }, setlive: { type: 'boolean' } }, ['file', 'newbranch']), response: ok('Imported', {}),
   },
 };
