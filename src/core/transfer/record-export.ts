@@ -30,6 +30,9 @@ export async function* tableRecords(queries: QueryService, ctx: BranchContext, t
 /** The CSV header of a table: id, every leaf column (objects dotted), then Xata's metadata. */
 export const csvColumns = (table: TableModel): string[] => ['id', ...table.leaves.map((l) => l.path), ...META_COLUMNS];
 
+/** Records (with their files' content, file-content.ts) wait in the pipeline one at a time, not 16. */
+const ONE_AT_A_TIME = { highWaterMark: 1 };
+
 /**
  * Writes records to `out` in a format, with backpressure (a slow disk pauses the reads).
  * Answers the number of records written.
@@ -41,8 +44,8 @@ export async function writeRecords(records: AsyncIterable<Record<string, unknown
   };
   if (format === 'csv') {
     const columns = csvColumns(table);
-    await pipeline(Readable.from(counted()), new Transform({
-      objectMode: true,
+    await pipeline(Readable.from(counted(), ONE_AT_A_TIME), new Transform({
+      objectMode: true, highWaterMark: 1,
       transform(record: Record<string, unknown>, _enc, done) { done(null, csvRow(record, columns)); },
     }), stringify({ header: true, columns, quoted_match: /^$/ }), out); // "" for an empty string, nothing for null
     return count;
@@ -56,7 +59,7 @@ export async function writeRecords(records: AsyncIterable<Record<string, unknown
       first = false;
     }
     if (json) yield '\n]\n';
-  })()), out);
+  })(), ONE_AT_A_TIME), out);
   return count;
 }
 
