@@ -21,7 +21,13 @@ export async function* tableRecords(queries: QueryService, ctx: BranchContext, t
   let after: string | undefined;
   for (;;) {
     const page = await queries.query(ctx, table, { page: after ? { size: PAGE, after } : { size: PAGE }, columns: ['*'] }, exportRecordFormat);
-    yield* page.records;
+    // Each record is let go once yielded: file content added downstream (file-content.ts) must not stay with the page.
+    const records = page.records as Array<Record<string, unknown> | undefined>;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      records[i] = undefined;
+      yield record;
+    }
     if (!page.meta.page.more) return;
     after = page.meta.page.cursor;
   }
