@@ -41,7 +41,7 @@ The first account of an instance is its owner; later ones belong to no workspace
 Tokens expire in 7 days unless --expires says otherwise (1 hour at least, or never); 10 active per account.
 scopes: objects content, database, files, history; actions c(reate) r(ead) u(pdate) d(elete).
 Exports carry each file's bytes as base64Content (one record's files in memory at a time;
-an import takes files up to 15 MiB this way); --no-file-content writes their metadata only.`;
+an import takes files up to about 15 MB this way); --no-file-content writes their metadata only.`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const [group, ...afterGroup] = argv;
