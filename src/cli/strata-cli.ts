@@ -27,10 +27,10 @@ const USAGE = `usage:
   strata member add --workspace W --email E --role owner|admin|editor|viewer [--permissions content:crud,…]
   strata member remove --workspace W --email E
   strata files gc [--grace-minutes 60] [--dry-run true]
-  strata export --database D [--branch main] --table T [--out FILE] [--format csv|json|ndjson]
-  strata export --database D [--branch main] --dir DIR [--format csv|json|ndjson]   (every table, and schema.json)
+  strata export --database D [--branch main] --table T [--out FILE] [--format csv|json|ndjson] [--no-file-content]
+  strata export --database D [--branch main] --dir DIR [--format csv|json|ndjson] [--no-file-content]   (every table, and schema.json)
   strata import --database D [--branch main] --table T --file F [--format csv|json|ndjson] [--map src=column,…]
-                [--batch-size 1000] [--resume] [--errors errors.csv]
+                [--batch-size 1000] [--resume] [--errors errors.csv]   (keeps ids, xata.version, xata.createdAt, xata.updatedAt)
   strata import --database D --schema schema.json --dir DIR [--resume]      (from Xata: \`xata schema dump\` + table exports)
   strata import --database D --xano-schema DIR --dir DIR [--resume]       (from Xano: Metadata API table schemas + CSVs)
   strata backup [--out file|-] [--database name | --without-access]  (online: the server may run and write;
@@ -40,7 +40,9 @@ const USAGE = `usage:
 The first account of an instance is its owner; later ones belong to no workspace unless given
 --role (owner makes an instance owner; other roles need --workspace, a database name).
 Tokens expire in 7 days unless --expires says otherwise (1 hour at least, or never); 10 active per account.
-scopes: objects content, database, files, history; actions c(reate) r(ead) u(pdate) d(elete).`;
+scopes: objects content, database, files, history; actions c(reate) r(ead) u(pdate) d(elete).
+Exports carry each file's bytes as base64Content (one record's files in memory at a time;
+an import takes files up to about 15 MB this way); --no-file-content writes their metadata only.`;
 
 export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const [group, ...afterGroup] = argv;
@@ -60,6 +62,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
       database: { type: 'string' }, branch: { type: 'string' }, table: { type: 'string' }, format: { type: 'string' },
       out: { type: 'string' }, file: { type: 'string' }, dir: { type: 'string' }, map: { type: 'string', multiple: true },
       resume: { type: 'boolean' }, schema: { type: 'string' }, 'xano-schema': { type: 'string' }, 'batch-size': { type: 'string' }, errors: { type: 'string' },
+      'no-file-content': { type: 'boolean' },
     },
     strict: true,
   });

@@ -5,6 +5,8 @@ import type { Strata } from '../core/strata.js';
 import type { BranchContext } from '../core/databases.js';
 import { StrataError } from '../kernel/errors.js';
 import { tableRecords, writeRecords } from '../core/transfer/record-export.js';
+import { withFileContent } from '../core/transfer/file-content.js';
+import type { BlobStore } from '../core/ports/blob-store.js';
 import { extensionOf, transferFormat } from '../core/transfer/transfer-formats.js';
 import { openSource } from '../core/transfer/record-sources.js';
 import { importTable, type RowError } from '../core/transfer/table-import.js';
@@ -29,19 +31,21 @@ const required = (flags: Flags, command: string, name: string): string => {
 };
 
 /**
- * `strata export --database D [--branch B] (--table T [--out FILE] | --dir DIR) [--format csv|json|ndjson]`.
+ * `strata export --database D [--branch B] (--table T [--out FILE] | --dir DIR) [--format csv|json|ndjson] [--no-file-content]`.
  * A whole database goes to a directory: one file per table and `schema.json` (the shape
  * `xata schema dump` writes), which `strata import --schema … --dir …` takes back.
+ * Files go with their bytes (`base64Content` in each file object) unless --no-file-content.
  */
 export async function exportCommand(strata: Strata, flags: Flags, out: Out): Promise<number> {
   const database = required(flags, 'export', 'database');
   const ctx = await strata.databases.resolve(database, text(flags, 'branch') ?? 'main');
   const table = text(flags, 'table');
   const outFile = text(flags, 'out');
+  const blobs = flags['no-file-content'] === true ? undefined : strata.storage.blobs;
   if (table) {
     if (text(flags, 'dir')) throw new UsageError('export --table writes one file: use --out (or stdout), not --dir');
     const format = transferFormat(text(flags, 'format') ?? (outFile ? undefined : 'csv'), outFile);
-    const n = await exportTable(strata, ctx, table, format, outFile);
+    const n = await exportTable(strata, ctx, table, format, outFile, blobs);
     if (outFile) out(`exported ${n} records of ${table} to ${outFile}`);
     return 0;
   }
@@ -51,18 +55,21 @@ export async function exportCommand(strata: Strata, flags: Flags, out: Out): Pro
   fs.writeFileSync(path.join(dir, 'schema.json'), `${JSON.stringify({ tables: await strata.schema.tables(ctx) }, null, 2)}\n`);
   for (const t of (await ctx.schema()).ordered()) {
     const file = path.join(dir, t.name + extensionOf(format));
-    out(`exported ${await exportTable(strata, ctx, t.name, format, file)} records of ${t.name} to ${file}`);
+    out(`exported ${await exportTable(strata, ctx, t.name, format, file, blobs)} records of ${t.name} to ${file}`);
   }
   return 0;
 }
 
-async function exportTable(strata: Strata, ctx: BranchContext, tableName: string, format: ReturnType<typeof transferFormat>, file: string | undefined): Promise<number> {
+async function exportTable(
+  strata: Strata, ctx: BranchContext, tableName: string, format: ReturnType<typeof transferFormat>, file: string | undefined, blobs: BlobStore | undefined,
+): Promise<number> {
   const table = await strata.schema.table(ctx, tableName);
   const { aggs } = await strata.analytics.aggregate(ctx, tableName, { aggs: { n: { count: '*' } } });
   const progress = new TransferProgress(`export ${tableName}`, Number(aggs.n) || 0);
   const target = file ? fs.createWriteStream(file) : process.stdout;
   let rows = 0;
-  const n = await writeRecords(tableRecords(strata.queries, ctx, tableName), table, format, target, () => {
+  const records = tableRecords(strata.queries, ctx, tableName);
+  const n = await writeRecords(blobs ? withFileContent(records, table, blobs) : records, table, format, target, () => {
     rows++;
     if (rows % 1000 === 0) progress.update(rows, rows);
   });

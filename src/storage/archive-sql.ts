@@ -5,7 +5,7 @@ import type { BranchSqlOptions } from './branch-sql.js';
 
 /**
  * The SQL of archives, shared by both engines: records read in id order with their system
- * columns, written back as they were; the instance's tables read and written row for row.
+ * columns (written back by BranchSql.insertArchivedRecords, the import's insert); the instance's tables read and written row for row.
  */
 
 const SYSTEM = ['"id"', '"xata_version"', '"xata_createdat"', '"xata_updatedat"'];
@@ -28,27 +28,6 @@ export async function readArchivedRecords(db: Kysely<any>, opts: BranchSqlOption
       createdAt: d.decodeTimestamp(row.xata_createdat), updatedAt: d.decodeTimestamp(row.xata_updatedat), values,
     };
   });
-}
-
-/** Rows per INSERT: well below SQLite's 32 766 parameters whatever the table's width. */
-const rowsPerInsert = (width: number) => Math.max(1, Math.min(500, Math.floor(30_000 / width)));
-
-export async function insertArchivedRecords(db: Kysely<any>, opts: BranchSqlOptions, table: TableModel, rows: ArchivedRecord[]): Promise<void> {
-  const leaves = table.leaves;
-  const d = opts.dialect;
-  const names = sql.join([...SYSTEM.map((c) => sql.raw(c)), ...leaves.map((l) => sql.id(l.path))]);
-  const per = rowsPerInsert(SYSTEM.length + leaves.length);
-  for (let i = 0; i < rows.length; i += per) {
-    const tuples = rows.slice(i, i + per).map((row) => {
-      const values: unknown[] = [row.id, row.version, d.encodeTimestamp(row.createdAt), d.encodeTimestamp(row.updatedAt)];
-      for (const leaf of leaves) {
-        const value = row.values[leaf.path];
-        values.push(value === undefined || value === null ? null : d.encode(leaf, value));
-      }
-      return sql`(${sql.join(values)})`;
-    });
-    await sql`INSERT INTO ${opts.table(table.name)} (${names}) VALUES ${sql.join(tuples)}`.execute(db);
-  }
 }
 
 /** Instance rows of one workspace, or every row when no workspace is named. */

@@ -5,7 +5,7 @@ import type { PlanField, SelectPlan } from '../kernel/plans/select-plan.js';
 import { FilterSql } from './filter-sql.js';
 import { checkBoundParameters, memoisedSelect, selectShape, selectSql, type CompiledSelect } from './select-sql.js';
 import type { SqlDialect } from './sql-dialect.js';
-import type { BranchTx, MigrationRow, PlanRow, SqlRows, SqlRun, WriteValue } from '../core/ports/storage.js';
+import type { BranchTx, MigrationRow, NewRecordRow, PlanRow, SqlRows, SqlRun, WriteValue } from '../core/ports/storage.js';
 import type { ArrayQuery, RunQuery } from './array-query.js';
 import type { GroupPlan, NearestPlan, NearestResult } from '../kernel/plans/group-plan.js';
 import { runGroupPlan } from './group-sql.js';
@@ -28,7 +28,6 @@ import type { TableIndex } from '../kernel/model/table-index.js';
 import { ChangeLogSql } from './change-log-sql.js';
 import type { ChangeInput, ChangeRow } from '../core/ports/change-log.js';
 import type { ArchivedRecord } from '../core/ports/archive-store.js';
-import { insertArchivedRecords } from './archive-sql.js';
 
 /**
  * Record and catalog SQL shared by both engines. Identifiers always go through sql.id
@@ -374,9 +373,18 @@ export class BranchSql implements BranchTx {
     return table.idKind === 'int' ? Number(newId) : String(newId);
   }
 
-  async insertRecords(table: TableModel, rows: Array<{ id: string; values: Map<LeafColumn, unknown> }>, now: number): Promise<void> {
+  insertRecords(table: TableModel, rows: NewRecordRow[], now: number): Promise<void> {
+    return this.insertRows(table, rows, now, true);
+  }
+
+  /**
+   * The multi-row INSERT of imports and restores: each row with its version and timestamps
+   * when it has them. `followIds` moves an integer id sequence past the ids written (a restore
+   * sets the sequence itself, setNextId, and must not have it moved back or forth).
+   */
+  private async insertRows(table: TableModel, rows: NewRecordRow[], now: number, followIds: boolean): Promise<void> {
     const ts = this.d.encodeTimestamp(now);
-    const groups = new Map<string, { leaves: LeafColumn[]; rows: Array<{ id: string; values: Map<LeafColumn, unknown> }> }>();
+    const groups = new Map<string, { leaves: LeafColumn[]; rows: NewRecordRow[] }>();
     for (const row of rows) {
       const leaves = [...row.values.keys()];
       const key = leaves.map((l) => l.path).join('\u0000');
@@ -395,7 +403,9 @@ export class BranchSql implements BranchTx {
         const params: unknown[] = [];
         for (const row of part) {
           if (table.idKind === 'int') maxId = Math.max(maxId, Number(row.id));
-          params.push(row.id, 0, ts, ts);
+          params.push(row.id, row.version ?? 0,
+            row.createdAt === undefined ? ts : this.d.encodeTimestamp(row.createdAt),
+            row.updatedAt === undefined ? ts : this.d.encodeTimestamp(row.updatedAt));
           for (const leaf of leaves) {
             const value = row.values.get(leaf);
             params.push(value === null || value === undefined ? null : this.d.encode(leaf, value));
@@ -410,7 +420,7 @@ export class BranchSql implements BranchTx {
         await this.changedRows(text, params);
       }
     }
-    if (table.idKind === 'int' && maxId > 0) await this.d.afterExplicitId?.(this.db, this.t(table.name), maxId);
+    if (followIds && table.idKind === 'int' && maxId > 0) await this.d.afterExplicitId?.(this.db, this.t(table.name), maxId);
   }
 
   async updateRecord(table: TableModel, id: string | number, values: Map<LeafColumn, WriteValue>, now: number, opts: { replace?: boolean }): Promise<number> {
@@ -474,8 +484,12 @@ export class BranchSql implements BranchTx {
 
   // ---- restores (archive-sql.ts) ----
 
-  async insertArchivedRecords(table: TableModel, rows: ArchivedRecord[]): Promise<void> {
-    await insertArchivedRecords(this.db, this.opts, table, rows);
+  /** Archived records go through the import's insert (insertRows), the set columns of each row given. */
+  insertArchivedRecords(table: TableModel, rows: ArchivedRecord[]): Promise<void> {
+    return this.insertRows(table, rows.map((row) => ({
+      id: row.id, version: row.version, createdAt: row.createdAt, updatedAt: row.updatedAt,
+      values: new Map(table.leaves.filter((leaf) => row.values[leaf.path] !== undefined && row.values[leaf.path] !== null).map((leaf) => [leaf, row.values[leaf.path]])),
+    })), Date.now(), false);
   }
   async setNextId(table: TableModel, next: number): Promise<void> {
     if (table.idKind === 'int') await this.d.setNextIdentity(this.db, this.t(table.name), table.name, next);

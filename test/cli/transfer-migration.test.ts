@@ -61,7 +61,12 @@ describeEachEngine('strata import from Xata and Xano exports', (engine: EngineUn
       ],
     }, null, 2));
     // teams: a CSV with PostgreSQL-era metadata columns; users: a JSON export with Xata's record shape.
-    fs.writeFileSync(path.join(dir, 'teams.csv'), 'xata_id,name,xata_createdat,xata_updatedat,xata_version\nrec_red,Red,2023-05-01T10:00:00Z,2023-05-02T10:00:00Z,3\nrec_blue,Blue,2023-05-01T10:00:00Z,2023-05-01T10:00:00Z,0\n');
+    // Their version and timestamps are kept (RFC 3339 or epoch ms); a value that is neither fails its row.
+    const blueCreated = Date.UTC(2023, 4, 1, 10);
+    fs.writeFileSync(path.join(dir, 'teams.csv'), [
+      'xata_id,name,xata_createdat,xata_updatedat,xata_version', 'rec_red,Red,2023-05-01T10:00:00Z,2023-05-02 10:00:00+0000,3',
+      `rec_blue,Blue,${blueCreated},${blueCreated},0`, 'rec_old,Old,yesterday,,1', 'rec_neg,Neg,,,-1', '',
+    ].join('\n'));
     fs.writeFileSync(path.join(dir, 'users.json'), JSON.stringify([
       {
         id: 'rec_ann', xata: { version: 2, createdAt: '2023-06-01T00:00:00.000Z', updatedAt: '2023-06-02T00:00:00.000Z' },
@@ -77,7 +82,9 @@ describeEachEngine('strata import from Xata and Xano exports', (engine: EngineUn
     const cyLine = usersText.findIndex((l) => l.includes('"rec_cy"')); // the line of its `{`, 1-based
     const dupLine = usersText.findIndex((l) => l.includes('"rec_dup"'));
     const run = await strataCli(['import', '--database', 'fromxata', '--schema', path.join(dir, 'schema.json'), '--dir', dir], provisioned.config);
-    expect(run.stdout).toContain('teams.csv → fromxata:main/teams: read 2, imported 2, failed 0');
+    expect(run.stdout).toContain('teams.csv → fromxata:main/teams: read 4, imported 2, failed 2');
+    expect(run.stderr).toContain(`error: ${path.join(dir, 'teams.csv')}:4: column xata_createdat: invalid value, expected an RFC 3339 date-time or epoch milliseconds`);
+    expect(run.stderr).toContain(`error: ${path.join(dir, 'teams.csv')}:5: column xata_version: invalid value, expected a non-negative integer version`);
     expect(run.stdout).toContain('users.json → fromxata:main/users: read 4, imported 2, failed 2');
     expect(run.stderr).toContain(`error: ${path.join(dir, 'users.json')}:${cyLine}: column team: record [rec_green] not found in table [teams]`);
     expect(run.stderr).toContain(`error: ${path.join(dir, 'users.json')}:${dupLine}: column email: value is not unique`);
@@ -92,6 +99,14 @@ describeEachEngine('strata import from Xata and Xano exports', (engine: EngineUn
     const bob = await xata.db.users.read('rec_bob', ['name', 'team.name', 'avatar.base64Content', 'avatar.name']);
     expect(bob).toMatchObject({ name: 'Bob', team: { name: 'Blue' }, avatar: { name: 'bob.png', base64Content: png.toString('base64') } });
     expect((await xata.db.teams.getAll()).map((t) => t.id).sort()).toEqual(['rec_blue', 'rec_red']);
+    // The records' own version and timestamps, as the SDK reads them (rec_ann's batch went record by record: rec_dup).
+    const meta = (r: XataRecord | null) => r && { version: r.xata.version, createdAt: r.xata.createdAt.toISOString(), updatedAt: r.xata.updatedAt.toISOString() };
+    expect(meta(ann)).toEqual({ version: 2, createdAt: '2023-06-01T00:00:00.000Z', updatedAt: '2023-06-02T00:00:00.000Z' });
+    expect(meta(await xata.db.teams.read('rec_red'))).toEqual({ version: 3, createdAt: '2023-05-01T10:00:00.000Z', updatedAt: '2023-05-02T10:00:00.000Z' });
+    expect(meta(await xata.db.teams.read('rec_blue'))).toEqual({ version: 0, createdAt: '2023-05-01T10:00:00.000Z', updatedAt: '2023-05-01T10:00:00.000Z' });
+    const bobMeta = meta(await xata.db.users.read('rec_bob'))!; // no metadata in the export: the import's own
+    expect(bobMeta.version).toBe(0);
+    expect(Date.parse(bobMeta.createdAt)).toBeGreaterThan(Date.now() - 600_000);
     expect(await xata.db.users.read('rec_cy')).toBeNull();
     expect(await xata.db.users.read('rec_dup')).toBeNull();
   }, 120_000);

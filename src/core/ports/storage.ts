@@ -11,6 +11,16 @@ import type { StorageFullness } from './storage-full.js';
 import type { RateCounters } from './rate-counters.js';
 import type { ArchiveStore, ArchiveWriteTx } from './archive-store.js';
 
+/** A record insertRecords writes: its id, values, and optionally its own version and timestamps (epoch ms). */
+export interface NewRecordRow {
+  id: string | number;
+  values: Map<LeafColumn, unknown>;
+  version?: number;
+  createdAt?: number;
+  updatedAt?: number;
+}
+export type RecordStamps = Pick<NewRecordRow, 'version' | 'createdAt' | 'updatedAt'>;
+
 /**
  * The one storage interface. Core services call these; each engine (sqlite/, postgres/)
  * implements them. Nothing here knows about HTTP or tokens.
@@ -213,9 +223,10 @@ export interface BranchTx extends BranchReader, ArchiveWriteTx {
   insertRecord(table: TableModel, id: string | null, values: Map<LeafColumn, unknown>, now: number): Promise<string | number>;
   /**
    * Inserts many new records under known ids in few statements (multi-row INSERTs), for
-   * imports; rows are grouped by the columns they set. Same encoding and rules as insertRecord.
+   * imports and restores; rows are grouped by the columns they set. Same encoding and rules as
+   * insertRecord. A row's version and timestamps default to 0 and `now` (a migrated record keeps its own).
    */
-  insertRecords(table: TableModel, rows: Array<{ id: string; values: Map<LeafColumn, unknown> }>, now: number): Promise<void>;
+  insertRecords(table: TableModel, rows: NewRecordRow[], now: number): Promise<void>;
   /**
    * Updates a record; `replace` nulls every column not given. Returns the number of rows changed.
    * Version checks (`ifVersion`) are the core's: it reads `recordVersion` in the same transaction.

@@ -4,7 +4,7 @@ import { badRequest, invalidValue } from '../../kernel/errors.js';
 import { coerceValue } from '../values/values.js';
 import { refusesNull } from '../../kernel/model/xano-column.js';
 import { hashPassword } from '../auth/passwords.js';
-import type { WriteValue } from '../ports/storage.js';
+import type { RecordStamps, WriteValue } from '../ports/storage.js';
 import { columnNotFound } from '../xata-messages.js';
 
 /**
@@ -14,7 +14,8 @@ import { columnNotFound } from '../xata-messages.js';
  */
 const OPERATORS = { $increment: '+', $decrement: '-', $multiply: '*', $divide: '/' } as const;
 
-export interface ParsedInput { id?: unknown; values: Map<LeafColumn, WriteValue> }
+/** `stamps`: a migrated record's own version and timestamps (imports only; createRecords writes them). */
+export interface ParsedInput { id?: unknown; values: Map<LeafColumn, WriteValue>; stamps?: RecordStamps }
 
 export function parseRecordInput(table: TableModel, body: unknown, opts: { allowOperators: boolean }): ParsedInput {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('the request body must be a JSON object (the record)');

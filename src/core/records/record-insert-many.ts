@@ -12,7 +12,8 @@ import { recordAlreadyExists } from '../xata-messages.js';
  * createRecord's rules for many new records of one table at once (imports): ids (given ones
  * must be new, also within the batch), defaults, required values, passwords, files and links
  * checked per record, but with one id lookup per batch and per link target instead of one per
- * record, and the rows written by multi-row INSERTs. Every record gets its id here (string ids
+ * record, and the rows written by multi-row INSERTs, each with its own version and timestamps
+ * when its input has them (`stamps`, a migrated record's). Every record gets its id here (string ids
  * generated, integer ids given), so no row waits for the engine to number it.
  * A record that breaks a rule fails the call with a BatchFailure naming every such index;
  * nothing is written then. Answers the keys in input order.
@@ -60,7 +61,7 @@ export async function createRecords(w: WriteScope, table: TableModel, inputs: Pa
   if (errors.length > 0) throw new BatchFailure(errors.sort((a, b) => a.index - b.index));
 
   for (const row of rows) if (inputs[row.index]!.id != null) w.claim(table, row.id, () => recordAlreadyExists(String(row.id)));
-  await w.tx.insertRecords(table, rows.map((r) => ({ id: String(r.id), values: r.values })), w.now);
+  await w.tx.insertRecords(table, rows.map((r) => ({ id: String(r.id), values: r.values, ...inputs[r.index]!.stamps })), w.now);
   const written = rows.map((r) => r.id);
   if (w.changedMany) await w.changedMany(table, written, 'insert');
   else for (const key of written) await w.changed?.(table, key, 'insert');

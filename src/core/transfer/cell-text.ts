@@ -43,7 +43,8 @@ export function decodeCell(leaf: LeafColumn, text: string): unknown {
   }
 }
 
-function datetimeText(text: string): string {
+/** Epoch-ms text and spreadsheet spellings as RFC 3339 text; anything else as given. */
+export function datetimeText(text: string): string {
   if (EPOCH_MS.test(text)) {
     const date = new Date(Number(text));
     return Number.isNaN(date.getTime()) ? text : date.toISOString();

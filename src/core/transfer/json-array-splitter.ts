@@ -37,7 +37,8 @@ export class JsonArraySplitter extends Transform {
   }
 
   private scan(text: string): void {
-    let from = -1;
+    // A value that began in an earlier chunk goes on from this chunk's first character.
+    let from = this.state === 'value' ? 0 : -1;
     for (let i = 0; i < text.length; i++) {
       const c = text[i]!;
       if (c === '\n') this.line++;

@@ -21,7 +21,13 @@ export async function* tableRecords(queries: QueryService, ctx: BranchContext, t
   let after: string | undefined;
   for (;;) {
     const page = await queries.query(ctx, table, { page: after ? { size: PAGE, after } : { size: PAGE }, columns: ['*'] }, exportRecordFormat);
-    yield* page.records;
+    // Each record is let go once yielded: file content added downstream (file-content.ts) must not stay with the page.
+    const records = page.records as Array<Record<string, unknown> | undefined>;
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      records[i] = undefined;
+      yield record;
+    }
     if (!page.meta.page.more) return;
     after = page.meta.page.cursor;
   }
@@ -29,6 +35,9 @@ export async function* tableRecords(queries: QueryService, ctx: BranchContext, t
 
 /** The CSV header of a table: id, every leaf column (objects dotted), then Xata's metadata. */
 export const csvColumns = (table: TableModel): string[] => ['id', ...table.leaves.map((l) => l.path), ...META_COLUMNS];
+
+/** Records (with their files' content, file-content.ts) wait in the pipeline one at a time, not 16. */
+const ONE_AT_A_TIME = { highWaterMark: 1 };
 
 /**
  * Writes records to `out` in a format, with backpressure (a slow disk pauses the reads).
@@ -41,8 +50,8 @@ export async function writeRecords(records: AsyncIterable<Record<string, unknown
   };
   if (format === 'csv') {
     const columns = csvColumns(table);
-    await pipeline(Readable.from(counted()), new Transform({
-      objectMode: true,
+    await pipeline(Readable.from(counted(), ONE_AT_A_TIME), new Transform({
+      objectMode: true, highWaterMark: 1,
       transform(record: Record<string, unknown>, _enc, done) { done(null, csvRow(record, columns)); },
     }), stringify({ header: true, columns, quoted_match: /^$/ }), out); // "" for an empty string, nothing for null
     return count;
@@ -56,7 +65,7 @@ export async function writeRecords(records: AsyncIterable<Record<string, unknown
       first = false;
     }
     if (json) yield '\n]\n';
-  })()), out);
+  })(), ONE_AT_A_TIME), out);
   return count;
 }
 

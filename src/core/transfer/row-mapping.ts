@@ -4,11 +4,12 @@ import { badRequest } from '../../kernel/errors.js';
 import { decodeCell } from './cell-text.js';
 import type { SourceRow } from './record-sources.js';
 import { fetchFileValue } from './file-values.js';
+import { RowFault } from './row-fault.js';
+import type { RecordStamps } from '../ports/storage.js';
+import { completeStamps, readStamp, readStampObject, stampField } from './record-stamps.js';
 
-/** A record that cannot be imported, and why: the column when one is to blame. */
-export class RowFault extends Error {
-  constructor(readonly column: string | null, reason: string) { super(reason); }
-}
+/** A row as the import writes it: the record body the write path checks, and Xata's metadata when the row has it. */
+export interface MappedRow { body: Record<string, unknown>; stamps?: RecordStamps }
 
 /** `--map csvcol=column,…` → source field → table column. */
 export function parseMapping(specs: string[]): Map<string, string> {
@@ -23,8 +24,8 @@ export function parseMapping(specs: string[]): Map<string, string> {
 
 /**
  * Xata's metadata in exports: `xata.createdAt`-style (its CSV and JSON exports) or
- * `xata_createdat`-style (its PostgreSQL-backed tables). `xata_id` is the record id; the rest
- * describe the source record and are not imported (the write path sets its own).
+ * `xata_createdat`-style (its PostgreSQL-backed tables). `xata_id` is the record id; the
+ * version and timestamps are kept (record-stamps.ts); any other field of it is left out.
  */
 const isMeta = (name: string) => name === 'xata' || name.startsWith('xata.') || /^xata_/i.test(name);
 
@@ -40,8 +41,9 @@ export class RowMapper {
     });
   }
 
-  async body(row: SourceRow): Promise<Record<string, unknown>> {
+  async row(row: SourceRow): Promise<MappedRow> {
     const body: Record<string, unknown> = {};
+    const stamps: RecordStamps = {};
     for (const [name, raw] of Object.entries(row.fields)) {
       if (raw === undefined) continue;
       const target = this.mapping.get(name) ?? name;
@@ -50,14 +52,20 @@ export class RowMapper {
         if (id !== '' && id !== null) body.id = id;
         continue;
       }
-      if (isMeta(target)) continue;
+      if (isMeta(target)) {
+        const stamp = stampField(target);
+        if (stamp) readStamp(stamps, stamp, name, raw);
+        else if (target === 'xata') readStampObject(stamps, name, raw);
+        continue;
+      }
       const leaf = this.table.leaf(target);
       if (!leaf) { body[target] = raw; continue; } // an object column given whole, or a column the write path reports
       const value = row.text ? decodeCell(leaf, raw as string) : fromJson(leaf, raw);
       if (value === undefined) continue;
       body[target] = leaf.type === 'file' || leaf.type === 'file[]' ? await this.file(leaf, value) : value;
     }
-    return body;
+    const complete = completeStamps(stamps);
+    return complete ? { body, stamps: complete } : { body };
   }
 
   private async file(leaf: LeafColumn, value: unknown): Promise<unknown> {

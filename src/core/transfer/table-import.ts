@@ -7,7 +7,8 @@ import { BatchFailure, MAX_BATCH_SIZE } from '../records/batch-runner.js';
 import { insertImportBatch } from './import-batch.js';
 import type { ImportCounts, ProgressFile, ProgressState } from './import-progress.js';
 import type { RecordSource } from './record-sources.js';
-import { RowFault, RowMapper } from './row-mapping.js';
+import { RowMapper, type MappedRow } from './row-mapping.js';
+import { RowFault } from './row-fault.js';
 
 /** A record that was not imported: where it is in its file, the column to blame if one is, why. */
 export interface RowError { file: string; line: number; column: string | null; reason: string }
@@ -25,7 +26,7 @@ export interface TableImportOptions {
   onProgress?(progress: ImportProgress): void;
 }
 
-interface Pending { line: number; body: Record<string, unknown> }
+interface Pending extends MappedRow { line: number }
 
 const COLUMN = /^column \[([^\]]+)\]: /;
 
@@ -78,7 +79,7 @@ export async function importTable(batches: BatchService, ctx: BranchContext, tab
       faults.push({ file: opts.file, line: row.line, column: null, reason: row.fault });
     } else {
       try {
-        batch.push({ line: row.line, body: await mapper.body(row) });
+        batch.push({ line: row.line, ...await mapper.row(row) });
       } catch (err) {
         if (!(err instanceof RowFault)) throw err;
         faults.push({ file: opts.file, line: row.line, column: err.column, reason: err.message });
@@ -125,7 +126,7 @@ async function insertBatch(
   while (left.length > 0) {
     beforeCommit(left.length, left[0]!.body.id as string | number | undefined);
     try {
-      await insertImportBatch(batches, ctx, table, left.map((r) => r.body));
+      await insertImportBatch(batches, ctx, table, left);
       return left.length;
     } catch (err) {
       if (!(err instanceof BatchFailure)) throw err;
