@@ -130,3 +130,24 @@ describe('an instance backup without access', () => {
     expect(await observeArchiveWorkspace(restored, ws, products)).toEqual(expected);
   });
 });
+
+describe.skipIf(!inject('postgresAvailable'))('a backup whose reader goes away', () => {
+  it('stops, and closes its snapshot (a REPEATABLE READ transaction on PostgreSQL)', async () => {
+    const source = await startStrata(postgresEngine);
+    cleanups.push(() => source.close());
+    await seedArchiveWorkspace(source);
+    // A destination that takes a few bytes and never reads more, then goes away.
+    const { PassThrough } = await import('node:stream');
+    const out = new PassThrough({ highWaterMark: 16 });
+    const backup = source.strata.archives.backup({ kind: 'instance' }, out);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    out.destroy();
+    await expect(backup).rejects.toThrow(/destination closed before it was complete/);
+    // Nothing holds a transaction open afterwards: the next backup runs whole.
+    const again = fs.createWriteStream(path.join(dir, 'after-gone.strata.gz'));
+    const closed = new Promise<void>((resolve) => again.on('close', () => resolve()));
+    await source.strata.archives.backup({ kind: 'instance' }, again);
+    await closed;
+    expect(fs.statSync(path.join(dir, 'after-gone.strata.gz')).size).toBeGreaterThan(0);
+  });
+});

@@ -15,6 +15,8 @@ export class ArchiveWriter {
   private lines = 0;
   readonly counts: ArchiveCounts = emptyCounts();
   private readonly piped: Promise<void>;
+  /** Rejects once the destination closes or fails before the archive is whole (a reader gone). */
+  private readonly gone: Promise<never>;
 
   constructor(out: Writable, engine: EngineName, scope: ArchiveScope, extra: Pick<HeaderLine, 'xanoBranches'> = {}, now = new Date()) {
     this.gzip.pipe(out);
@@ -24,6 +26,14 @@ export class ArchiveWriter {
       out.on('error', reject);
       this.gzip.on('error', reject);
     });
+    let finished = false;
+    this.gzip.on('end', () => { finished = true; });
+    this.gone = new Promise<never>((_resolve, reject) => {
+      out.on('close', () => { if (!finished) reject(new Error('the archive\'s destination closed before it was complete')); });
+    });
+    // Nobody may be waiting when it closes (the writer is between lines, or done).
+    this.gone.catch(() => undefined);
+    this.piped.catch(() => undefined);
     this.raw(JSON.stringify({ t: 'header', format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, engine, createdAt: now.toISOString(), scope, ...extra }));
   }
 
@@ -35,13 +45,14 @@ export class ArchiveWriter {
   }
 
   async write(line: BodyLine): Promise<void> {
-    if (!this.raw(JSON.stringify(line))) await once(this.gzip, 'drain');
+    // A reader that stops reading slows the snapshot down; one that is gone ends it.
+    if (!this.raw(JSON.stringify(line))) await Promise.race([once(this.gzip, 'drain'), this.gone]);
   }
 
   async finish(): Promise<TrailerLine> {
     const trailer: TrailerLine = { t: 'trailer', sha256: this.hash.digest('hex'), lines: this.lines, counts: this.counts };
     this.gzip.end(`${JSON.stringify(trailer)}\n`);
-    await this.piped;
+    await Promise.race([this.piped, this.gone]);
     return trailer;
   }
 

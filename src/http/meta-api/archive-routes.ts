@@ -74,6 +74,8 @@ export const archiveRoutes = (strata: Strata): FastifyPluginAsync => async (root
         noPassword(fields.password);
         const prepared = await strata.archives.prepareWorkspaceExport(guardedWorkspace(request), fields.branch || undefined, schemaOnly);
         const body = new PassThrough();
+        // A client gone before the end: the export stops and its snapshot (a transaction on PostgreSQL) closes.
+        reply.raw.on('close', () => { if (!body.writableFinished) body.destroy(); });
         // Failing half way, the stream ends without a trailer (and the connection is cut): no reader accepts it.
         strata.archives.backup(prepared.scope, body, { branches: prepared.branches }).catch((err: Error) => {
           request.log.error({ err }, 'workspace export failed');
