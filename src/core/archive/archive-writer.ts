@@ -26,10 +26,8 @@ export class ArchiveWriter {
       out.on('error', reject);
       this.gzip.on('error', reject);
     });
-    let finished = false;
-    this.gzip.on('end', () => { finished = true; });
     this.gone = new Promise<never>((_resolve, reject) => {
-      out.on('close', () => { if (!finished) reject(new Error('the archive\'s destination closed before it was complete')); });
+      out.on('close', () => { if (!this.gzip.readableEnded) reject(new Error('the archive\'s destination closed before it was complete')); });
     });
     // Nobody may be waiting when it closes (the writer is between lines, or done).
     this.gone.catch(() => undefined);
